@@ -1,0 +1,41 @@
+# The commands people type. `make run` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format check clean-var venv
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## Run the whole platform (web, Celery worker and beat) with demo data on http://127.0.0.1:8000
+run: $(STAMP)
+	$(BIN)/python -m csplatform.stack
+
+## Run the whole test suite against real PostgreSQL and Redis (embedded unless URLs are set)
+test: $(STAMP)
+	DJANGO_SETTINGS_MODULE=csplatform.settings_test $(BIN)/python -m csplatform.embedded -- $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+## Lint and check formatting, as CI does
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## Format the code and apply the safe lint fixes
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Fail if a model change has no migration (the test settings need no SECRET_KEY)
+check: $(STAMP)
+	DJANGO_SETTINGS_MODULE=csplatform.settings_test $(BIN)/python -m csplatform.embedded -- $(BIN)/python manage.py makemigrations --check --dry-run
+
+## Delete the embedded PostgreSQL and Redis data (stop `make run` and tests first)
+clean-var:
+	rm -rf var

@@ -1,0 +1,84 @@
+"""Admin site for tenants, memberships, invitations and API keys (tenant staff: own rows only)."""
+
+from django.contrib import admin, messages
+from rest_framework_api_key.models import APIKey
+
+from accounts.models import Invitation, Membership, Tenant, TenantAPIKey
+from accounts.services.api_keys import api_key_create
+from accounts.tenancy.admin import TenantAdmin
+
+admin.site.unregister(APIKey)  # the library's untenanted key model is not used
+
+
+@admin.register(Tenant)
+class TenantModelAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "time_zone", "currency", "created_at"]
+    search_fields = ["name", "slug"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        tenant = getattr(request, "tenant", None)
+        return queryset.filter(pk=tenant.pk) if tenant else queryset.none()
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or _manages(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser or _manages(request)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser or _manages(request)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+def _manages(request) -> bool:
+    membership = getattr(request, "membership", None)
+    return request.user.is_staff and membership is not None and membership.can_manage
+
+
+@admin.register(Membership)
+class MembershipAdmin(TenantAdmin):
+    list_display = ["user", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(TenantAdmin):
+    list_display = ["email", "role", "status", "created_at", "expires_at", "sent_at"]
+    list_filter = ["role"]
+    search_fields = ["email"]
+    readonly_fields = ["sent_at", "accepted_at", "invited_by"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False  # invitations are created from Settings → Team, which emails the link
+
+
+@admin.register(TenantAPIKey)
+class TenantAPIKeyAdmin(TenantAdmin):
+    list_display = ["name", "prefix", "created", "last_used_at", "revoked"]
+    list_filter = ["revoked"]
+    search_fields = ["name", "prefix"]
+    fields = ["name", "prefix", "created", "last_used_at", "revoked", "revoked_at", "expiry_date"]
+    readonly_fields = ["prefix", "created", "last_used_at", "revoked_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        tenant = obj.tenant if obj.tenant_id else request.tenant
+        api_key, raw_key = api_key_create(tenant=tenant, name=obj.name, created_by=request.user)
+        obj.pk = api_key.pk
+        messages.warning(
+            request,
+            f"The API key for “{api_key.name}” is: {raw_key} — copy it now, it is shown only once.",
+        )

@@ -1,0 +1,1 @@
+"""REST API of the accounts app: authentication by API key, tenant, members, invitations."""

@@ -1,0 +1,36 @@
+"""manage.py bootstrap_demo: the demo tenant `make run` shows (created the first time only)."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
+from accounts.models import Role, Tenant
+from accounts.services.api_keys import api_key_create
+from accounts.services.tenants import membership_add, tenant_create, user_get_or_create
+
+
+class Command(BaseCommand):
+    help = "Create the demo tenant, its team and an API key, unless it exists already."
+
+    def handle(self, *args, **options):
+        if Tenant.objects.filter(slug=DEMO_SLUG).exists():
+            self.stdout.write(f"Demo tenant {DEMO_SLUG!r} exists; left as it is.")
+            return
+        with transaction.atomic():
+            tenant, _ = tenant_create(
+                slug=DEMO_SLUG,
+                name="Demo SaaS Inc.",
+                owner_email=DEMO_OWNER,
+                owner_password=DEMO_PASSWORD,
+                time_zone="Europe/Bucharest",
+                currency="USD",
+            )
+            for email, role in [
+                ("csm@demo.example", Role.CSM),
+                ("viewer@demo.example", Role.VIEWER),
+            ]:
+                user, _ = user_get_or_create(email=email, password=DEMO_PASSWORD)
+                membership_add(tenant=tenant, user=user, role=role)
+            _, raw_key = api_key_create(tenant=tenant, name="Demo integration")
+        self.stdout.write(f"Created demo tenant {DEMO_SLUG!r} with owner {DEMO_OWNER}.")
+        self.stdout.write(f"Demo API key (shown once): {raw_key}")

@@ -1,0 +1,1 @@
+"""Write operations of the accounts app (tenants, members, invitations, API keys)."""

@@ -1,0 +1,1 @@
+"""Project-wide REST API plumbing: error shape, pagination, router."""

@@ -1,0 +1,18 @@
+"""Test settings: the real PostgreSQL and Redis, with fast hashing and isolated cache keys."""
+
+import os
+
+os.environ.setdefault("CSPLATFORM_TESTING", "1")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+
+from csplatform.settings import *  # noqa: E402,F403
+from csplatform.settings import CACHES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Each pytest-xdist worker (and each run) gets its own cache namespace in the shared Redis.
+CACHES["default"]["KEY_PREFIX"] = f"csp-test-{os.getpid()}"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.support"]  # noqa: F405
+# Messages queued during a test land in a queue of this run's own, not the shared one.
+CELERY_TASK_DEFAULT_QUEUE = f"csplatform-test-{os.getpid()}"

@@ -1,0 +1,45 @@
+"""Top-level URLs: pages, auth, admin, API v1 and its schema, health check."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.views.api_keys import APIKeyListView, APIKeyRevokeView
+from accounts.views.home import HomeView
+from accounts.views.invitations import InvitationAcceptView
+from accounts.views.team import InvitationRevokeView, MemberRemoveView, MemberRoleView, TeamView
+from accounts.views.tenant_switch import TenantSwitchView
+from csplatform.views import healthz
+
+admin.site.site_header = "csplatform administration"
+admin.site.site_title = "csplatform admin"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("settings/team/", TeamView.as_view(), name="team"),
+    path("settings/team/members/<int:pk>/role/", MemberRoleView.as_view(), name="member-role"),
+    path(
+        "settings/team/members/<int:pk>/remove/", MemberRemoveView.as_view(), name="member-remove"
+    ),
+    path(
+        "settings/team/invitations/<int:pk>/revoke/",
+        InvitationRevokeView.as_view(),
+        name="invitation-revoke",
+    ),
+    path("settings/api-keys/", APIKeyListView.as_view(), name="api-keys"),
+    path("settings/api-keys/<str:pk>/revoke/", APIKeyRevokeView.as_view(), name="api-key-revoke"),
+    path("tenants/switch/", TenantSwitchView.as_view(), name="tenant-switch"),
+    path("invitations/<str:token>/", InvitationAcceptView.as_view(), name="invitation-accept"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("csplatform.api_router")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,27 @@
+"""Project-level views: the health check used by load balancers and `make run`."""
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def healthz(request):
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # any failure means "not healthy", reported by name
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        cache.get("healthz")  # a round trip to Redis
+        checks["redis"] = "ok" if cache._cache.get_client().ping() else "error: no pong"
+    except Exception as exc:
+        checks["redis"] = f"error: {exc.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )

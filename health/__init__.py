@@ -1,0 +1,1 @@
+"""Health scorecards, score history, alert rules and playbook tasks."""

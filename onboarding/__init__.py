@@ -1,0 +1,1 @@
+"""Onboarding checklist templates, per-account progress and the customer-facing portal."""

@@ -1,0 +1,112 @@
+"""Shared fixtures: a tenant with an owner, a CSM member and a viewer; an outsider in another
+tenant; logged-in clients and API clients for each."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from accounts.services.api_keys import api_key_create
+from csplatform.celery import app as celery_app
+from tests.factories import MembershipFactory, TenantFactory, UserFactory
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    """Tasks run in-process unless a test starts a real worker (test_celery_worker.py)."""
+    celery_app.loader.import_default_modules()  # configure now, or our value is overwritten
+    celery_app.conf.task_always_eager = True
+    yield
+
+
+@pytest.fixture
+def tenant(db):
+    return TenantFactory(name="Acme", slug="acme")
+
+
+@pytest.fixture
+def other_tenant(db):
+    return TenantFactory(name="Globex", slug="globex")
+
+
+def _member(tenant, role, **user_kwargs):
+    user = UserFactory(**user_kwargs)
+    if role in (Role.OWNER, Role.ADMIN):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    MembershipFactory(tenant=tenant, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def owner(tenant):
+    return _member(tenant, Role.OWNER, email="owner@acme.test")
+
+
+@pytest.fixture
+def member(tenant):
+    return _member(tenant, Role.CSM, email="csm@acme.test")
+
+
+@pytest.fixture
+def viewer(tenant):
+    return _member(tenant, Role.VIEWER, email="viewer@acme.test")
+
+
+@pytest.fixture
+def outsider(other_tenant):
+    """Owner of another tenant: must see nothing of `tenant`."""
+    return _member(other_tenant, Role.OWNER, email="owner@globex.test")
+
+
+def _login(client, user):
+    client.force_login(user, backend=MODEL_BACKEND)
+    return client
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    return _login(client, owner)
+
+
+@pytest.fixture
+def member_client(client, member):
+    return _login(client, member)
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    return _login(client, viewer)
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    return _login(client, outsider)
+
+
+@pytest.fixture
+def api_key(tenant):
+    """(TenantAPIKey, raw key) of `tenant`."""
+    return api_key_create(tenant=tenant, name="Test integration")
+
+
+@pytest.fixture
+def api(api_key):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key[1]}")
+    return client
+
+
+@pytest.fixture
+def outsider_api(other_tenant):
+    _, raw = api_key_create(tenant=other_tenant, name="Outsider integration")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
+def session_api(user):
+    client = APIClient()
+    client.force_login(user, backend=MODEL_BACKEND)
+    return client

@@ -1,0 +1,86 @@
+"""Every route is either public by design or tenant-scoped with an outsider test.
+
+A new route fails this test until a test marked `@pytest.mark.outsider("route-name")` shows
+that another tenant's user gets 404 (or sees nothing) there, and until its view derives from
+TenantView / TenantViewSet, so later work cannot add an unguarded route.
+"""
+
+import ast
+from pathlib import Path
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.tenancy.views import TenantView
+from accounts.tenancy.viewsets import TenantViewSet
+
+TESTS = Path(__file__).resolve().parents[1]
+
+# Routes that are public or user-level by design, with the reason.
+PUBLIC = {
+    "login": "sign-in form",
+    "logout": "sign-out",
+    "password_change": "the user's own password",
+    "password_change_done": "the user's own password",
+    "password_reset": "anonymous by nature",
+    "password_reset_done": "anonymous by nature",
+    "password_reset_confirm": "anonymous, token-guarded",
+    "password_reset_complete": "anonymous by nature",
+    "invitation-accept": "anonymous, token-guarded (tested in test_invitation_accept.py)",
+    "schema": "API description, no tenant data",
+    "swagger-ui": "API description, no tenant data",
+    "healthz": "load-balancer probe, no tenant data",
+}
+# Routes whose outsider test covers a whole namespace.
+NAMESPACES = {"admin"}
+# User-level routes guarded by membership checks rather than TenantView.
+USER_LEVEL = {"tenant-switch"}
+
+
+def _routes(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from _routes(entry.url_patterns, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{prefix}{entry.name}", entry.callback
+
+
+def _outsider_markers() -> set[str]:
+    names = set()
+    for path in TESTS.rglob("test_*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "outsider"
+            ):
+                names |= {arg.value for arg in node.args if isinstance(arg, ast.Constant)}
+    return names
+
+
+def test_every_tenant_route_has_an_outsider_test():
+    covered = _outsider_markers()
+    missing = []
+    for name, _ in _routes(get_resolver().url_patterns):
+        if name in PUBLIC or name.split(":")[0] in NAMESPACES & covered:
+            continue
+        if name not in covered:
+            missing.append(name)
+    assert not missing, f"routes with no @pytest.mark.outsider test: {sorted(set(missing))}"
+
+
+def test_every_tenant_route_uses_the_tenant_bases():
+    unguarded = []
+    for name, callback in _routes(get_resolver().url_patterns):
+        if name in PUBLIC or name in USER_LEVEL or name.split(":")[0] in NAMESPACES:
+            continue
+        view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+        if not (isinstance(view, type) and issubclass(view, (TenantView, TenantViewSet))):
+            unguarded.append(name)
+    assert not unguarded, f"routes whose view is not a TenantView/TenantViewSet: {unguarded}"
+
+
+def test_the_guard_sees_routes():
+    names = {name for name, _ in _routes(get_resolver().url_patterns)}
+    assert {"home", "team", "api-keys", "member-list", "invitation-detail"} <= names
+    assert "home" in _outsider_markers()
