@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Membership, Role, Tenant
+from metrics.services.churn_reasons import churn_reasons_ensure_defaults
 
 
 def user_get_or_create(*, email: str, password: str | None = None, name: str = ""):
@@ -57,6 +58,7 @@ def tenant_create(
         user.is_staff = True  # owners manage their tenant's rows in the admin site
         user.save(update_fields=["is_staff"])
     Membership.objects.for_tenant(tenant).create(tenant=tenant, user=user, role=Role.OWNER)
+    churn_reasons_ensure_defaults(tenant=tenant)
     return tenant, True
 
 

@@ -1,0 +1,135 @@
+"""The tenant's customers: accounts (companies), their contacts, subscription terms, notes.
+
+Every row is addressed by integrators through a tenant-unique `external_id` (the id in the
+tenant's CRM or billing system), so nightly syncs can resend everything (upsert).
+"""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from accounts.models.tenant import validate_currency
+from accounts.tenancy.models import TenantModel
+
+EXTERNAL_ID_MAX = 255
+
+
+class LifecycleStage(models.TextChoices):
+    TRIAL = "trial", "Trial"
+    ONBOARDING = "onboarding", "Onboarding"
+    ADOPTION = "adoption", "Adoption"
+    RENEWAL = "renewal", "Renewal"
+    CHURNED = "churned", "Churned"
+
+
+class Account(TenantModel):
+    external_id = models.CharField(max_length=EXTERNAL_ID_MAX)
+    name = models.CharField(max_length=255)
+    domain = models.CharField(max_length=255, blank=True)
+    owner = models.ForeignKey(
+        "accounts.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_accounts",
+        help_text="The CSM who owns the account.",
+    )
+    segment = models.CharField(max_length=100, blank=True)
+    lifecycle_stage = models.CharField(
+        max_length=20, choices=LifecycleStage.choices, blank=True, default=""
+    )
+    traits = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "external_id"], name="account_unique_xid")
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "segment"]),
+            models.Index(fields=["tenant", "owner"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(TenantModel):
+    external_id = models.CharField(max_length=EXTERNAL_ID_MAX)
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    email = models.EmailField(blank=True)
+    name = models.CharField(max_length=255, blank=True)
+    traits = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "external_id"], name="contact_unique_xid")
+        ]
+        indexes = [models.Index(fields=["tenant", "account"])]
+
+    def __str__(self) -> str:
+        return self.name or self.email or self.external_id
+
+
+class Subscription(TenantModel):
+    """A subscription term: [start_date, end_date) with a monthly recurring revenue.
+
+    `end_date` is exclusive and open (null) while the term runs; see the metric definitions
+    for how terms make an account active, renewed or churned.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CANCELLED = "cancelled", "Cancelled"
+        ENDED = "ended", "Ended"
+
+    external_id = models.CharField(max_length=EXTERNAL_ID_MAX)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="subscriptions")
+    plan = models.CharField(max_length=100, blank=True)
+    mrr = models.DecimalField(max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    currency = models.CharField(max_length=3, validators=[validate_currency])
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "external_id"], name="subscription_unique_xid"
+            ),
+            models.CheckConstraint(condition=models.Q(mrr__gte=0), name="subscription_mrr_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gt=models.F("start_date")),
+                name="subscription_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "account", "start_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.plan} {self.start_date}–{self.end_date or '…'}"
+
+
+class AccountNote(TenantModel):
+    """A CSM's note on an account's timeline."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        "accounts.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField()
+    occurred_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "account", "occurred_at"])]

@@ -1,0 +1,67 @@
+"""Creating and updating the tenant's customers by external id (upserts), and their notes.
+
+Callers pass validated values (API serializers, CSV import, Segment identify/group). Each
+upsert also attaches usage events that arrived before the account or contact did.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Account, AccountNote, Contact, Subscription, Tenant
+from metrics.services.attribution import events_attach_account, events_attach_contact
+
+
+def _upsert(model, *, tenant: Tenant, external_id: str, values: dict):
+    obj, created = (
+        model.objects.for_tenant(tenant)
+        .select_for_update()
+        .get_or_create(tenant=tenant, external_id=external_id, defaults=values)
+    )
+    if not created:
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        for name in changed:
+            setattr(obj, name, values[name])
+        if changed:
+            obj.save(update_fields=[*changed, "updated_at"])
+        obj._changed_fields = changed
+    else:
+        obj._changed_fields = list(values)
+    return obj, created
+
+
+@transaction.atomic
+def account_upsert(*, tenant: Tenant, external_id: str, **values) -> tuple[Account, bool]:
+    account, created = _upsert(Account, tenant=tenant, external_id=external_id, values=values)
+    if created:
+        events_attach_account(tenant=tenant, account=account)
+    return account, created
+
+
+@transaction.atomic
+def contact_upsert(*, tenant: Tenant, external_id: str, **values) -> tuple[Contact, bool]:
+    contact, created = _upsert(Contact, tenant=tenant, external_id=external_id, values=values)
+    if created or "account" in contact._changed_fields:
+        events_attach_contact(tenant=tenant, contact=contact)
+    return contact, created
+
+
+@transaction.atomic
+def subscription_upsert(*, tenant: Tenant, external_id: str, **values) -> tuple[Subscription, bool]:
+    values.setdefault("currency", tenant.currency)
+    return _upsert(Subscription, tenant=tenant, external_id=external_id, values=values)
+
+
+def merge_traits(existing: dict, incoming: dict) -> dict:
+    """Segment semantics: traits sent now overwrite those keys, others are kept."""
+    return {**(existing or {}), **(incoming or {})}
+
+
+@transaction.atomic
+def note_create(*, tenant: Tenant, account: Account, body: str, author=None, occurred_at=None):
+    return AccountNote.objects.create(
+        tenant=tenant,
+        account=account,
+        author=author,
+        body=body,
+        occurred_at=occurred_at or timezone.now(),
+    )

@@ -1,0 +1,84 @@
+"""Product usage: the feature catalog and the usage events it classifies.
+
+Events keep the external ids they arrived with; `account` / `contact` are filled in as soon
+as those are known, so an event that arrives before its identify/group call is never lost.
+Deduplication by `message_id` lives in EventReceipt, a small table of its own, so the events
+table can later be partitioned by month (a partitioned table's unique keys must include the
+partition key).
+"""
+
+from django.db import models
+
+from accounts.tenancy.models import TenantModel
+
+
+class Feature(TenantModel):
+    """Maps one event name to a product feature; core features count for adoption."""
+
+    event_name = models.CharField(max_length=200)
+    feature = models.CharField(max_length=200)
+    is_core = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["feature", "event_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "event_name"], name="feature_unique_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_name} → {self.feature}"
+
+
+class EventType(models.TextChoices):
+    TRACK = "track", "Track"
+    PAGE = "page", "Page"
+    SCREEN = "screen", "Screen"
+
+
+class UsageEvent(TenantModel):
+    message_id = models.CharField(max_length=255)
+    type = models.CharField(max_length=10, choices=EventType.choices, default=EventType.TRACK)
+    event = models.CharField(max_length=200)
+    timestamp = models.DateTimeField()
+    received_at = models.DateTimeField()
+    account = models.ForeignKey(
+        "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact = models.ForeignKey(
+        "accounts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    account_external_id = models.CharField(max_length=255, blank=True)
+    contact_external_id = models.CharField(max_length=255, blank=True)
+    properties = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        indexes = [
+            models.Index(fields=["tenant", "timestamp"]),
+            models.Index(fields=["tenant", "account", "timestamp"]),
+            # Events still waiting for their account or contact to arrive.
+            models.Index(
+                fields=["tenant", "account_external_id"],
+                condition=models.Q(account__isnull=True),
+                name="usageevent_pending_account",
+            ),
+            models.Index(
+                fields=["tenant", "contact_external_id"],
+                condition=models.Q(contact__isnull=True) | models.Q(account__isnull=True),
+                name="usageevent_pending_contact",
+            ),
+        ]
+
+
+class EventReceipt(TenantModel):
+    """One row per accepted message id: a re-sent message is recognised and not stored twice."""
+
+    message_id = models.CharField(max_length=255)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "message_id"], name="eventreceipt_unique_msg")
+        ]
