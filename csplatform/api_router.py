@@ -3,12 +3,34 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from accounts.api.customer_viewsets import (
+    AccountViewSet,
+    ContactViewSet,
+    NoteViewSet,
+    SubscriptionViewSet,
+)
 from accounts.api.viewsets import InvitationViewSet, MemberViewSet, TenantInfoViewSet
+from health.api.nps import NpsResponseViewSet
+from metrics.api.catalog import (
+    ChurnReasonViewSet,
+    ChurnRecordViewSet,
+    FeatureViewSet,
+    SpendViewSet,
+)
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("members", MemberViewSet, basename="member")
 router.register("invitations", InvitationViewSet, basename="invitation")
+router.register("accounts", AccountViewSet, basename="account")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription")
+router.register("notes", NoteViewSet, basename="note")
+router.register("features", FeatureViewSet, basename="feature")
+router.register("nps-responses", NpsResponseViewSet, basename="nps-response")
+router.register("churn-reasons", ChurnReasonViewSet, basename="churn-reason")
+router.register("churn-records", ChurnRecordViewSet, basename="churn-record")
+router.register("spend", SpendViewSet, basename="spend")
 
 urlpatterns = [
     path("tenant/", TenantInfoViewSet.as_view({"get": "current"}), name="tenant-current"),

@@ -1,0 +1,57 @@
+"""Serializer building blocks shared by every API resource.
+
+- StrictSerializer rejects fields it does not know (a typo must not silently drop data) and
+  names `tenant`, which always comes from the API key.
+- ExternalIdField addresses a related row by its tenant-unique external id; its queryset is
+  the model's scoped manager, evaluated per request inside the caller's tenant.
+- not_too_far_in_future guards timestamps against clock errors.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework import serializers
+
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+class StrictSerializer(serializers.ModelSerializer):
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {}
+            for key in data:
+                if key == "tenant":
+                    errors[key] = ["The tenant comes from the API key; it cannot be set."]
+                elif key not in self.fields:
+                    errors[key] = ["Unknown field."]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class ExternalIdField(serializers.SlugRelatedField):
+    """A related row by external id, looked up in the request's tenant only."""
+
+    def __init__(self, model, slug_field="external_id", **kwargs):
+        self.model = model
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "does_not_exist": "No {model} with {slug_name} {value!r} in this tenant.".replace(
+                    "{model}", model._meta.verbose_name
+                ),
+                "invalid": "Must be a string.",
+            },
+        )
+        super().__init__(slug_field=slug_field, **kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.all()
+
+
+def not_too_far_in_future(value):
+    if value > timezone.now() + FUTURE_TOLERANCE:
+        raise serializers.ValidationError(
+            "Is more than a day in the future; check the sender's clock and time zone."
+        )
+    return value

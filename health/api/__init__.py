@@ -1,0 +1,1 @@
+"""REST API of the health app: NPS answers."""

@@ -1,0 +1,80 @@
+"""The nps-responses endpoint: answers arrive by API, newest first."""
+
+import django_filters as filters
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+
+from accounts.models import Account, Contact
+from accounts.tenancy.upsert import UpsertMixin
+from accounts.tenancy.viewsets import TenantModelViewSet
+from csplatform.api.fields import ExternalIdField, StrictSerializer, not_too_far_in_future
+from health.models import NpsResponse
+from health.services.nps import nps_response_record
+
+
+class NpsResponseSerializer(StrictSerializer):
+    contact_external_id = ExternalIdField(Contact, source="contact")
+    account_external_id = ExternalIdField(
+        Account, source="account", required=False, allow_null=True,
+        help_text="Defaults to the contact's account.",
+    )  # fmt: skip
+    score = serializers.IntegerField(min_value=0, max_value=10)
+    answered_at = serializers.DateTimeField(validators=[not_too_far_in_future])
+    category = serializers.CharField(read_only=True, help_text="promoter, passive or detractor")
+    external_id = serializers.CharField(required=False, allow_null=True, max_length=255)
+
+    class Meta:
+        model = NpsResponse
+        fields = [
+            "id",
+            "external_id",
+            "contact_external_id",
+            "account_external_id",
+            "score",
+            "category",
+            "comment",
+            "answered_at",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+        validators = []
+
+    def create(self, validated_data):
+        response, _ = nps_response_record(tenant=self.context["request"].tenant, **validated_data)
+        return response
+
+    def update(self, instance, validated_data):
+        validated_data.setdefault("external_id", instance.external_id)
+        for field in ("contact", "score", "answered_at"):
+            validated_data.setdefault(field, getattr(instance, field))
+        return self.create(validated_data)
+
+
+class NpsResponseFilter(filters.FilterSet):
+    contact_external_id = filters.CharFilter(field_name="contact__external_id")
+    account_external_id = filters.CharFilter(field_name="account__external_id")
+    answered_after = filters.IsoDateTimeFilter(field_name="answered_at", lookup_expr="gte")
+    answered_before = filters.IsoDateTimeFilter(field_name="answered_at", lookup_expr="lt")
+
+    class Meta:
+        model = NpsResponse
+        fields = []
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List NPS answers"),
+    create=extend_schema(
+        summary="Record an NPS answer",
+        description="Score 0-10. With an `external_id` the call is an upsert, so resending is "
+        "safe. A contact's latest answer is shown on the contact and the account.",
+    ),
+)
+class NpsResponseViewSet(UpsertMixin, TenantModelViewSet):
+    model = NpsResponse
+    serializer_class = NpsResponseSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = NpsResponseFilter
+
+    def get_queryset(self):
+        return NpsResponse.objects.select_related("contact", "account")

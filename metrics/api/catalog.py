@@ -1,0 +1,187 @@
+"""API of the feature catalog, churn records and acquisition spend."""
+
+import calendar
+import datetime
+
+from django.db import IntegrityError, transaction
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from accounts.models import Account
+from accounts.tenancy.upsert import UpsertMixin
+from accounts.tenancy.viewsets import TenantModelViewSet, TenantReadOnlyViewSet
+from csplatform.api.fields import ExternalIdField, StrictSerializer
+from metrics.models import AcquisitionSpend, ChurnReason, ChurnRecord, Feature
+
+
+class FeatureSerializer(StrictSerializer):
+    class Meta:
+        model = Feature
+        fields = ["id", "event_name", "feature", "is_core", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        validators = []
+
+    def create(self, validated_data):
+        tenant = self.context["request"].tenant
+        feature, _ = Feature.objects.for_tenant(tenant).update_or_create(
+            tenant=tenant, event_name=validated_data.pop("event_name"), defaults=validated_data
+        )
+        return feature
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the feature catalog"),
+    create=extend_schema(summary="Map an event name to a feature (upsert by event_name)"),
+    update=extend_schema(summary="Create or replace the mapping of this event name"),
+)
+class FeatureViewSet(UpsertMixin, TenantModelViewSet):
+    model = Feature
+    serializer_class = FeatureSerializer
+    upsert_key = "event_name"
+    lookup_field = "event_name"
+    lookup_value_regex = "[^/]+"
+
+
+class ChurnReasonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChurnReason
+        fields = ["key", "label", "is_active"]
+
+
+@extend_schema_view(list=extend_schema(summary="List the tenant's churn reasons"))
+class ChurnReasonViewSet(TenantReadOnlyViewSet):
+    model = ChurnReason
+    serializer_class = ChurnReasonSerializer
+    lookup_field = "key"
+
+
+class ChurnRecordSerializer(StrictSerializer):
+    account_external_id = ExternalIdField(Account, source="account")
+    reason = ExternalIdField(
+        ChurnReason, slug_field="key", required=False, allow_null=True,
+        help_text="A key from /churn-reasons/.",
+    )  # fmt: skip
+
+    class Meta:
+        model = ChurnRecord
+        fields = [
+            "id",
+            "account_external_id",
+            "churned_on",
+            "reason",
+            "note",
+            "tenure_months",
+            "last_mrr",
+            "engagement_trend",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "tenure_months",
+            "last_mrr",
+            "engagement_trend",
+            "created_at",
+            "updated_at",
+        ]
+        validators = []
+
+    def save(self, **kwargs):
+        try:
+            with transaction.atomic():
+                return super().save(**kwargs)
+        except IntegrityError:
+            raise ValidationError(
+                {"churned_on": ["This account already has a churn record for that day."]}
+            ) from None
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List churn records"),
+    create=extend_schema(summary="Record a churned account"),
+    partial_update=extend_schema(summary="Give a churn record its reason or note"),
+)
+class ChurnRecordViewSet(TenantModelViewSet):
+    model = ChurnRecord
+    serializer_class = ChurnRecordSerializer
+
+    def get_queryset(self):
+        return ChurnRecord.objects.select_related("account", "reason")
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"})
+class MonthField(serializers.Field):
+    """A calendar month written YYYY-MM, stored as its first day."""
+
+    default_error_messages = {"invalid": "Use the form YYYY-MM, e.g. 2026-03."}
+
+    def to_internal_value(self, data):
+        try:
+            year, month = (int(part) for part in str(data).split("-"))
+            calendar.monthrange(year, month)
+        except ValueError:
+            self.fail("invalid")
+        return datetime.date(year, month, 1)
+
+    def to_representation(self, value):
+        return value.strftime("%Y-%m")
+
+
+class SpendSerializer(StrictSerializer):
+    month = MonthField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    currency = serializers.CharField(max_length=3, min_length=3, required=False)
+
+    class Meta:
+        model = AcquisitionSpend
+        fields = ["id", "month", "amount", "currency", "note", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        validators = []
+
+    def create(self, validated_data):
+        tenant = self.context["request"].tenant
+        validated_data.setdefault("currency", tenant.currency)
+        spend, _ = AcquisitionSpend.objects.for_tenant(tenant).update_or_create(
+            tenant=tenant, month=validated_data.pop("month"), defaults=validated_data
+        )
+        return spend
+
+    def update(self, instance, validated_data):
+        validated_data.setdefault("month", instance.month)
+        return self.create(validated_data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List monthly sales and marketing spend (for CAC)"),
+    create=extend_schema(summary="Enter a month's spend (upsert by month)"),
+    update=extend_schema(
+        summary="Create or replace a month's spend",
+        parameters=[OpenApiParameter("month", str, OpenApiParameter.PATH, description="YYYY-MM")],
+    ),
+)
+class SpendViewSet(UpsertMixin, TenantModelViewSet):
+    model = AcquisitionSpend
+    serializer_class = SpendSerializer
+    upsert_key = "month"
+    lookup_field = "month"
+    lookup_value_regex = r"\d{4}-\d{2}"
+    filter_backends = [DjangoFilterBackend]
+
+    def get_object(self):
+        self.kwargs["month"] = MonthField().to_internal_value(self.kwargs["month"])
+        return super().get_object()
+
+    def _existing(self, key):
+        if isinstance(key, str):
+            try:
+                key = MonthField().to_internal_value(key)
+            except ValidationError:
+                return None
+        return super()._existing(key)
