@@ -51,3 +51,13 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Add a note",
+        max_length=10000,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "What happened? Calls, risks, wins…"}
+        ),
+    )

@@ -49,3 +49,54 @@ def subscriptions_list():
 
 def notes_list():
     return AccountNote.objects.select_related("account", "author__user")
+
+
+def customers_overview(*, on_date, search: str = "", segment: str = "", owner_id=None):
+    """Accounts with current MRR and contact count, for the customer list (one query)."""
+    from django.db.models import Count, DecimalField, Q, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    mrr = Subscription.objects.filter(account=OuterRef("pk"), start_date__lte=on_date).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=on_date)
+    )
+    mrr = mrr.values("account").annotate(total=Sum("mrr")).values("total")
+    contacts = Contact.objects.filter(account=OuterRef("pk")).values("account")
+    contacts = contacts.annotate(n=Count("pk")).values("n")
+    queryset = Account.objects.select_related("owner__user").annotate(
+        current_mrr=Coalesce(
+            Subquery(mrr, output_field=DecimalField()), Value(0), output_field=DecimalField()
+        ),
+        contact_count=Coalesce(Subquery(contacts), Value(0)),
+    )
+    if search:
+        queryset = queryset.filter(
+            Q(name__icontains=search) | Q(domain__icontains=search) | Q(external_id=search)
+        )
+    if segment:
+        queryset = queryset.filter(segment=segment)
+    if owner_id:
+        queryset = queryset.filter(owner_id=owner_id)
+    return queryset.order_by("name", "id")
+
+
+def segments_in_use():
+    return list(
+        Account.objects.exclude(segment="")
+        .order_by("segment")
+        .values_list("segment", flat=True)
+        .distinct()
+    )
+
+
+def account_detail(pk):
+    return Account.objects.select_related("owner__user").get(pk=pk)
+
+
+def account_recent_events(account, limit: int = 20):
+    from metrics.models import UsageEvent
+
+    return list(
+        UsageEvent.objects.filter(account=account)
+        .select_related("contact")
+        .order_by("-timestamp", "-id")[:limit]
+    )

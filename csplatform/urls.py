@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.views.api_keys import APIKeyListView, APIKeyRevokeView
+from accounts.views.customers import CustomerDetailView, CustomerListView
 from accounts.views.home import HomeView
 from accounts.views.invitations import InvitationAcceptView
 from accounts.views.team import InvitationRevokeView, MemberRemoveView, MemberRoleView, TeamView
@@ -17,6 +18,8 @@ admin.site.site_title = "csplatform admin"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("customers/", CustomerListView.as_view(), name="customer-list"),
+    path("customers/<int:pk>/", CustomerDetailView.as_view(), name="customer-detail"),
     path("settings/team/", TeamView.as_view(), name="team"),
     path("settings/team/members/<int:pk>/role/", MemberRoleView.as_view(), name="member-role"),
     path(

@@ -2,6 +2,7 @@
 tenant; logged-in clients and API clients for each."""
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -61,28 +62,29 @@ def outsider(other_tenant):
 
 
 def _login(client, user):
+    # Each role gets a client of its own, so two logged-in roles can act in one test.
     client.force_login(user, backend=MODEL_BACKEND)
     return client
 
 
 @pytest.fixture
-def owner_client(client, owner):
-    return _login(client, owner)
+def owner_client(owner):
+    return _login(Client(), owner)
 
 
 @pytest.fixture
-def member_client(client, member):
-    return _login(client, member)
+def member_client(member):
+    return _login(Client(), member)
 
 
 @pytest.fixture
-def viewer_client(client, viewer):
-    return _login(client, viewer)
+def viewer_client(viewer):
+    return _login(Client(), viewer)
 
 
 @pytest.fixture
-def outsider_client(client, outsider):
-    return _login(client, outsider)
+def outsider_client(outsider):
+    return _login(Client(), outsider)
 
 
 @pytest.fixture

@@ -1,0 +1,67 @@
+"""Customer pages: the account list (search, filters) and one account's page."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accounts import selectors
+from accounts.forms import NoteForm
+from accounts.models import Account
+from accounts.services.customers import note_create
+from accounts.tenancy.views import TenantView
+
+PAGE_SIZE = 50
+
+
+class CustomerListView(TenantView):
+    template_name = "accounts/customer_list.html"
+
+    def get(self, request):
+        owner_id = request.GET.get("owner") or None
+        if owner_id and not owner_id.isdigit():
+            owner_id = None
+        accounts = selectors.customers_overview(
+            on_date=timezone.localdate(),
+            search=request.GET.get("q", "").strip(),
+            segment=request.GET.get("segment", ""),
+            owner_id=owner_id,
+        )
+        page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {
+            "page": page,
+            "segments": selectors.segments_in_use(),
+            "owners": selectors.members_list(),
+            "filters": request.GET,
+            "any_accounts": page.paginator.count > 0 or Account.objects.exists(),
+        }
+        template = self.template_name + ("#results" if request.htmx else "")
+        return render(request, template, context)
+
+
+class CustomerDetailView(TenantView):
+    template_name = "accounts/customer_detail.html"
+
+    def get(self, request, pk, form=None, status=200):
+        account = get_object_or_404(Account.objects.select_related("owner__user"), pk=pk)
+        context = {
+            "account": account,
+            "subscriptions": account.subscriptions.order_by("-start_date", "-id"),
+            "contacts": selectors.contacts_list().filter(account=account).order_by("name", "id"),
+            "notes": selectors.notes_list().filter(account=account),
+            "events": selectors.account_recent_events(account),
+            "form": form or NoteForm(),
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def post(self, request, pk):
+        account = get_object_or_404(Account.objects, pk=pk)
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            return self.get(request, pk, form=form, status=400)
+        note_create(
+            tenant=request.tenant,
+            account=account,
+            body=form.cleaned_data["body"],
+            author=request.membership,
+        )
+        return redirect("customer-detail", pk=account.pk)
