@@ -133,6 +133,19 @@ def _release_redis() -> None:
             _redis_cli("shutdown")
 
 
+def _prune_dead_postgres_handles() -> None:
+    # pgserver counts the processes using the server in this file; a process killed with
+    # SIGKILL never removes itself, and the server would then never stop.
+    handles = VAR_DIR / "postgres" / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+    except (FileNotFoundError, ValueError):
+        return
+    alive = [pid for pid in pids if _alive(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
 def _acquire_postgres() -> str:
     # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine here.
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -141,6 +154,8 @@ def _acquire_postgres() -> str:
     except ImportError as exc:
         raise EmbeddedUnavailable(str(exc)) from exc
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    with _lock():
+        _prune_dead_postgres_handles()
     server = pgserver.get_server(VAR_DIR / "postgres", cleanup_mode="stop")
     _held["postgres"] = server
     # DATABASE_NAME is a constant of ours, not input.

@@ -84,9 +84,12 @@ class TestAccounts:
         owner = Membership.objects.for_tenant(tenant).get(user=member)
         account_upsert(tenant=tenant, external_id="a", name="Alpha", segment="SMB", owner=owner)
         account_upsert(tenant=tenant, external_id="b", name="Beta", segment="Enterprise")
-        names = lambda q: sorted(
-            a["name"] for a in api.get(f"/api/v1/accounts/?{q}").json()["results"]
-        )  # noqa: E731
+
+        def names(query):
+            return sorted(
+                a["name"] for a in api.get(f"/api/v1/accounts/?{query}").json()["results"]
+            )
+
         assert names("segment=SMB") == ["Alpha"]
         assert names("owner_email=csm@acme.test") == ["Alpha"]
         assert names("name=bet") == ["Beta"]
@@ -227,10 +230,11 @@ class TestSubscriptions:
         subscription_upsert(
             tenant=tenant, external_id="new", account=account, mrr=20, start_date="2026-01-01"
         )
-        ids = lambda d: [
-            s["external_id"]
-            for s in api.get(f"/api/v1/subscriptions/?active_on={d}").json()["results"]
-        ]  # noqa: E731
+
+        def ids(day):
+            results = api.get(f"/api/v1/subscriptions/?active_on={day}").json()["results"]
+            return [s["external_id"] for s in results]
+
         assert ids("2025-12-31") == ["old"]
         assert ids("2026-01-01") == ["new"]
 

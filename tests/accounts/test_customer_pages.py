@@ -25,7 +25,8 @@ def initech(tenant, member):
     )  # fmt: skip
     subscription_upsert(
         tenant=tenant, external_id="s0", account=account, mrr=999,
-        start_date=today - datetime.timedelta(days=400), end_date=today - datetime.timedelta(days=10),
+        start_date=today - datetime.timedelta(days=400),
+        end_date=today - datetime.timedelta(days=10),
     )  # fmt: skip
     contact, _ = contact_upsert(tenant=tenant, external_id="u1", account=account, name="Peter")
     now = timezone.now()
