@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check clean-var venv
+.PHONY: run test lint format check clean-var venv bench-ingest
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ format: $(STAMP)
 ## Fail if a model change has no migration (the test settings need no SECRET_KEY)
 check: $(STAMP)
 	DJANGO_SETTINGS_MODULE=csplatform.settings_test $(BIN)/python -m csplatform.embedded -- $(BIN)/python manage.py makemigrations --check --dry-run
+
+## Benchmark event ingestion over HTTP against a raw COPY (ARGS="--events 20000 --clients 8")
+bench-ingest: $(STAMP)
+	$(BIN)/python -m csplatform.embedded -- $(BIN)/python -m bench.ingest $(ARGS)
 
 ## Delete the embedded PostgreSQL and Redis data (stop `make run` and tests first)
 clean-var:

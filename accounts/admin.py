@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from rest_framework_api_key.models import APIKey
 
-from accounts.models import Invitation, Membership, Tenant, TenantAPIKey
+from accounts.models import ImportJob, Invitation, Membership, Tenant, TenantAPIKey
 from accounts.services.api_keys import api_key_create
 from accounts.tenancy.admin import TenantAdmin
 
@@ -82,3 +82,37 @@ class TenantAPIKeyAdmin(TenantAdmin):
             request,
             f"The API key for “{api_key.name}” is: {raw_key} — copy it now, it is shown only once.",
         )
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(TenantAdmin):
+    """Read-only: jobs are created and applied from the Data page, which checks every row."""
+
+    list_display = ["original_filename", "kind", "status", "row_count", "error_count", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["original_filename"]
+    exclude = ["content"]  # up to 20 MB of CSV
+    readonly_fields = [
+        "kind",
+        "original_filename",
+        "status",
+        "row_count",
+        "create_count",
+        "update_count",
+        "error_count",
+        "errors",
+        "message",
+        "created_by",
+        "created_at",
+        "validated_at",
+        "applied_at",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

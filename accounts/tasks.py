@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from accounts.csv_io.apply import import_job_apply
+from accounts.csv_io.validate import import_job_validate
 from accounts.models import Tenant
 from accounts.services.invitations import invitation_send, invitations_purge_expired
 from accounts.tenancy.tasks import tenant_task
@@ -15,6 +17,16 @@ def send_invitation(tenant, invitation_id: int, token: str) -> bool:
 @tenant_task()
 def purge_expired_invitations(tenant) -> int:
     return invitations_purge_expired(tenant=tenant)
+
+
+@tenant_task()
+def validate_import(tenant, job_id: int) -> str:
+    return import_job_validate(tenant=tenant, job_id=job_id).status
+
+
+@tenant_task()
+def apply_import(tenant, job_id: int) -> str:
+    return import_job_apply(tenant=tenant, job_id=job_id).status
 
 
 @shared_task(name="accounts.tasks.purge_expired_invitations_all")

@@ -17,6 +17,7 @@ from metrics.api.catalog import (
     FeatureViewSet,
     SpendViewSet,
 )
+from metrics.api.events import EventViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -31,6 +32,7 @@ router.register("nps-responses", NpsResponseViewSet, basename="nps-response")
 router.register("churn-reasons", ChurnReasonViewSet, basename="churn-reason")
 router.register("churn-records", ChurnRecordViewSet, basename="churn-record")
 router.register("spend", SpendViewSet, basename="spend")
+router.register("events", EventViewSet, basename="event")
 
 urlpatterns = [
     path("tenant/", TenantInfoViewSet.as_view({"get": "current"}), name="tenant-current"),

@@ -7,6 +7,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.views.api_keys import APIKeyListView, APIKeyRevokeView
 from accounts.views.customers import CustomerDetailView, CustomerListView
+from accounts.views.data_io import (
+    DataExportView,
+    DataImportView,
+    ImportJobApplyView,
+    ImportJobView,
+)
 from accounts.views.home import HomeView
 from accounts.views.invitations import InvitationAcceptView
 from accounts.views.team import InvitationRevokeView, MemberRemoveView, MemberRoleView, TeamView
@@ -32,6 +38,10 @@ urlpatterns = [
     ),
     path("settings/api-keys/", APIKeyListView.as_view(), name="api-keys"),
     path("settings/api-keys/<str:pk>/revoke/", APIKeyRevokeView.as_view(), name="api-key-revoke"),
+    path("data/", DataImportView.as_view(), name="data-import"),
+    path("data/imports/<int:pk>/", ImportJobView.as_view(), name="data-import-job"),
+    path("data/imports/<int:pk>/apply/", ImportJobApplyView.as_view(), name="data-import-apply"),
+    path("data/export/<str:kind>.csv", DataExportView.as_view(), name="data-export"),
     path("tenants/switch/", TenantSwitchView.as_view(), name="tenant-switch"),
     path("invitations/<str:token>/", InvitationAcceptView.as_view(), name="invitation-accept"),
     path(
@@ -42,6 +52,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("csplatform.api_router")),
+    path("v1/", include("metrics.api.segment_urls")),  # Segment-compatible tracking API
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),

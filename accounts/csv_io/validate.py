@@ -1,0 +1,139 @@
+"""The validation pass of an import job: every row checked, nothing written but the job.
+
+File-level checks (header, duplicate external ids) and each row through the API serializer;
+the result is a preview of the first rows, how many rows would create or update a record,
+and every error with its line. Run by the `validate_import` task.
+"""
+
+import logging
+
+from django.utils import timezone
+
+from accounts.csv_io import progress
+from accounts.csv_io.formats import (
+    FORMATS,
+    CsvFileError,
+    chunked,
+    count_rows,
+    header_problems,
+    iter_rows,
+    read_table,
+)
+from accounts.csv_io.rows import Actor, RowChecker, row_error
+from accounts.models import ImportJob, Tenant
+from accounts.tenancy.context import tenant_scope
+
+logger = logging.getLogger(__name__)
+
+PREVIEW_ROWS = 20
+MAX_STORED_ERRORS = 1000
+CHUNK_ROWS = 250  # rows checked per query of existing records, and per progress report
+
+Status = ImportJob.Status
+
+
+class _Errors:
+    """Counts every error, keeps the first MAX_STORED_ERRORS (a whole bad file is not stored)."""
+
+    def __init__(self):
+        self.kept: list[dict] = []
+        self.count = 0
+
+    def add(self, error: dict) -> None:
+        self.count += 1
+        if len(self.kept) < MAX_STORED_ERRORS:
+            self.kept.append(error)
+
+
+def import_job_validate(*, tenant: Tenant, job_id: int) -> ImportJob:
+    """Check the job's file unless it has a result already.
+
+    Checking writes nothing but the job, so a task redelivered after its worker died simply
+    checks a `validating` job again; a job with a result is left alone.
+    """
+    jobs = ImportJob.objects.for_tenant(tenant)
+    claimed = jobs.filter(pk=job_id, status__in=(Status.UPLOADED, Status.VALIDATING)).update(
+        status=Status.VALIDATING, updated_at=timezone.now()
+    )
+    if not claimed:
+        return jobs.defer("content").get(pk=job_id)
+    job = jobs.get(pk=job_id)
+    try:
+        with tenant_scope(tenant):
+            _validate(job, tenant)
+    except Exception:
+        logger.exception("Validating import job %s failed", job_id)
+        job.status = Status.FAILED
+        job.message = (
+            "Checking the file failed unexpectedly. Upload it again; if this repeats, tell support."
+        )
+    job.validated_at = timezone.now()
+    job.save(
+        update_fields=[
+            "status",
+            "row_count",
+            "create_count",
+            "update_count",
+            "columns",
+            "preview",
+            "errors",
+            "error_count",
+            "message",
+            "validated_at",
+            "updated_at",
+        ]
+    )
+    return job
+
+
+def _validate(job: ImportJob, tenant: Tenant) -> None:
+    fmt = FORMATS[job.kind]
+    errors = _Errors()
+    job.create_count = job.update_count = 0
+    job.preview = []
+    try:
+        table = read_table(job.content)
+        job.columns = table.columns
+        for problem in header_problems(table, fmt):
+            errors.add(row_error(table.header_line, "", problem))
+        if not errors.count:
+            _check_rows(job, table, fmt, Actor(tenant, job.created_by), errors)
+    except CsvFileError as error:
+        errors.add(row_error(1, "", str(error)))
+    if not job.row_count and not errors.count:
+        errors.add(row_error(1, "", "The file has a header but no rows of data below it."))
+    job.errors, job.error_count = errors.kept, errors.count
+    job.status = Status.INVALID if errors.count else Status.VALIDATED
+
+
+def _check_rows(job, table, fmt, actor, errors: _Errors) -> None:
+    job.row_count = total = count_rows(table)
+    progress.report(job, phase=Status.VALIDATING, done=0, total=total)
+    checker = RowChecker(fmt, table.columns, actor)
+    first_line: dict[str, int] = {}
+    done = 0
+    for chunk in chunked(iter_rows(table), CHUNK_ROWS):
+        for row in checker.check(chunk):
+            if row.external_id:
+                seen = first_line.setdefault(row.external_id, row.line)
+                if seen != row.line:
+                    row.errors.append(
+                        row_error(
+                            row.line,
+                            "external_id",
+                            f"Lines {seen} and {row.line} have the same external_id "
+                            f"{row.external_id!r}; keep one of them.",
+                        )
+                    )
+            for error in row.errors:
+                errors.add(error)
+            if row.action == "create":
+                job.create_count += 1
+            elif row.action == "update":
+                job.update_count += 1
+            if len(job.preview) < PREVIEW_ROWS:
+                cells = [cell.strip() for cell in row.cells[: len(table.columns)]]
+                cells += [""] * (len(table.columns) - len(cells))
+                job.preview.append({"line": row.line, "action": row.action, "cells": cells})
+        done += len(chunk)
+        progress.report(job, phase=Status.VALIDATING, done=done, total=total)

@@ -1,0 +1,146 @@
+"""Checking one incoming usage event, in plain Python (this runs for every event of a batch).
+
+A DRF serializer per event costs about 100 times more; the rules here are few and fixed, so
+they are written out. `event_validate` answers the event's compact JSON (checked to be
+storable by PostgreSQL) and its normalized timestamp, or the errors by field.
+"""
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+from metrics.models.usage import EventType
+
+MAX_EVENTS = 500
+MAX_EVENT_BYTES = 32 * 1024
+MAX_FUTURE = timedelta(days=1)
+MAX_ID = 255  # UsageEvent.message_id / *_external_id
+MAX_NAME = 200  # UsageEvent.event
+MAX_TIMESTAMP = 64
+
+FIELDS = frozenset(
+    {
+        "message_id",
+        "event",
+        "timestamp",
+        "account_external_id",
+        "contact_external_id",
+        "properties",
+        "type",
+    }
+)
+TYPES = frozenset(EventType.values)
+
+REQUIRED = "This field is required."
+NOT_TEXT = "Expected a string."
+UNSTORABLE = "Text with lone surrogates, NaN or Infinity cannot be stored."
+
+# What PostgreSQL refuses in jsonb: NaN/Infinity (allow_nan=False raises) and \u0000
+# (looked for below). ensure_ascii=False so that a lone surrogate fails on .encode().
+_encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+# A \u0000 escape whose backslash is not itself escaped (an even run of backslashes before it).
+_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
+class BatchTooLarge(Exception):
+    """Too many events, or an event over the size limit: the whole request is refused (413)."""
+
+    def __init__(self, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
+
+def _text(raw: dict, name: str, max_length: int, errors: dict, *, required: bool) -> str:
+    value = raw.get(name)
+    if value is None or value == "":
+        if required:
+            errors[name] = [REQUIRED]
+        return ""
+    if type(value) is not str:
+        errors[name] = [NOT_TEXT]
+    elif len(value) > max_length:
+        errors[name] = [f"Use at most {max_length} characters."]
+    return value
+
+
+def parse_timestamp(value) -> datetime | None:
+    """An ISO 8601 date-time (naive means UTC), or None when it is not one."""
+    if type(value) is not str or len(value) > MAX_TIMESTAMP:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _encode(value) -> tuple[str, int]:
+    """Compact JSON of `value` and its UTF-8 size; ValueError when jsonb could not hold it."""
+    encoded = _encoder.encode(value)  # ValueError for NaN/Infinity
+    # Only non-ASCII text needs encoding to be counted; that also refuses a lone surrogate.
+    size = len(encoded) if encoded.isascii() else len(encoded.encode())
+    return encoded, size
+
+
+def _has_nul(encoded: str) -> bool:
+    return "\\u0000" in encoded and _NUL_ESCAPE.search(encoded) is not None
+
+
+def storable_size(value) -> int | None:
+    """The compact JSON size of `value` in bytes, or None when PostgreSQL could not store it."""
+    try:
+        encoded, size = _encode(value)
+    except ValueError:  # UnicodeEncodeError is a ValueError too
+        return None
+    return None if _has_nul(encoded) else size
+
+
+def event_validate(raw, *, latest: datetime) -> tuple[str, str, str, dict | None]:
+    """Return (message_id, compact JSON, ISO timestamp, errors or None) for one event.
+
+    `latest` is the latest timestamp accepted (receipt time plus a day of clock skew).
+    """
+    if type(raw) is not dict:
+        return "", "", "", {"non_field_errors": ["Expected an object."]}
+    errors = {}
+    if not raw.keys() <= FIELDS:
+        for name in sorted(raw.keys() - FIELDS):
+            errors[name] = ["Unknown field."]
+    message_id = _text(raw, "message_id", MAX_ID, errors, required=True)
+    _text(raw, "event", MAX_NAME, errors, required=True)
+    account = _text(raw, "account_external_id", MAX_ID, errors, required=False)
+    contact = _text(raw, "contact_external_id", MAX_ID, errors, required=False)
+    if not account and not contact and "account_external_id" not in errors:
+        errors["account_external_id"] = ["Give account_external_id, contact_external_id or both."]
+    kind = raw.get("type")
+    if kind is not None and (type(kind) is not str or kind not in TYPES):
+        errors["type"] = [f"Use one of: {', '.join(sorted(TYPES))}."]
+    properties = raw.get("properties")
+    if properties is not None and type(properties) is not dict:
+        errors["properties"] = ["Expected an object."]
+
+    timestamp = ""
+    value = raw.get("timestamp")
+    if value is None:
+        errors["timestamp"] = [REQUIRED]
+    else:
+        parsed = parse_timestamp(value)
+        if parsed is None:
+            errors["timestamp"] = ["Use an ISO 8601 date-time, e.g. 2025-01-31T09:30:00Z."]
+        elif parsed > latest:
+            errors["timestamp"] = ["The timestamp is more than 1 day in the future."]
+        else:
+            timestamp = parsed.isoformat()
+
+    try:
+        encoded, size = _encode(raw)
+    except ValueError:
+        return message_id, "", "", {**errors, "non_field_errors": [UNSTORABLE]}
+    if size > MAX_EVENT_BYTES:
+        raise BatchTooLarge(
+            f"An event is {size:,} bytes; the limit is {MAX_EVENT_BYTES:,} bytes per event."
+        )
+    if _has_nul(encoded):
+        errors["non_field_errors"] = ["Null characters are not allowed."]
+    return message_id, encoded, timestamp, errors or None
