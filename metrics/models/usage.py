@@ -38,16 +38,38 @@ class EventType(models.TextChoices):
 
 
 class UsageEvent(TenantModel):
+    # The events table takes the whole firehose: no database-level foreign keys (each would be
+    # a trigger run per inserted row at commit) and no index on tenant alone (every composite
+    # index below starts with it). Ingestion resolves accounts and contacts inside the
+    # tenant in SQL; the ORM still applies on_delete.
+    tenant = models.ForeignKey(
+        "accounts.Tenant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        db_index=False,
+        db_constraint=False,
+    )
     message_id = models.CharField(max_length=255)
     type = models.CharField(max_length=10, choices=EventType.choices, default=EventType.TRACK)
     event = models.CharField(max_length=200)
     timestamp = models.DateTimeField()
     received_at = models.DateTimeField()
     account = models.ForeignKey(
-        "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.Account",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     contact = models.ForeignKey(
-        "accounts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     account_external_id = models.CharField(max_length=255, blank=True)
     contact_external_id = models.CharField(max_length=255, blank=True)
@@ -75,6 +97,15 @@ class UsageEvent(TenantModel):
 class EventReceipt(TenantModel):
     """One row per accepted message id: a re-sent message is recognised and not stored twice."""
 
+    # As for events: the unique (tenant, message_id) index serves tenant lookups too.
+    tenant = models.ForeignKey(
+        "accounts.Tenant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        db_index=False,
+        db_constraint=False,
+    )
     message_id = models.CharField(max_length=255)
     received_at = models.DateTimeField()
 
