@@ -5,7 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import Membership, Tenant, TenantAPIKey
+from accounts.models import Account, Membership, Tenant, TenantAPIKey
+from metrics.models import UsageEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,8 @@ def test_bootstrap_demo_runs_once():
     assert "Created demo tenant" in out
     tenant = Tenant.objects.get(slug="demo")
     assert Membership.objects.for_tenant(tenant).count() == 3
+    assert Account.objects.for_tenant(tenant).count() == 150
+    assert UsageEvent.objects.for_tenant(tenant).exists()
     out, _ = _run("bootstrap_demo")
     assert "exists" in out
     assert Tenant.objects.count() == 1

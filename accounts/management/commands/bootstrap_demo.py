@@ -4,13 +4,17 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
+from accounts.demo_seed.service import demo_seed
 from accounts.models import Role, Tenant
 from accounts.services.api_keys import api_key_create
 from accounts.services.tenants import membership_add, tenant_create, user_get_or_create
 
+# A small run of seed_demo: enough history for every page and KPI, seeded in seconds.
+DEMO_ACCOUNTS, DEMO_DAYS, DEMO_SEED = 150, 400, 7
+
 
 class Command(BaseCommand):
-    help = "Create the demo tenant, its team and an API key, unless it exists already."
+    help = "Create the demo tenant, its team, an API key and demo data, unless it exists."
 
     def handle(self, *args, **options):
         if Tenant.objects.filter(slug=DEMO_SLUG).exists():
@@ -32,5 +36,12 @@ class Command(BaseCommand):
                 user, _ = user_get_or_create(email=email, password=DEMO_PASSWORD)
                 membership_add(tenant=tenant, user=user, role=role)
             _, raw_key = api_key_create(tenant=tenant, name="Demo integration")
-        self.stdout.write(f"Created demo tenant {DEMO_SLUG!r} with owner {DEMO_OWNER}.")
+            result = demo_seed(
+                tenant=tenant, accounts=DEMO_ACCOUNTS, days=DEMO_DAYS, seed=DEMO_SEED
+            )
+        events = result.rows["metrics.UsageEvent"]
+        self.stdout.write(
+            f"Created demo tenant {DEMO_SLUG!r} with owner {DEMO_OWNER} and "
+            f"{DEMO_ACCOUNTS} customer accounts ({events:,} usage events)."
+        )
         self.stdout.write(f"Demo API key (shown once): {raw_key}")
