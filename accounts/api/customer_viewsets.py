@@ -1,7 +1,7 @@
 """API endpoints of the customer resources, each inside the API key's tenant."""
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 
 from accounts import selectors
 from accounts.api import filters
@@ -21,17 +21,25 @@ UPSERT_DOC = (
 )
 
 
-def upsert_schema(name: str, key: str = "external_id"):
+def upsert_schema(name: str, example: dict, key: str = "external_id"):
+    body = [OpenApiExample(f"A {name}", value=example, request_only=True)]
+    put_body = [
+        OpenApiExample(
+            f"A {name}", value={k: v for k, v in example.items() if k != key}, request_only=True
+        )
+    ]
     return extend_schema_view(
         list=extend_schema(summary=f"List {name}s"),
         retrieve=extend_schema(summary=f"Get one {name} by {key}"),
         create=extend_schema(
             summary=f"Create or update a {name} (upsert by {key})",
             description=UPSERT_DOC.format(name=name, key=key),
+            examples=body,
         ),
         update=extend_schema(
             summary=f"Create or replace the {name} with this {key} (upsert)",
             description=UPSERT_DOC.format(name=name, key=key),
+            examples=put_body,
         ),
         partial_update=extend_schema(summary=f"Change some fields of a {name}"),
         destroy=extend_schema(summary=f"Delete a {name}"),
@@ -44,7 +52,18 @@ class ExternalIdViewSet(UpsertMixin, TenantModelViewSet):
     filter_backends = [DjangoFilterBackend]
 
 
-@upsert_schema("account")
+@upsert_schema(
+    "account",
+    {
+        "external_id": "crm-0042",
+        "name": "Initech",
+        "domain": "initech.example",
+        "owner_email": "csm@yourcompany.example",
+        "segment": "Mid-market",
+        "lifecycle_stage": "adoption",
+        "traits": {"industry": "Software", "employees": 250},
+    },
+)
 class AccountViewSet(ExternalIdViewSet):
     model = Account
     serializer_class = AccountSerializer
@@ -54,7 +73,16 @@ class AccountViewSet(ExternalIdViewSet):
         return selectors.accounts_list()
 
 
-@upsert_schema("contact")
+@upsert_schema(
+    "contact",
+    {
+        "external_id": "user-7",
+        "account_external_id": "crm-0042",
+        "email": "peter@initech.example",
+        "name": "Peter Gibbons",
+        "traits": {"title": "Engineer"},
+    },
+)
 class ContactViewSet(ExternalIdViewSet):
     model = Contact
     serializer_class = ContactSerializer
@@ -64,7 +92,19 @@ class ContactViewSet(ExternalIdViewSet):
         return selectors.contacts_list()
 
 
-@upsert_schema("subscription term")
+@upsert_schema(
+    "subscription term",
+    {
+        "external_id": "sub-981",
+        "account_external_id": "crm-0042",
+        "plan": "Growth (annual)",
+        "mrr": "499.00",
+        "currency": "USD",
+        "start_date": "2026-01-01",
+        "end_date": "2027-01-01",
+        "status": "active",
+    },
+)
 class SubscriptionViewSet(ExternalIdViewSet):
     model = Subscription
     serializer_class = SubscriptionSerializer
@@ -76,7 +116,16 @@ class SubscriptionViewSet(ExternalIdViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="List notes on accounts' timelines"),
-    create=extend_schema(summary="Add a note to an account's timeline"),
+    create=extend_schema(
+        summary="Add a note to an account's timeline",
+        examples=[
+            OpenApiExample(
+                "A note",
+                value={"account_external_id": "crm-0042", "body": "QBR booked for March."},
+                request_only=True,
+            )
+        ],
+    ),
 )
 class NoteViewSet(TenantModelViewSet):
     model = AccountNote

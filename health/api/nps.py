@@ -2,7 +2,7 @@
 
 import django_filters as filters
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from accounts.models import Account, Contact
@@ -65,6 +65,19 @@ class NpsResponseFilter(filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(summary="List NPS answers"),
     create=extend_schema(
+        examples=[
+            OpenApiExample(
+                "An answer",
+                value={
+                    "external_id": "survey-2026-10/user-7",
+                    "contact_external_id": "user-7",
+                    "score": 9,
+                    "comment": "Reports save me hours.",
+                    "answered_at": "2026-10-01T09:30:00Z",
+                },
+                request_only=True,
+            )
+        ],
         summary="Record an NPS answer",
         description="Score 0-10. With an `external_id` the call is an upsert, so resending is "
         "safe. A contact's latest answer is shown on the contact and the account.",

@@ -6,6 +6,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
@@ -38,7 +39,16 @@ class FeatureSerializer(StrictSerializer):
 
 @extend_schema_view(
     list=extend_schema(summary="List the feature catalog"),
-    create=extend_schema(summary="Map an event name to a feature (upsert by event_name)"),
+    create=extend_schema(
+        summary="Map an event name to a feature (upsert by event_name)",
+        examples=[
+            OpenApiExample(
+                "A core feature",
+                value={"event_name": "Report Exported", "feature": "Reporting", "is_core": True},
+                request_only=True,
+            )
+        ],
+    ),
     update=extend_schema(summary="Create or replace the mapping of this event name"),
 )
 class FeatureViewSet(UpsertMixin, TenantModelViewSet):
@@ -105,7 +115,21 @@ class ChurnRecordSerializer(StrictSerializer):
 
 @extend_schema_view(
     list=extend_schema(summary="List churn records"),
-    create=extend_schema(summary="Record a churned account"),
+    create=extend_schema(
+        summary="Record a churned account",
+        examples=[
+            OpenApiExample(
+                "A churn",
+                value={
+                    "account_external_id": "crm-0042",
+                    "churned_on": "2026-10-01",
+                    "reason": "budget",
+                    "note": "Budget frozen after their funding round fell through.",
+                },
+                request_only=True,
+            )
+        ],
+    ),
     partial_update=extend_schema(summary="Give a churn record its reason or note"),
 )
 class ChurnRecordViewSet(TenantModelViewSet):
@@ -160,7 +184,16 @@ class SpendSerializer(StrictSerializer):
 
 @extend_schema_view(
     list=extend_schema(summary="List monthly sales and marketing spend (for CAC)"),
-    create=extend_schema(summary="Enter a month's spend (upsert by month)"),
+    create=extend_schema(
+        summary="Enter a month's spend (upsert by month)",
+        examples=[
+            OpenApiExample(
+                "A month",
+                value={"month": "2026-03", "amount": "18250.00", "note": "Ads and events"},
+                request_only=True,
+            )
+        ],
+    ),
     update=extend_schema(
         summary="Create or replace a month's spend",
         parameters=[OpenApiParameter("month", str, OpenApiParameter.PATH, description="YYYY-MM")],

@@ -11,6 +11,9 @@ def test_schema_generates_without_warnings(tmp_path):
     text = target.read_text()
     assert "/api/v1/members/" in text
     assert "BearerAuth" in text and "scheme: bearer" in text
+    # Writable resources carry request examples.
+    for example in ("crm-0042", "sub-981", "Report Exported", "survey-2026-10/user-7"):
+        assert example in text
 
 
 @pytest.mark.django_db
