@@ -12,6 +12,18 @@ from django.db import models
 from accounts.tenancy.models import TenantModel
 
 
+def firehose_tenant():
+    """The tenant key of a high-volume append-only table: no trigger, no index of its own."""
+    return models.ForeignKey(
+        "accounts.Tenant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        db_index=False,
+        db_constraint=False,
+    )
+
+
 class Feature(TenantModel):
     """Maps one event name to a product feature; core features count for adoption."""
 
@@ -42,14 +54,7 @@ class UsageEvent(TenantModel):
     # a trigger run per inserted row at commit) and no index on tenant alone (every composite
     # index below starts with it). Ingestion resolves accounts and contacts inside the
     # tenant in SQL; the ORM still applies on_delete.
-    tenant = models.ForeignKey(
-        "accounts.Tenant",
-        on_delete=models.CASCADE,
-        related_name="+",
-        editable=False,
-        db_index=False,
-        db_constraint=False,
-    )
+    tenant = firehose_tenant()
     message_id = models.CharField(max_length=255)
     type = models.CharField(max_length=10, choices=EventType.choices, default=EventType.TRACK)
     event = models.CharField(max_length=200)
@@ -98,14 +103,7 @@ class EventReceipt(TenantModel):
     """One row per accepted message id: a re-sent message is recognised and not stored twice."""
 
     # As for events: the unique (tenant, message_id) index serves tenant lookups too.
-    tenant = models.ForeignKey(
-        "accounts.Tenant",
-        on_delete=models.CASCADE,
-        related_name="+",
-        editable=False,
-        db_index=False,
-        db_constraint=False,
-    )
+    tenant = firehose_tenant()
     message_id = models.CharField(max_length=255)
     received_at = models.DateTimeField()
 
