@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from rest_framework_api_key.models import APIKey
 
 from accounts.models import ImportJob, Invitation, Membership, Tenant, TenantAPIKey
-from accounts.services.api_keys import api_key_create
+from accounts.services.api_keys import api_key_create, api_key_revoke
 from accounts.tenancy.admin import TenantAdmin
 
 admin.site.unregister(APIKey)  # the library's untenanted key model is not used
@@ -43,8 +43,22 @@ def _manages(request) -> bool:
     return request.user.is_staff and membership is not None and membership.can_manage
 
 
+class ReadOnlyForStaffMixin:
+    """Tenant staff see these rows; they change them in the product's own pages, where the
+    rules live (team page, API keys page). Superusers keep full access."""
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(Membership)
-class MembershipAdmin(TenantAdmin):
+class MembershipAdmin(ReadOnlyForStaffMixin, TenantAdmin):
     list_display = ["user", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email"]
@@ -52,14 +66,14 @@ class MembershipAdmin(TenantAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(TenantAdmin):
+class InvitationAdmin(ReadOnlyForStaffMixin, TenantAdmin):
     list_display = ["email", "role", "status", "created_at", "expires_at", "sent_at"]
     list_filter = ["role"]
     search_fields = ["email"]
     readonly_fields = ["sent_at", "accepted_at", "invited_by"]
     exclude = ["token_hash"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, *args):
         return False  # invitations are created from Settings → Team, which emails the link
 
 
@@ -69,7 +83,14 @@ class TenantAPIKeyAdmin(TenantAdmin):
     list_filter = ["revoked"]
     search_fields = ["name", "prefix"]
     fields = ["name", "prefix", "created", "last_used_at", "revoked", "revoked_at", "expiry_date"]
-    readonly_fields = ["prefix", "created", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "created", "last_used_at", "revoked", "revoked_at"]
+    actions = ["revoke_keys"]
+
+    @admin.action(description="Revoke the selected API keys (cannot be undone)")
+    def revoke_keys(self, request, queryset):
+        for api_key in queryset:
+            api_key_revoke(tenant=api_key.tenant, api_key=api_key)
+        messages.success(request, f"Revoked {len(queryset)} API key(s).")
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -9,7 +9,9 @@ INVITABLE_ROLES = [(value, label) for value, label in Role.choices if value != R
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(
+        label="Email", max_length=150, widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
     role = forms.ChoiceField(label="Role", choices=INVITABLE_ROLES, initial=Role.CSM)
 
 

@@ -1,4 +1,4 @@
-"""API key authentication: `Authorization: Bearer <key>` (and Segment-style Basic auth).
+"""API key authentication: `Authorization: Bearer <key>`.
 
 Keys are created and hashed by djangorestframework-api-key; here we only find the key by
 its prefix (across tenants: the key decides the tenant) and verify it.
@@ -34,7 +34,7 @@ class APIKeyPrincipal:
 def authenticate_key(raw_key: str) -> TenantAPIKey:
     """Return the usable key for `raw_key` or raise AuthenticationFailed."""
     prefix, dot, _ = raw_key.partition(".")
-    if not dot or not prefix:
+    if not dot or not prefix or "\x00" in raw_key or len(raw_key) > 200:
         raise exceptions.AuthenticationFailed("Malformed API key.")
     api_key = (
         TenantAPIKey.objects.unscoped()  # the key itself names its tenant
@@ -68,7 +68,7 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
         if not header:
             return None
         parts = header.split()
-        if parts[0].lower() != self.keyword.lower():
+        if not parts or parts[0].lower() != self.keyword.lower():
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(

@@ -32,6 +32,11 @@ class MemberEmailField(ExternalIdField):
     def get_queryset(self):
         return Membership.objects.select_related("user")
 
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
     def to_representation(self, obj):
         return obj.user.email
 
@@ -179,6 +184,7 @@ class NoteSerializer(StrictSerializer):
 
     def create(self, validated_data):
         request = self.context["request"]
+        validated_data.pop("tenant", None)  # the service takes it from the request
         return note_create(
             tenant=request.tenant, author=getattr(request, "membership", None), **validated_data
         )

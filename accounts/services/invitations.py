@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Role, Tenant
 from accounts.models.invitation import hash_token
-from accounts.services.tenants import membership_add, user_get_or_create
+from accounts.services.tenants import MAX_EMAIL_LENGTH, membership_add, user_get_or_create
 from accounts.tenancy.tasks import enqueue_on_commit
 
 
@@ -31,6 +31,10 @@ def invitation_create(
         validate_email(email)
     except ValidationError:
         raise ValidationError({"email": "Enter a valid email address."}) from None
+    if len(email) > MAX_EMAIL_LENGTH:  # the address is also the sign-in name
+        raise ValidationError(
+            {"email": f"Use an address of at most {MAX_EMAIL_LENGTH} characters."}
+        )
     if role not in Role.values or role == Role.OWNER:
         allowed = ", ".join(r for r in Role.values if r != Role.OWNER)
         raise ValidationError({"role": f"Choose one of: {allowed}."})

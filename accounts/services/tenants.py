@@ -8,6 +8,8 @@ from django.db import transaction
 from accounts.models import Membership, Role, Tenant
 from metrics.services.churn_reasons import churn_reasons_ensure_defaults
 
+MAX_EMAIL_LENGTH = 150  # the email is also the username, which Django limits to 150
+
 
 def user_get_or_create(*, email: str, password: str | None = None, name: str = ""):
     """The user with this email (case-insensitive), created with `password` if new."""
@@ -16,6 +18,10 @@ def user_get_or_create(*, email: str, password: str | None = None, name: str = "
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
         return user, False
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise ValidationError(
+            {"email": f"Use an address of at most {MAX_EMAIL_LENGTH} characters."}
+        )
     user = User(username=email.lower(), email=email, first_name=name)
     if password is None:
         user.set_unusable_password()
@@ -73,6 +79,30 @@ def membership_add(*, tenant: Tenant, user, role: str) -> Membership:
     if role in (Role.OWNER, Role.ADMIN) and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(
+    *, tenant: Tenant, membership: Membership, role: str, acting: Membership
+):
+    """Change a member's role. Only owners grant or take away ownership, and a tenant always
+    keeps an owner."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
+    touches_ownership = Role.OWNER in (role, membership.role)
+    if touches_ownership and acting.role != Role.OWNER:
+        raise ValidationError({"role": "Only an owner can grant or take away ownership."})
+    if membership.role == Role.OWNER and role != Role.OWNER:
+        owners = Membership.objects.for_tenant(tenant).filter(role=Role.OWNER).count()
+        if owners <= 1:
+            raise ValidationError({"role": "A tenant must keep at least one owner."})
+    if membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    if role in (Role.OWNER, Role.ADMIN) and not membership.user.is_staff:
+        membership.user.is_staff = True
+        membership.user.save(update_fields=["is_staff"])
     return membership
 
 

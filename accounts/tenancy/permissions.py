@@ -14,7 +14,7 @@ class IsTenantMember(BasePermission):
     message = "You do not have permission to change data in this tenant."
 
     def has_permission(self, request, view):
-        if getattr(request, "tenant", None) is None:
+        if getattr(request, "tenant", None) is None or not request.user.is_authenticated:
             return False
         if request.method in SAFE_METHODS:
             return True
@@ -30,7 +30,7 @@ class IsTenantManager(IsTenantMember):
     message = "Only owners and admins can do this."
 
     def has_permission(self, request, view):
-        if getattr(request, "tenant", None) is None:
+        if getattr(request, "tenant", None) is None or not request.user.is_authenticated:
             return False
         membership = getattr(request, "membership", None)
         return membership is not None and membership.role in MANAGE_ROLES

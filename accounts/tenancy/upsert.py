@@ -2,6 +2,7 @@
 
 `PUT /resource/{external_id}/` creates the row (201) or replaces it (200);
 `POST /resource/` with an `external_id` that exists updates it (200) instead of failing.
+`PATCH` changes an existing row only, and never its key (that would touch another row).
 The viewset's serializer does validation; `perform_upsert` calls the resource's service.
 """
 
@@ -10,14 +11,23 @@ from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+MAX_KEY_LENGTH = 255
+
 
 class UpsertMixin:
     upsert_key = "external_id"
 
+    def upsert_lookup_value(self, key):
+        """The database value for `key` as sent, or None when it cannot name a row."""
+        if not isinstance(key, str) or not key or "\x00" in key or len(key) > MAX_KEY_LENGTH:
+            return None  # validation reports what is wrong with it
+        return key
+
     def _existing(self, key):
-        if key in (None, ""):
+        value = self.upsert_lookup_value(key)
+        if value is None:
             return None
-        return self.get_queryset().filter(**{self.upsert_key: key}).first()
+        return self.get_queryset().filter(**{self.upsert_key: value}).first()
 
     def _save(self, serializer, instance):
         try:
@@ -32,26 +42,32 @@ class UpsertMixin:
     def perform_upsert(self, serializer, instance):
         serializer.save()
 
+    @staticmethod
+    def _body(request) -> dict:
+        if not isinstance(request.data, dict):
+            raise ValidationError({"non_field_errors": ["Expected a JSON object."]})
+        return request.data
+
     def create(self, request, *args, **kwargs):
-        instance = self._existing(
-            request.data.get(self.upsert_key) if hasattr(request.data, "get") else None
-        )
-        serializer = self.get_serializer(instance, data=request.data)
+        data = self._body(request)
+        instance = self._existing(data.get(self.upsert_key))
+        serializer = self.get_serializer(instance, data=data)
         serializer.is_valid(raise_exception=True)
         return self._save(serializer, instance)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
+        data = self._body(request).copy()
         key = kwargs[self.lookup_url_kwarg or self.lookup_field]
+        body_key = data.get(self.upsert_key)
+        if body_key not in (None, "", key):
+            raise ValidationError({self.upsert_key: [f"Does not match the URL ({key!r})."]})
         instance = self._existing(key)
-        if instance is None and partial:
-            instance = self.get_object()  # raises 404: a PATCH cannot create
-        data = request.data
-        if hasattr(data, "copy") and not partial:
-            data = data.copy()
-            body_key = data.get(self.upsert_key)
-            if body_key not in (None, "", key):
-                raise ValidationError({self.upsert_key: [f"Does not match the URL ({key!r})."]})
+        if partial:
+            if instance is None:
+                instance = self.get_object()  # answers 404: a PATCH cannot create
+            data.pop(self.upsert_key, None)
+        else:
             data[self.upsert_key] = key
         serializer = self.get_serializer(instance, data=data, partial=partial)
         serializer.is_valid(raise_exception=True)

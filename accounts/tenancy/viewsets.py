@@ -6,6 +6,7 @@ request's tenant, and the active tenant is reset when the request ends.
 """
 
 from rest_framework import mixins, viewsets
+from rest_framework.authentication import SessionAuthentication
 
 from accounts.tenancy import context
 from accounts.tenancy.models import TenantModel
@@ -36,10 +37,15 @@ class TenantViewSet(viewsets.GenericViewSet):
             # A key acts in its own tenant only, whatever session cookie came along.
             request.tenant = api_key.tenant
             request.membership = None
-        else:
+        elif isinstance(request.successful_authenticator, SessionAuthentication):
+            # The browser session's tenant, only when DRF authenticated the session itself:
+            # SessionAuthentication is what enforces CSRF on unsafe methods.
             django_request = request._request
             request.tenant = getattr(django_request, "tenant", None)
             request.membership = getattr(django_request, "membership", None)
+        else:
+            request.tenant = None
+            request.membership = None
         if request.tenant is not None:
             self._tenant_token = context.activate(request.tenant)
         super().initial(request, *args, **kwargs)
@@ -62,6 +68,8 @@ class TenantModelViewSet(
     TenantViewSet,
 ):
     """List, retrieve, create, update and delete, all inside the request's tenant."""
+
+    perform_create = TenantViewSet.perform_create  # the mixin's would come first otherwise
 
 
 class TenantReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):

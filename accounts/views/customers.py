@@ -13,18 +13,21 @@ from accounts.tenancy.views import TenantView
 PAGE_SIZE = 50
 
 
+def _param(request, name: str) -> str:
+    # NUL cannot reach PostgreSQL text; a hand-edited URL gets "no match", not an error.
+    return request.GET.get(name, "").replace("\x00", "").strip()[:200]
+
+
 class CustomerListView(TenantView):
     template_name = "accounts/customer_list.html"
 
     def get(self, request):
-        owner_id = request.GET.get("owner") or None
-        if owner_id and not owner_id.isdigit():
-            owner_id = None
+        owner_id = _param(request, "owner")
         accounts = selectors.customers_overview(
             on_date=timezone.localdate(),
-            search=request.GET.get("q", "").strip(),
-            segment=request.GET.get("segment", ""),
-            owner_id=owner_id,
+            search=_param(request, "q"),
+            segment=_param(request, "segment"),
+            owner_id=int(owner_id) if owner_id.isascii() and owner_id.isdecimal() else None,
         )
         page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
         context = {

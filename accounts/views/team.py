@@ -8,7 +8,7 @@ from accounts import selectors
 from accounts.forms import InvitationForm, MemberRoleForm
 from accounts.models import Invitation, Membership, Role
 from accounts.services.invitations import invitation_create, invitation_revoke
-from accounts.services.tenants import membership_add, membership_remove
+from accounts.services.tenants import membership_change_role, membership_remove
 from accounts.tenancy.views import TenantManageView, TenantView
 
 
@@ -67,11 +67,19 @@ class MemberRoleView(TenantManageView):
         if not form.is_valid():
             messages.error(request, "Choose a valid role.")
             return redirect("team")
-        if membership.role == "owner" and form.cleaned_data["role"] != "owner":
-            messages.error(request, "Owners keep their role; transfer ownership first.")
-            return redirect("team")
-        membership_add(tenant=request.tenant, user=membership.user, role=form.cleaned_data["role"])
-        messages.success(request, f"{membership.user.email} is now {form.cleaned_data['role']}.")
+        try:
+            membership_change_role(
+                tenant=request.tenant,
+                membership=membership,
+                role=form.cleaned_data["role"],
+                acting=request.membership,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"{membership.user.email} is now {membership.get_role_display()}."
+            )
         return redirect("team")
 
 

@@ -48,6 +48,11 @@ class ExternalIdField(serializers.SlugRelatedField):
     def get_queryset(self):
         return self.model.objects.all()
 
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
 
 def not_too_far_in_future(value):
     if value > timezone.now() + FUTURE_TOLERANCE:

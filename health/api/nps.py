@@ -3,14 +3,14 @@
 import django_filters as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework import mixins, serializers
 
 from accounts.models import Account, Contact
 from accounts.tenancy.upsert import UpsertMixin
 from accounts.tenancy.viewsets import TenantModelViewSet
 from csplatform.api.fields import ExternalIdField, StrictSerializer, not_too_far_in_future
 from health.models import NpsResponse
-from health.services.nps import nps_response_record
+from health.services.nps import nps_response_record, nps_response_update
 
 
 class NpsResponseSerializer(StrictSerializer):
@@ -41,14 +41,12 @@ class NpsResponseSerializer(StrictSerializer):
         validators = []
 
     def create(self, validated_data):
+        validated_data.pop("tenant", None)  # the service takes it from the request
         response, _ = nps_response_record(tenant=self.context["request"].tenant, **validated_data)
         return response
 
     def update(self, instance, validated_data):
-        validated_data.setdefault("external_id", instance.external_id)
-        for field in ("contact", "score", "answered_at"):
-            validated_data.setdefault(field, getattr(instance, field))
-        return self.create(validated_data)
+        return nps_response_update(response=instance, **validated_data)
 
 
 class NpsResponseFilter(filters.FilterSet):
@@ -80,7 +78,8 @@ class NpsResponseFilter(filters.FilterSet):
         ],
         summary="Record an NPS answer",
         description="Score 0-10. With an `external_id` the call is an upsert, so resending is "
-        "safe. A contact's latest answer is shown on the contact and the account.",
+        "safe (the answer is updated, not duplicated). A contact's latest answer is shown on "
+        "the contact and the account.",
     ),
 )
 class NpsResponseViewSet(UpsertMixin, TenantModelViewSet):
@@ -88,6 +87,8 @@ class NpsResponseViewSet(UpsertMixin, TenantModelViewSet):
     serializer_class = NpsResponseSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = NpsResponseFilter
+    # POST upserts by external_id; PUT and PATCH change the answer the URL names (by id).
+    update = mixins.UpdateModelMixin.update
 
     def get_queryset(self):
         return NpsResponse.objects.select_related("contact", "account")

@@ -7,6 +7,16 @@ from health.models import NpsResponse
 
 
 @transaction.atomic
+def nps_response_update(*, response: NpsResponse, **values) -> NpsResponse:
+    if "contact" in values and "account" not in values:
+        values["account"] = values["contact"].account
+    for name, value in values.items():
+        setattr(response, name, value)
+    response.save(update_fields=list(values))
+    return response
+
+
+@transaction.atomic
 def nps_response_record(
     *, tenant: Tenant, external_id: str | None = None, **values
 ) -> tuple[NpsResponse, bool]:

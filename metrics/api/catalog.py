@@ -211,10 +211,8 @@ class SpendViewSet(UpsertMixin, TenantModelViewSet):
         self.kwargs["month"] = MonthField().to_internal_value(self.kwargs["month"])
         return super().get_object()
 
-    def _existing(self, key):
-        if isinstance(key, str):
-            try:
-                key = MonthField().to_internal_value(key)
-            except ValidationError:
-                return None
-        return super()._existing(key)
+    def upsert_lookup_value(self, key):
+        try:
+            return MonthField().to_internal_value(key)
+        except ValidationError:
+            return None

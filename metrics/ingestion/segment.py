@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 EVENT_TYPES = ("track", "page", "screen")
 DEFAULT_NAMES = {"page": "Loaded a Page", "screen": "Loaded a Screen"}
 MAX_TEXT = 255
+EMAIL_MAX = 254  # Django's EmailField
 
 
 @dataclass
@@ -71,7 +72,10 @@ def segment_timestamp(message: dict, *, sent_at: datetime | None, received_at: d
     sent = parse_timestamp(message.get("sentAt")) or sent_at
     if sent is None:
         return timestamp.isoformat()
-    return (received_at - (sent - timestamp)).isoformat()
+    try:
+        return (received_at - (sent - timestamp)).isoformat()
+    except OverflowError:  # absurd clocks: keep the client's timestamp for validation
+        return timestamp.isoformat()
 
 
 def _as_event(message: dict, kind: str, *, sent_at, received_at) -> dict:
@@ -95,8 +99,12 @@ def _as_event(message: dict, kind: str, *, sent_at, received_at) -> dict:
     return event
 
 
-def _text(value) -> str:
-    return value.strip() if type(value) is str and len(value) <= MAX_TEXT else ""
+def _text(value, limit: int = MAX_TEXT) -> str:
+    """A trimmed string that fits its column, else "" (Segment sends free-form traits)."""
+    if type(value) is not str or "\x00" in value:
+        return ""
+    value = value.strip()
+    return value if len(value) <= limit else ""
 
 
 def _traits(message: dict) -> dict:
@@ -105,15 +113,18 @@ def _traits(message: dict) -> dict:
 
 
 def _domain(traits: dict) -> str:
-    domain = _text(traits.get("domain"))
+    domain = _text(_text(traits.get("domain")).lower())  # lower() can lengthen text
     if domain:
-        return domain.lower()
+        return domain
     website = _text(traits.get("website"))
     if not website:
         return ""
     # "acme.com" has no scheme; urlsplit needs "//" to see it as the host.
-    host = urlsplit(website if "//" in website else f"//{website}").hostname or ""
-    return host.removeprefix("www.")
+    try:
+        host = urlsplit(website if "//" in website else f"//{website}").hostname or ""
+    except ValueError:  # e.g. "http://[oops"
+        return ""
+    return _text(host.removeprefix("www."))
 
 
 def _account_for(tenant: Tenant, external_id: str) -> Account:
@@ -137,7 +148,7 @@ def segment_identify(*, tenant: Tenant, message: dict) -> Contact | None:
         .first()
     )
     values = {"traits": merge_traits(existing.traits if existing else {}, traits)}
-    email = _text(traits.get("email"))
+    email = _text(traits.get("email"), EMAIL_MAX)
     try:
         validate_email(email)
         values["email"] = email

@@ -72,7 +72,13 @@ def parse_timestamp(value) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:
+        # In UTC: PostgreSQL refuses offsets with seconds, which ISO 8601 allows.
+        return parsed.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 shifted past the calendar
+        return None
 
 
 def _encode(value) -> tuple[str, int]:

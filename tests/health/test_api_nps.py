@@ -78,3 +78,18 @@ def test_list_query_count_is_constant(api, tenant, contact, django_assert_num_qu
         _answer(api, score=n)
     with django_assert_num_queries(2):
         assert len(api.get("/api/v1/nps-responses/").json()["results"]) == 7
+
+
+def test_put_and_patch_change_the_answer_in_the_url(api, tenant, contact):
+    answer_id = _answer(api, score=5).json()["id"]
+    patched = api.patch(f"/api/v1/nps-responses/{answer_id}/", {"score": 9})
+    assert patched.status_code == 200 and patched.json()["id"] == answer_id
+    put = api.put(
+        f"/api/v1/nps-responses/{answer_id}/",
+        {"contact_external_id": "u-1", "score": 7, "answered_at": "2026-10-02T10:00:00Z"},
+        format="json",
+    )
+    assert put.status_code == 200
+    assert list(NpsResponse.objects.for_tenant(tenant).values_list("id", "score")) == [
+        (answer_id, 7)
+    ]
