@@ -46,6 +46,11 @@ class TenantUpsertSerializer(StrictSerializer):
 
     upsert = None
 
+    def validate_traits(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Must be a JSON object.")
+        return value
+
     def _call(self, validated_data, instance=None):
         tenant = self.context["request"].tenant
         external_id = validated_data.pop("external_id", None) or instance.external_id
@@ -80,11 +85,6 @@ class AccountSerializer(TenantUpsertSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
         validators = []  # uniqueness of external_id is what upsert is for
 
-    def validate_traits(self, value):
-        if not isinstance(value, dict):
-            raise serializers.ValidationError("Must be a JSON object.")
-        return value
-
 
 class LatestNpsSerializer(serializers.Serializer):
     score = serializers.IntegerField()
@@ -114,11 +114,6 @@ class ContactSerializer(TenantUpsertSerializer):
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
         validators = []
-
-    def validate_traits(self, value):
-        if not isinstance(value, dict):
-            raise serializers.ValidationError("Must be a JSON object.")
-        return value
 
     def get_latest_nps(self, contact) -> LatestNpsSerializer(allow_null=True):
         score = getattr(contact, "latest_nps_score", None)
