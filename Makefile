@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check clean-var venv bench-ingest
+.PHONY: run test lint format check clean-var venv bench-ingest bench-recompute
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ check: $(STAMP)
 ## Benchmark event ingestion over HTTP against a raw COPY (ARGS="--events 20000 --clients 8")
 bench-ingest: $(STAMP)
 	$(BIN)/python -m csplatform.embedded -- $(BIN)/python -m bench.ingest $(ARGS)
+
+## Benchmark a year's metrics backfill and a nightly run against a plain scan of the events
+bench-recompute: $(STAMP)
+	$(BIN)/python -m csplatform.embedded -- $(BIN)/python -m bench.recompute $(ARGS)
 
 ## Delete the embedded PostgreSQL and Redis data (stop `make run` and tests first)
 clean-var:

@@ -24,7 +24,6 @@ import io
 import json
 import os
 import random
-import secrets
 import socket
 import subprocess
 import sys
@@ -32,13 +31,19 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 from psycopg2 import sql
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.scratch import (
+    ROOT,
+    create_database,
+    drop_database,
+    migrate,
+    scratch_url,
+    server_environment,
+)
+
 EVENT_NAMES = [f"Feature {n} Used" for n in range(20)] + ["Signed In", "Report Exported"]
 COPY_COLUMNS = [
     "tenant_id",
@@ -75,66 +80,6 @@ def log(message: str) -> None:
 
 
 # --- Scratch database -----------------------------------------------------------------------
-
-
-def scratch_url(base_url: str, name: str) -> str:
-    parts = urlsplit(base_url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def admin_connection(base_url: str):
-    connection = psycopg2.connect(scratch_url(base_url, "postgres"))
-    connection.autocommit = True
-    return connection
-
-
-def create_database(base_url: str, name: str) -> None:
-    connection = admin_connection(base_url)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    finally:
-        connection.close()
-
-
-def drop_database(base_url: str, name: str) -> None:
-    connection = admin_connection(base_url)
-    try:
-        with connection.cursor() as cursor:
-            # FORCE: a server worker may still hold a connection while it shuts down.
-            statement = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-            cursor.execute(statement.format(sql.Identifier(name)))
-    finally:
-        connection.close()
-
-
-def server_environment(database_url: str) -> dict:
-    """Production settings (DEBUG off), plain HTTP on the loopback, no throttling in the way."""
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "csplatform.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "API_THROTTLE_RATE": "1000000/minute",
-        "CACHE_KEY_PREFIX": f"bench-{os.getpid()}",
-        "LOG_LEVEL": "WARNING",
-        "DATABASE_CONN_MAX_AGE": "600",
-        "PYTHONWARNINGS": "ignore:No directory at",  # no collectstatic for a benchmark
-    }
-
-
-def migrate(env: dict) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=600,
-    )
 
 
 def seed(env: dict, accounts: int) -> tuple[int, str]:

@@ -18,6 +18,7 @@ from metrics.api.catalog import (
     SpendViewSet,
 )
 from metrics.api.events import EventViewSet
+from metrics.api.figures import MetricFigureViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -33,6 +34,7 @@ router.register("churn-reasons", ChurnReasonViewSet, basename="churn-reason")
 router.register("churn-records", ChurnRecordViewSet, basename="churn-record")
 router.register("spend", SpendViewSet, basename="spend")
 router.register("events", EventViewSet, basename="event")
+router.register("metrics", MetricFigureViewSet, basename="metrics")
 
 urlpatterns = [
     path("tenant/", TenantInfoViewSet.as_view({"get": "current"}), name="tenant-current"),

@@ -36,6 +36,11 @@ app.conf.update(
             "task": "accounts.tasks.purge_expired_invitations_all",
             "schedule": crontab(minute=15, hour=3),
         },
+        # Hourly, so that each tenant's run starts soon after its own local midnight.
+        "metrics-nightly": {
+            "task": "metrics.tasks.nightly_all",
+            "schedule": crontab(minute=5),
+        },
     },
 )
 

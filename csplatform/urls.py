@@ -18,6 +18,12 @@ from accounts.views.invitations import InvitationAcceptView
 from accounts.views.team import InvitationRevokeView, MemberRemoveView, MemberRoleView, TeamView
 from accounts.views.tenant_switch import TenantSwitchView
 from csplatform.views import healthz
+from metrics.views import (
+    MetricDefinitionsView,
+    MetricsDashboardView,
+    RecomputeJobView,
+    RecomputeView,
+)
 
 admin.site.site_header = "csplatform administration"
 admin.site.site_title = "csplatform admin"
@@ -26,6 +32,10 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("customers/", CustomerListView.as_view(), name="customer-list"),
     path("customers/<int:pk>/", CustomerDetailView.as_view(), name="customer-detail"),
+    path("metrics/", MetricsDashboardView.as_view(), name="metrics"),
+    path("metrics/definitions/", MetricDefinitionsView.as_view(), name="metrics-definitions"),
+    path("metrics/recompute/", RecomputeView.as_view(), name="metrics-recompute"),
+    path("metrics/recompute/<int:pk>/", RecomputeJobView.as_view(), name="metrics-recompute-job"),
     path("settings/team/", TeamView.as_view(), name="team"),
     path("settings/team/members/<int:pk>/role/", MemberRoleView.as_view(), name="member-role"),
     path(

@@ -1,9 +1,10 @@
 """Tenant: one SaaS company using csplatform; the root of every tenant-owned row."""
 
 import zoneinfo
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 slug_validator = RegexValidator(
@@ -28,6 +29,40 @@ class Tenant(models.Model):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Settings that change metric definitions (shared/metric definitions: the defaults).
+    renewal_grace_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text="Days after a term ends within which a new term counts as its renewal.",
+    )
+    gross_margin = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("1"))],
+        help_text="Gross margin used for LTV, as a fraction (1 = 100%).",
+    )
+    adoption_min_days = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Distinct days with a core feature in trailing 30 days for an adopted account.",
+    )
+    nps_window_days = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="Trailing days whose NPS answers count (each contact's latest).",
+    )
+    activation_event = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The event that marks an account as activated (its onboarding milestone).",
+    )
+    first_value_event = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The event that marks an account's first value (for time to first value).",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,29 +1,59 @@
 """Attach stored usage events to the account or contact they named, once that one is known.
 
 Events are stored whatever arrives first; these set-based UPDATEs run when an account or
-contact is created or moves to another account, so nothing sent early is ever dropped.
+contact is created or moves to another account, so nothing sent early is ever dropped. The
+local days of the events they touch are marked dirty, so the next metrics run rebuilds
+those days' rollups with the new attribution.
 """
 
+from zoneinfo import ZoneInfo
+
+from django.db.models.functions import TruncDate
+
 from accounts.models import Account, Contact, Tenant
-from metrics.models import UsageEvent
+from metrics.models import DirtyDay, UsageEvent
 
 
 def events_attach_account(*, tenant: Tenant, account: Account) -> int:
-    return (
-        UsageEvent.objects.for_tenant(tenant)
-        .filter(account__isnull=True, account_external_id=account.external_id)
-        .update(account=account)
+    events = UsageEvent.objects.for_tenant(tenant).filter(
+        account__isnull=True, account_external_id=account.external_id
     )
+    return _attach(tenant, events, account=account)
 
 
 def events_attach_contact(*, tenant: Tenant, contact: Contact) -> int:
     events = UsageEvent.objects.for_tenant(tenant)
-    attached = events.filter(contact__isnull=True, contact_external_id=contact.external_id).update(
-        contact=contact
+    attached = _attach(
+        tenant,
+        events.filter(contact__isnull=True, contact_external_id=contact.external_id),
+        contact=contact,
     )
     if contact.account_id is not None:
         # Events that named only the person belong to the person's account.
-        attached += events.filter(
-            contact=contact, account__isnull=True, account_external_id=""
-        ).update(account_id=contact.account_id)
+        attached += _attach(
+            tenant,
+            events.filter(contact=contact, account__isnull=True, account_external_id=""),
+            account_id=contact.account_id,
+        )
+    return attached
+
+
+def dirty_days_mark(*, tenant: Tenant, days) -> None:
+    DirtyDay.objects.bulk_create(
+        [DirtyDay(tenant=tenant, day=day) for day in days], ignore_conflicts=True
+    )
+
+
+def _attach(tenant: Tenant, events, **values) -> int:
+    local_day = TruncDate("timestamp", tzinfo=ZoneInfo(tenant.time_zone))
+    days = set(
+        events.annotate(local_day=local_day)
+        .order_by()
+        .values_list("local_day", flat=True)
+        .distinct()
+    )
+    if not days:
+        return 0
+    attached = events.update(**values)
+    dirty_days_mark(tenant=tenant, days=days)
     return attached

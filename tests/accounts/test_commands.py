@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Account, Membership, Tenant, TenantAPIKey
-from metrics.models import UsageEvent
+from metrics.models import MetricFigure, MetricsState, UsageEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,18 @@ def test_bootstrap_demo_runs_once():
     assert Membership.objects.for_tenant(tenant).count() == 3
     assert Account.objects.for_tenant(tenant).count() == 150
     assert UsageEvent.objects.for_tenant(tenant).exists()
+    # Its KPIs are there from the start, through the demo's last day.
+    state = MetricsState.objects.for_tenant(tenant).get()
+    assert state.computed_through is not None
+    assert (
+        MetricFigure.objects.for_tenant(tenant)
+        .filter(
+            grain="day", period=state.computed_through, metric="active_accounts", dimension="all"
+        )
+        .get()
+        .value
+        > 0
+    )
     out, _ = _run("bootstrap_demo")
     assert "exists" in out
     assert Tenant.objects.count() == 1

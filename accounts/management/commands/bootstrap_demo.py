@@ -8,6 +8,8 @@ from accounts.demo_seed.service import demo_seed
 from accounts.models import Role, Tenant
 from accounts.services.api_keys import api_key_create
 from accounts.services.tenants import membership_add, tenant_create, user_get_or_create
+from accounts.tenancy.context import tenant_scope
+from metrics.services.recompute import metrics_backfill
 
 # A small run of seed_demo: enough history for every page and KPI, seeded in seconds.
 DEMO_ACCOUNTS, DEMO_DAYS, DEMO_SEED = 150, 400, 7
@@ -29,6 +31,10 @@ class Command(BaseCommand):
                 time_zone="Europe/Bucharest",
                 currency="USD",
             )
+            # The demo product's onboarding milestone and first value (see demo_seed's catalog).
+            tenant.activation_event = "integration_connected"
+            tenant.first_value_event = "report_exported"
+            tenant.save(update_fields=["activation_event", "first_value_event"])
             for email, role in [
                 ("csm@demo.example", Role.CSM),
                 ("viewer@demo.example", Role.VIEWER),
@@ -39,9 +45,12 @@ class Command(BaseCommand):
             result = demo_seed(
                 tenant=tenant, accounts=DEMO_ACCOUNTS, days=DEMO_DAYS, seed=DEMO_SEED
             )
+        with tenant_scope(tenant):
+            run = metrics_backfill(tenant=tenant, since=result.period_start)
         events = result.rows["metrics.UsageEvent"]
         self.stdout.write(
             f"Created demo tenant {DEMO_SLUG!r} with owner {DEMO_OWNER} and "
-            f"{DEMO_ACCOUNTS} customer accounts ({events:,} usage events)."
+            f"{DEMO_ACCOUNTS} customer accounts ({events:,} usage events); KPIs computed "
+            f"for {run.figure_days} days and {run.months} months."
         )
         self.stdout.write(f"Demo API key (shown once): {raw_key}")

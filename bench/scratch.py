@@ -1,0 +1,77 @@
+"""Scratch databases for benchmarks: created on the server of DATABASE_URL, migrated, dropped.
+
+Benchmarks run the project's code in subprocesses with production settings (DEBUG off) on a
+database of their own, so nothing they do touches a real tenant.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+from psycopg2 import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def scratch_url(base_url: str, name: str) -> str:
+    parts = urlsplit(base_url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def admin_connection(base_url: str):
+    connection = psycopg2.connect(scratch_url(base_url, "postgres"))
+    connection.autocommit = True
+    return connection
+
+
+def create_database(base_url: str, name: str) -> None:
+    connection = admin_connection(base_url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        connection.close()
+
+
+def drop_database(base_url: str, name: str) -> None:
+    connection = admin_connection(base_url)
+    try:
+        with connection.cursor() as cursor:
+            # FORCE: a server worker may still hold a connection while it shuts down.
+            statement = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            cursor.execute(statement.format(sql.Identifier(name)))
+    finally:
+        connection.close()
+
+
+def server_environment(database_url: str) -> dict:
+    """Production settings (DEBUG off), plain HTTP on the loopback, no throttling in the way."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "csplatform.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "API_THROTTLE_RATE": "1000000/minute",
+        "CACHE_KEY_PREFIX": f"bench-{os.getpid()}",
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_CONN_MAX_AGE": "600",
+        "PYTHONWARNINGS": "ignore:No directory at",  # no collectstatic for a benchmark
+    }
+
+
+def migrate(env: dict) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=600,
+    )

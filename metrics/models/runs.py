@@ -1,0 +1,67 @@
+"""Where each tenant's metrics stand, and the recomputes people asked for.
+
+MetricsState is the engine's bookmark: the last local day computed and the reception time
+up to which late events have been looked for. RecomputeJob is an on-demand or command-line
+recompute whose progress the dashboard shows.
+"""
+
+from django.db import models
+
+from accounts.tenancy.models import TenantModel
+
+
+class MetricsState(TenantModel):
+    computed_through = models.DateField(null=True, blank=True)
+    # Events received at or after this time may be late arrivals for days already computed.
+    received_watermark = models.DateTimeField(null=True, blank=True)
+    last_run_started_at = models.DateTimeField(null=True, blank=True)
+    last_run_finished_at = models.DateTimeField(null=True, blank=True)
+    last_run_days = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="metricsstate_unique")]
+
+
+class RecomputeJob(TenantModel):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    requested_by = models.ForeignKey(
+        "accounts.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    since = models.DateField()
+    until = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    days_done = models.PositiveIntegerField(default=0)
+    days_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.days_total else min(100, self.days_done * 100 // self.days_total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class DirtyDay(TenantModel):
+    """A local day whose rollups must be rebuilt: its events changed after it was computed
+    (for example, they were attributed to an account that arrived late)."""
+
+    day = models.DateField()
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "day"], name="dirtyday_unique")]

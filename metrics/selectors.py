@@ -1,0 +1,141 @@
+"""Reading computed KPI figures for the API and the dashboard (one query per table)."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from accounts.models import Membership
+from metrics.definitions import ALL, Grain, Unit
+from metrics.models import Dimension, MetricFigure, MetricsState, RecomputeJob
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A figure as stored, ready to render: value, numerator and denominator."""
+
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+
+
+@dataclass
+class PeriodRow:
+    period: date
+    figures: dict[str, Shown]
+
+
+def figures_by_period(
+    *, grain: Grain, first: date, last: date, dimension: str = Dimension.ALL, key: str = ""
+) -> list[PeriodRow]:
+    """The figures of each computed period from `first` to `last`, oldest first."""
+    rows = (
+        MetricFigure.objects.filter(
+            grain=grain.value, dimension=dimension, key=key, period__range=(first, last)
+        )
+        .order_by("period", "metric")
+        .values_list("period", "metric", "value", "numerator", "denominator")
+    )
+    result: dict[date, PeriodRow] = {}
+    for period, metric, value, numerator, denominator in rows:
+        row = result.setdefault(period, PeriodRow(period, {}))
+        row.figures[metric] = Shown(value, numerator, denominator)
+    return list(result.values())
+
+
+def latest_period(grain: Grain) -> date | None:
+    """The most recent period with figures for the whole tenant."""
+    return (
+        MetricFigure.objects.filter(grain=grain.value, dimension=Dimension.ALL, key="")
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+
+
+def cut_keys() -> dict[str, list[str]]:
+    """The segment and owner keys that have figures, for filters."""
+    keys = (
+        MetricFigure.objects.exclude(dimension=Dimension.ALL)
+        .order_by("dimension", "key")
+        .values_list("dimension", "key")
+        .distinct()
+    )
+    result: dict[str, list[str]] = {Dimension.SEGMENT: [], Dimension.OWNER: []}
+    for dimension, key in keys:
+        result.setdefault(dimension, []).append(key)
+    return result
+
+
+def metrics_state() -> MetricsState | None:
+    return MetricsState.objects.first()
+
+
+def recompute_jobs_recent(limit: int = 5):
+    return list(RecomputeJob.objects.select_related("requested_by__user")[:limit])
+
+
+def as_api(metric: str, shown: Shown | None) -> dict:
+    """{"value", "numerator", "denominator"} as the API shows them: money as a two-place
+    decimal string, ratios as decimal numbers, counts and NPS as integers."""
+    unit = ALL[metric].unit
+    if shown is None:
+        return {"value": None, "numerator": None, "denominator": None}
+    return {
+        "value": _render(shown.value, unit),
+        "numerator": _render_part(shown.numerator, metric, "numerator"),
+        "denominator": _render_part(shown.denominator, metric, "denominator"),
+    }
+
+
+# Parts that are amounts of money, rendered as money strings like the values.
+MONEY_PARTS = {
+    ("arpu", "numerator"),
+    ("ltv", "numerator"),
+    ("arr_per_csm", "numerator"),
+    ("grr", "numerator"),
+    ("grr", "denominator"),
+    ("nrr", "numerator"),
+    ("nrr", "denominator"),
+    ("renewal_revenue_rate", "numerator"),
+    ("renewal_revenue_rate", "denominator"),
+    ("cac", "numerator"),
+    ("ltv_to_cac", "numerator"),
+    ("ltv_to_cac", "denominator"),
+}
+
+
+def _render(value: Decimal | None, unit: Unit):
+    if value is None:
+        return None
+    if unit == Unit.MONEY:
+        return f"{value:.2f}"
+    if unit in (Unit.COUNT, Unit.SCORE):
+        return int(value)
+    return float(value.normalize())
+
+
+def _render_part(value: Decimal | None, metric: str, part: str):
+    if value is None:
+        return None
+    if (metric, part) in MONEY_PARTS:
+        return f"{value:.2f}"
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value.normalize())
+
+
+def cut_has_figures(*, grain: Grain, dimension: str, key: str) -> bool:
+    """Whether any period of `grain` has figures for this cut (an unknown segment has none)."""
+    return MetricFigure.objects.filter(grain=grain.value, dimension=dimension, key=key).exists()
+
+
+def owner_labels(keys: list[str]) -> dict[str, str]:
+    """Email of each owner cut key (a membership id); owners who left keep their id only."""
+    ids = [int(key) for key in keys if key.isascii() and key.isdecimal()]
+    emails = dict(Membership.objects.filter(pk__in=ids).values_list("pk", "user__email"))
+    return {key: emails.get(int(key), f"Former member #{key}") for key in keys if key.isdecimal()}
+
+
+def recompute_job_detail():
+    """Recompute jobs of the active tenant, with who asked for them."""
+    return RecomputeJob.objects.select_related("requested_by__user")

@@ -1,0 +1,230 @@
+"""What a nightly run or a backfill recomputes, and the bookkeeping around each run.
+
+A nightly run covers the days since the last one (up to the tenant's local yesterday), the
+days whose events arrived late or were attributed late, and, for figures only, the trailing
+grace window (a renewal can turn days already computed from churned back to active). A day
+whose rollups change also changes the trailing 30-day figures after it, so those are redone
+too. Monthly figures are redone for the last 12 complete months, whose cohorts keep
+activating.
+"""
+
+import traceback
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from accounts.models import Subscription, Tenant
+from accounts.tenancy.tasks import enqueue_on_commit
+from metrics.engine.calendar import add_months, days_between, local_today, month_start, next_month
+from metrics.engine.daily import ADOPTION_WINDOW
+from metrics.engine.rollups import days_received_since
+from metrics.engine.run import MetricsBusy, Progress, RunResult, metrics_recompute, tenant_lock
+from metrics.models import DirtyDay, MetricsState, RecomputeJob
+
+# In-flight ingestion transactions commit after they stamp `received_at`: look back this far
+# past the watermark so none is missed (a day recomputed twice is harmless).
+WATERMARK_SLACK = timedelta(minutes=10)
+MAX_HISTORY_DAYS = 3 * 366
+MONTHS_REFRESHED = 12
+
+
+def state_for(tenant: Tenant) -> MetricsState:
+    state, _ = MetricsState.objects.for_tenant(tenant).get_or_create(tenant=tenant)
+    return state
+
+
+def metrics_nightly(*, tenant: Tenant, now: datetime | None = None) -> RunResult | None:
+    """Bring the tenant's metrics up to its local yesterday; None when already there."""
+    now = now or timezone.now()
+    started = timezone.now()  # before dirty days are read: marks made later must survive
+    yesterday = local_today(tenant.time_zone, now) - timedelta(days=1)
+    with tenant_lock(tenant):
+        state = state_for(tenant)
+        if state.computed_through is not None and state.computed_through >= yesterday:
+            dirty = _dirty_days(tenant, state)
+            if not dirty:
+                return None
+        plan = _nightly_plan(tenant, state, yesterday, now)
+        return _run(tenant, state, plan, now=now, started=started, nightly=True)
+
+
+def metrics_backfill(
+    *,
+    tenant: Tenant,
+    since: date,
+    until: date | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> RunResult:
+    """Recompute everything from `since` to `until` (default: the local yesterday)."""
+    now = now or timezone.now()
+    started = timezone.now()
+    yesterday = local_today(tenant.time_zone, now) - timedelta(days=1)
+    until = min(until or yesterday, yesterday)
+    if since > until:
+        raise ValueError(f"Nothing to recompute: {since} is after {until}.")
+    with tenant_lock(tenant):
+        state = state_for(tenant)
+        horizon = max(until, state.computed_through or until)
+        rollup_days = set(days_between(since, until))
+        figure_days = _with_trailing_windows(rollup_days, horizon)
+        # A backfill moves the bookmark only when it reaches yesterday: the nightly run would
+        # otherwise skip the days between an old bookmark and this backfill.
+        through = horizon if until == yesterday or state.computed_through else None
+        plan = Plan(rollup_days, figure_days, _complete_months(figure_days, horizon), through)
+        return _run(tenant, state, plan, now=now, started=started, progress=progress)
+
+
+@dataclass
+class Plan:
+    rollup_days: set[date]
+    figure_days: set[date]
+    months: set[date]
+    through: date | None  # the last local day the figures are complete for afterwards
+
+
+def _run(tenant, state, plan: Plan, *, now, started, progress=None, nightly=False):
+    """Run `plan` and keep the books. `now` may be a chosen instant (backfills and tests
+    choose it); dirty-day marks go by the real clock (`started`)."""
+    state.last_run_started_at = started
+    state.save(update_fields=["last_run_started_at"])
+    try:
+        result = metrics_recompute(
+            tenant=tenant,
+            rollup_days=plan.rollup_days,
+            figure_days=plan.figure_days,
+            months=plan.months,
+            progress=progress,
+        )
+    except Exception:
+        state.last_error = traceback.format_exc(limit=5)
+        state.last_error_at = timezone.now()
+        state.save(update_fields=["last_error", "last_error_at"])
+        raise
+    if plan.through and (state.computed_through is None or plan.through > state.computed_through):
+        state.computed_through = plan.through
+    # Only a nightly run looks for late events; a backfill of some days leaves the others'
+    # late events to it, unless nothing was computed before.
+    if state.received_watermark is None or (nightly and state.received_watermark < now):
+        state.received_watermark = now
+    state.last_run_finished_at = timezone.now()
+    state.last_run_days = len(plan.figure_days)
+    state.last_error = ""
+    state.save()
+    DirtyDay.objects.for_tenant(tenant).filter(marked_at__lte=started).delete()
+    return result
+
+
+def _nightly_plan(tenant, state, yesterday: date, now: datetime):
+    if state.computed_through is None:
+        first = _history_start(tenant, yesterday)
+        rollup_days = set(days_between(first, yesterday))
+    else:
+        new = set(days_between(state.computed_through + timedelta(days=1), yesterday))
+        rollup_days = new | _dirty_days(tenant, state)
+    rollup_days = {day for day in rollup_days if day <= yesterday}
+    grace = set(days_between(yesterday - timedelta(days=tenant.renewal_grace_days), yesterday))
+    figure_days = _with_trailing_windows(rollup_days, yesterday) | grace
+    months = _complete_months(figure_days, yesterday)
+    latest = month_start(yesterday + timedelta(days=1))
+    months |= {add_months(latest, -n) for n in range(1, MONTHS_REFRESHED + 1)}
+    return Plan(rollup_days, figure_days, months, yesterday)
+
+
+def _dirty_days(tenant: Tenant, state: MetricsState) -> set[date]:
+    dirty = set(DirtyDay.objects.for_tenant(tenant).values_list("day", flat=True))
+    if state.received_watermark is not None:
+        late = days_received_since(tenant=tenant, since=state.received_watermark - WATERMARK_SLACK)
+        dirty |= late
+    if state.computed_through is not None:
+        dirty = {day for day in dirty if day <= state.computed_through}
+    return dirty
+
+
+def _history_start(tenant: Tenant, yesterday: date) -> date:
+    earliest = Subscription.objects.for_tenant(tenant).aggregate(first=Min("start_date"))["first"]
+    floor = yesterday - timedelta(days=MAX_HISTORY_DAYS)
+    return min(max(earliest or yesterday, floor), yesterday)
+
+
+def _with_trailing_windows(days: set[date], horizon: date) -> set[date]:
+    """`days` and the days whose trailing 30-day window contains one of them."""
+    result = set()
+    for day in days:
+        for offset in range(ADOPTION_WINDOW):
+            later = day + timedelta(days=offset)
+            if later > horizon:
+                break
+            result.add(later)
+    return result
+
+
+def _complete_months(days: set[date], horizon: date) -> set[date]:
+    """Months touching `days` whose last day is no later than `horizon`."""
+    return {
+        month_start(day)
+        for day in days
+        if next_month(month_start(day)) - timedelta(days=1) <= horizon
+    }
+
+
+@transaction.atomic
+def recompute_job_create(*, tenant: Tenant, since: date, until: date, requested_by=None):
+    """Queue a recompute of `since`..`until` (validated here; the task runs it)."""
+    from metrics.tasks import run_recompute_job  # the tasks module imports this one
+
+    yesterday = local_today(tenant.time_zone) - timedelta(days=1)
+    errors = {"since": [], "until": []}
+    if until > yesterday:
+        errors["until"].append(f"Choose a day no later than {yesterday} (yesterday, local time).")
+    if since > until:
+        errors["since"].append("Must be on or before the last day.")
+    if (until - since).days >= MAX_HISTORY_DAYS:
+        errors["since"].append(f"Recompute at most {MAX_HISTORY_DAYS} days at a time.")
+    errors = {field: messages for field, messages in errors.items() if messages}
+    if errors:
+        raise ValidationError(errors)
+    job = RecomputeJob.objects.for_tenant(tenant).create(
+        tenant=tenant,
+        since=since,
+        until=until,
+        requested_by=requested_by,
+        days_total=(until - since).days + 1,
+    )
+    enqueue_on_commit(run_recompute_job, tenant, job.pk)
+    return job
+
+
+def recompute_job_run(*, tenant: Tenant, job_id: int) -> RecomputeJob:
+    """Run a queued job once: claimed with a conditional UPDATE, so a duplicate does nothing."""
+    jobs = RecomputeJob.objects.for_tenant(tenant)
+    claimed = jobs.filter(pk=job_id, status=RecomputeJob.Status.QUEUED).update(
+        status=RecomputeJob.Status.RUNNING, started_at=timezone.now()
+    )
+    job = jobs.get(pk=job_id)
+    if not claimed:
+        return job
+
+    def progress(done: int, total: int) -> None:
+        jobs.filter(pk=job_id).update(days_done=job.days_total * done // max(total, 1))
+
+    try:
+        metrics_backfill(tenant=tenant, since=job.since, until=job.until, progress=progress)
+    except (MetricsBusy, OperationalError):
+        # Another run holds the tenant, or the database is away for a moment: hand the job
+        # back so that the task's retry can claim it again.
+        jobs.filter(pk=job_id).update(status=RecomputeJob.Status.QUEUED, started_at=None)
+        raise
+    except Exception as error:
+        jobs.filter(pk=job_id).update(
+            status=RecomputeJob.Status.FAILED, error=str(error), finished_at=timezone.now()
+        )
+        raise
+    jobs.filter(pk=job_id).update(
+        status=RecomputeJob.Status.DONE, days_done=job.days_total, finished_at=timezone.now()
+    )
+    return jobs.get(pk=job_id)

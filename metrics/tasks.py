@@ -1,0 +1,48 @@
+"""Celery tasks of the metrics app: the nightly fan-out and per-tenant recomputes (thin)."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from accounts.models import Tenant
+from accounts.tenancy.tasks import tenant_task
+from metrics.engine.calendar import local_today
+from metrics.engine.run import MetricsBusy
+from metrics.models import MetricsState
+from metrics.services.recompute import metrics_nightly, recompute_job_run
+
+RETRY = {
+    "autoretry_for": (MetricsBusy, OperationalError),
+    "retry_backoff": 60,
+    "retry_backoff_max": 30 * 60,
+    "max_retries": 8,
+}
+
+
+@shared_task(name="metrics.tasks.nightly_all")
+def nightly_all() -> int:
+    """Fan out one nightly run per tenant whose local day has turned since its last run.
+
+    Beat calls this every hour, so each tenant is served soon after its own midnight."""
+    now = timezone.now()
+    done = dict(MetricsState.objects.unscoped().values_list("tenant_id", "computed_through"))
+    queued = 0
+    for tenant_id, time_zone in Tenant.objects.values_list("pk", "time_zone"):
+        through = done.get(tenant_id)
+        if through is None or through < local_today(time_zone, now) - timedelta(days=1):
+            nightly.delay(tenant_id)
+            queued += 1
+    return queued
+
+
+@tenant_task(**RETRY)
+def nightly(tenant) -> int:
+    result = metrics_nightly(tenant=tenant)
+    return 0 if result is None else result.figure_days
+
+
+@tenant_task(**RETRY)
+def run_recompute_job(tenant, job_id: int) -> str:
+    return recompute_job_run(tenant=tenant, job_id=job_id).status

@@ -1,0 +1,200 @@
+"""How runs behave: reruns change nothing, late data is picked up, churn records follow the
+terms, runs never overlap, a failed run leaves whole days, and a real worker does the night."""
+
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import psycopg2
+import pytest
+from django.db import connection
+
+from accounts.services.customers import contact_upsert
+from accounts.tenancy.context import tenant_scope
+from metrics.engine.run import LOCK_NAMESPACE, MetricsBusy
+from metrics.models import ChurnReason, ChurnRecord, DirtyDay, MetricFigure, MetricsState
+from metrics.services.recompute import metrics_nightly
+from tests.metrics.history import History
+
+JAN = date(2026, 1, 1)
+
+
+def _day(n: int) -> date:
+    return JAN + timedelta(days=n - 1)
+
+
+@pytest.fixture
+def history(tenant):
+    history = History(tenant)
+    history.term("acme", date(2025, 6, 1), None, 100)
+    history.term("umbra", date(2025, 6, 1), date(2026, 1, 20), 50)
+    history.contact("ann", "acme")
+    history.contact("cat", "umbra")
+    history.events(
+        [
+            (history.at(_day(n), "10:00"), "Login", "acme" if n % 2 else "umbra", "")
+            for n in range(1, 15)
+        ]
+        + [(history.at(_day(n), "11:00"), "Login", "acme", "ann") for n in (2, 3, 9)]
+    )
+    return history
+
+
+def _figures(tenant):
+    return sorted(
+        MetricFigure.objects.for_tenant(tenant).values_list(
+            "grain", "period", "dimension", "key", "metric", "value", "numerator", "denominator"
+        )
+    )
+
+
+def test_a_rerun_changes_nothing_and_a_past_day_recomputes_the_same(history, tenant):
+    history.compute(_day(1), date(2026, 2, 28))
+    first = _figures(tenant)
+    history.compute(_day(1), date(2026, 2, 28))
+    assert _figures(tenant) == first
+    history.compute(_day(9), _day(9))  # one past day (and the trailing windows after it)
+    assert _figures(tenant) == first
+    assert len(first) > 40 * 13
+
+
+def test_a_late_event_for_a_past_day_is_counted_by_the_next_night(history, tenant):
+    assert history.nightly(_day(20)) is not None
+    assert history.value("dau", _day(5)) == 0
+    # Day 5's event arrives on day 21, after day 5 was computed.
+    history.events(
+        [(history.at(_day(5), "09:00"), "Login", "acme", "ann")],
+        received_at=history.at(_day(21), "08:00").astimezone(UTC),
+    )
+    history.nightly(_day(21))
+    assert history.value("dau", _day(5)) == 1
+    assert history.value("mau", _day(21)) == 1  # the trailing windows after it too
+    with tenant_scope(tenant):
+        assert MetricsState.objects.get().computed_through == _day(21)
+
+
+def test_events_attributed_late_mark_their_days_dirty(history, tenant):
+    history.nightly(_day(20))
+    # An event names a contact nobody has told us about yet: no user can count it.
+    history.events(
+        [(history.at(_day(6)), "Login", "acme", "zed")],
+        received_at=history.at(_day(6), "23:00").astimezone(UTC),  # not late: only unknown
+    )
+    history.nightly(_day(20))
+    assert history.value("dau", _day(6)) == 0
+    with tenant_scope(tenant):
+        contact_upsert(tenant=tenant, external_id="zed", account=history.accounts["acme"])
+        assert list(DirtyDay.objects.values_list("day", flat=True)) == [_day(6)]
+    history.nightly(_day(20))  # the same night: only the dirty day and what depends on it
+    assert history.value("dau", _day(6)) == 1
+    with tenant_scope(tenant):
+        assert not DirtyDay.objects.exists()
+
+
+def test_a_second_nightly_run_on_the_same_night_does_nothing(history):
+    assert history.nightly(_day(20)) is not None
+    assert history.nightly(_day(20)) is None
+
+
+def test_churn_records_carry_tenure_last_mrr_and_engagement_trend(history, tenant):
+    history.compute(_day(1), date(2026, 2, 28))
+    with tenant_scope(tenant):
+        record = ChurnRecord.objects.get()
+    assert record.account_id == history.accounts["umbra"].pk
+    assert record.churned_on == date(2026, 1, 20)
+    assert record.tenure_months == 7  # 2025-06-01 to 2026-01-20
+    assert record.last_mrr == 50
+    # umbra had events on the even days 2-14: windows before Jan 20 (oldest first):
+    # Oct 22-Nov 20, Nov 21-Dec 20, Dec 21-Jan 19.
+    assert record.engagement_trend == [0, 0, 7]
+    assert record.reason is None
+
+
+def test_a_renewal_inside_the_grace_window_removes_an_untouched_churn_record(history, tenant):
+    history.term("cedar", date(2025, 1, 1), date(2026, 1, 20), 10)
+    history.nightly(date(2026, 1, 25))
+    with tenant_scope(tenant):
+        assert ChurnRecord.objects.count() == 2
+        kept = ChurnRecord.objects.get(account=history.accounts["umbra"])
+        kept.reason = ChurnReason.objects.create(tenant=tenant, key="budget", label="Budget")
+        kept.save()
+    # Both renew 15 days after their end: the next night's grace-window refresh sees it.
+    history.term("umbra", date(2026, 2, 4), None, 50)
+    history.term("cedar", date(2026, 2, 4), None, 10)
+    history.nightly(date(2026, 2, 5))
+    with tenant_scope(tenant):
+        # cedar's record had nothing a person wrote: gone. umbra's has a reason: kept.
+        assert list(ChurnRecord.objects.values_list("account_id", flat=True)) == [
+            history.accounts["umbra"].pk
+        ]
+    assert history.value("active_accounts", date(2026, 1, 25)) == 3
+
+
+def test_two_runs_for_one_tenant_never_overlap(history, tenant):
+    settings = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"],
+        port=settings["PORT"],
+    )
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
+        with pytest.raises(MetricsBusy), tenant_scope(tenant):
+            metrics_nightly(tenant=tenant, now=datetime(2026, 1, 21, 6, tzinfo=UTC))
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
+    finally:
+        other.close()
+    assert history.nightly(_day(20)) is not None  # free again once the other run is gone
+
+
+def test_a_failing_run_records_its_error_and_leaves_only_whole_days(history, tenant):
+    history.compute(_day(1), _day(40))
+    before = _figures(tenant)
+    with connection.cursor() as cursor:  # a real failure inside PostgreSQL, mid-chunk
+        cursor.execute(
+            """
+            CREATE FUNCTION refuse_day() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'disk full'; END $$;
+            CREATE TRIGGER refuse_day BEFORE INSERT ON metrics_metricfigure
+            FOR EACH ROW WHEN (NEW.period = DATE '2026-02-05') EXECUTE FUNCTION refuse_day();
+            """
+        )
+    history.term("late", _day(3), None, 7)  # changes every figure after day 3
+    with pytest.raises(Exception, match="disk full"):
+        history.compute(_day(1), _day(40))
+    with tenant_scope(tenant):
+        state = MetricsState.objects.get()
+    assert "disk full" in state.last_error
+    after = _figures(tenant)
+    changed = {row[1] for row in set(after) - set(before)}
+    # The first chunk (days 1-31) committed whole; the failing one (days 32-40) left no trace.
+    assert changed and max(changed) <= _day(31)
+    assert {row[1] for row in after if row[0] == "day"} == set(
+        row[1] for row in before if row[0] == "day"
+    )
+    unchanged = [row for row in after if row[0] == "day" and row[1] > _day(31)]
+    assert unchanged == [row for row in before if row[0] == "day" and row[1] > _day(31)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_nightly_fan_out_runs_on_a_real_worker(tenant, worker):
+    from metrics.tasks import nightly_all
+
+    history = History(tenant)
+    history.term("acme", date(2025, 6, 1), None, 100)
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    nightly_all.apply()  # the fan-out itself runs here; the per-tenant task goes to the worker
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        state = MetricsState.objects.unscoped().filter(tenant=tenant).first()
+        if state is not None and state.computed_through == yesterday:
+            break
+        assert worker.poll() is None, "the worker died"
+        time.sleep(0.3)
+    assert state is not None and state.computed_through == yesterday
+    assert history.value("active_accounts", yesterday) == 1
+    assert history.value("mrr", yesterday) == 100
+    # Delivered again, nothing is left to do.
+    assert nightly_all.apply().get() == 0
