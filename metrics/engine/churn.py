@@ -15,7 +15,7 @@ import pandas as pd
 from accounts.models import Tenant
 from metrics.engine.coverage import Coverage
 from metrics.engine.figures import cents_to_money
-from metrics.engine.inputs import active_days_frame
+from metrics.engine.inputs import active_days_frame, day_of
 from metrics.models import ChurnRecord
 
 TREND_WINDOWS = 3
@@ -45,7 +45,7 @@ def churn_records_sync(
         records.filter(pk__in=stale).delete()
     if not churned:
         return 0
-    first_start = terms.groupby("account")["start"].min().to_dict()
+    first_start = terms.groupby("account")["start"].min().to_dict()  # day numbers
     trends = _trends(tenant, churned)
     new = [
         ChurnRecord(
@@ -73,23 +73,25 @@ def _trends(tenant: Tenant, churned) -> dict[tuple[int, date], list[int]]:
     first = min(day for _, day, _ in churned) - timedelta(days=span)
     last = max(day for _, day, _ in churned)
     frame = active_days_frame(tenant, sorted({a for a, _, _ in churned}), first, last)
-    days_by_account: dict[int, set[date]] = {}
-    for account, day in zip(frame["account"], frame["day"], strict=True):
-        days_by_account.setdefault(int(account), set()).add(day)
+    days_of = {
+        int(account): np.sort(group.to_numpy())
+        for account, group in frame.groupby("account")["day"]
+    }
+    empty = np.array([], dtype=np.int32)
     result = {}
     for account, day, _ in churned:
-        active = days_by_account.get(account, set())
-        windows = []
-        for index in range(TREND_WINDOWS):
-            start = day - timedelta(days=span - index * TREND_DAYS)
-            end = start + timedelta(days=TREND_DAYS)
-            windows.append(sum(1 for d in active if start <= d < end))
-        result[(account, day)] = windows
+        active = days_of.get(account, empty)
+        end = (day - first).days
+        edges = [end - span + index * TREND_DAYS for index in range(TREND_WINDOWS + 1)]
+        positions = np.searchsorted(active, edges)
+        result[(account, day)] = [int(n) for n in np.diff(positions)]
     return result
 
 
-def _months_between(start: date | None, end: date) -> int | None:
-    if not isinstance(start, date):
+def _months_between(start: int | None, end: date) -> int | None:
+    """Whole months from the day number `start` to `end`."""
+    if start is None:
         return None
+    start = day_of(start)
     months = (end.year - start.year) * 12 + end.month - start.month
     return max(0, months - (1 if end.day < start.day else 0))

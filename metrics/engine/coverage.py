@@ -8,10 +8,12 @@ accounts x days matrix with difference arrays: one pass, no loop over days.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
+
+from metrics.engine.inputs import OPEN_END, day_number
 
 
 @dataclass
@@ -35,13 +37,13 @@ class Coverage:
 def renewals(terms: pd.DataFrame, grace_days: int) -> pd.DataFrame:
     """For each ended term, its renewal: the earliest later term of the same account that
     started no later than `grace_days` after the end. Columns: term, renewal, renewal_start,
-    renewal_cents (NaN/NaT where the term was not renewed)."""
-    ended = terms[terms["end"].notna()]
+    renewal_cents (NaN where the term was not renewed). Days are day numbers."""
+    ended = terms[terms["end"] < OPEN_END]
     pairs = ended.merge(terms, on="account", suffixes=("", "_next"))
-    deadline = pairs["end"].map(lambda end: end + timedelta(days=grace_days))
-    pairs = pairs[(pairs["start_next"] > pairs["start"]) & (pairs["start_next"] <= deadline)]
+    pairs = pairs[
+        (pairs["start_next"] > pairs["start"]) & (pairs["start_next"] <= pairs["end"] + grace_days)
+    ]
     pairs = pairs.sort_values(["id", "start_next", "id_next"]).drop_duplicates("id")
-    result = ended[["id"]].rename(columns={"id": "term"})
     found = pairs[["id", "id_next", "start_next", "cents_next"]].rename(
         columns={
             "id": "term",
@@ -50,7 +52,7 @@ def renewals(terms: pd.DataFrame, grace_days: int) -> pd.DataFrame:
             "cents_next": "renewal_cents",
         }
     )
-    return result.merge(found, on="term", how="left")
+    return ended[["id"]].rename(columns={"id": "term"}).merge(found, on="term", how="left")
 
 
 def coverage_build(
@@ -66,8 +68,9 @@ def coverage_build(
         spans = _spans(terms, grace_days)
         spans = spans[spans["account"].isin(row_of.index)]
         row = row_of.loc[spans["account"]].to_numpy()
-        start = _offsets(spans["start"], first, days)
-        end = _offsets(spans["end"], first, days)
+        base = day_number(first)
+        start = np.clip(spans["start"].to_numpy() - base, 0, days)
+        end = np.clip(spans["end"].to_numpy() - base, 0, days)
         keep = start < end
         row, start, end = row[keep], start[keep], end[keep]
         value = spans["cents"].to_numpy()[keep]
@@ -81,7 +84,7 @@ def coverage_build(
 
 
 def _spans(terms: pd.DataFrame, grace_days: int) -> pd.DataFrame:
-    """Terms plus renewal gaps, as [start, end) spans with MRR in cents (end None: open)."""
+    """Terms plus renewal gaps, as [start, end) spans of day numbers with MRR in cents."""
     spans = terms[["account", "start", "end", "cents"]]
     renewed = renewals(terms, grace_days).dropna(subset=["renewal"])
     gaps = renewed.merge(terms, left_on="term", right_on="id")
@@ -90,17 +93,8 @@ def _spans(terms: pd.DataFrame, grace_days: int) -> pd.DataFrame:
         {
             "account": gaps["account"],
             "start": gaps["end"],
-            "end": gaps["renewal_start"],
+            "end": gaps["renewal_start"].astype(np.int64),
             "cents": gaps["cents"],
         }
     )
     return pd.concat([spans, gap_spans], ignore_index=True)
-
-
-def _offsets(values: pd.Series, first: date, days: int) -> np.ndarray:
-    """Day offsets from `first`, clipped to [0, days]; a missing (open) end is `days`."""
-    offsets = np.array(
-        [days if value is None or value != value else (value - first).days for value in values],
-        dtype=np.int64,
-    )
-    return np.clip(offsets, 0, days)

@@ -47,10 +47,14 @@ class Cuts:
         return [cut for cuts in self.names.values() for cut in cuts]
 
     def rows_of(self, account_ids) -> np.ndarray:
-        """Account row of each id (-1 for none or an unknown id)."""
-        series = pd.Series(np.arange(len(self.accounts)), index=self.accounts)
-        ids = pd.Series(account_ids, dtype="Int64")
-        return ids.map(series).fillna(-1).astype(np.int64).to_numpy()
+        """Account row of each id (-1 for -1, no account, or an unknown id). Account rows
+        are in ascending id order, so a binary search finds them."""
+        ids = np.asarray(account_ids, dtype=np.int64)
+        rows = np.searchsorted(self.accounts, ids)
+        rows = np.minimum(rows, max(len(self.accounts) - 1, 0))
+        found = len(self.accounts) > 0
+        hit = (self.accounts[rows] == ids) if found else np.zeros(len(ids), dtype=bool)
+        return np.where(hit, rows, -1)
 
     def sum_rows(self, matrix: np.ndarray) -> dict[Cut, np.ndarray]:
         """Per cut, the column sums of `matrix` (one row per account)."""

@@ -27,7 +27,8 @@ class DailyInputs:
     last: date
     coverage: Coverage  # must span from 3 months before `first`'s month to `last` + 1 day
     cuts: Cuts
-    contact_days: pd.DataFrame  # from `first` - 29 days; day = offset from that base
+    user_days: pd.DataFrame  # from `first` - 29 days; day = offset from that base
+    session_seconds: pd.DataFrame  # from `first`; day = offset from `first`
     core_days: pd.DataFrame  # from `first` - 29 days; day = offset from that base
     nps: pd.DataFrame  # from `first` - (window - 1) days; day = offset from that base
     nps_window: int
@@ -120,21 +121,23 @@ USER_SERIES = ("dau", "wau", "mau", "seconds")
 
 
 def _active_users(inputs: DailyInputs, days: int) -> dict[str, dict[Cut, np.ndarray]]:
-    frame = inputs.contact_days
-    base = ADOPTION_WINDOW - 1  # contact days start 29 days before the first day
-    rows = inputs.cuts.rows_of(frame["account"])
-    day = frame["day"].to_numpy()
+    frame, cuts = inputs.user_days, inputs.cuts
+    base = ADOPTION_WINDOW - 1  # user days start 29 days before the first day
+    rows = cuts.rows_of(frame["account"])
+    day, contact = frame["day"].to_numpy(), frame["contact"].to_numpy()
     today = day >= base
-    cuts = inputs.cuts
-    result = {
+    seconds = inputs.session_seconds
+    return {
         "dau": cuts.bincount(rows[today], day[today] - base, days),
         "seconds": cuts.bincount(
-            rows[today], day[today] - base, days, weights=frame["seconds"].to_numpy()[today]
+            cuts.rows_of(seconds["account"]),
+            seconds["day"].to_numpy(),
+            days,
+            weights=seconds["seconds"].to_numpy(),
         ),
-        "wau": _distinct_in_window(cuts, rows, frame["contact"].to_numpy(), day, 7, base, days),
-        "mau": _distinct_in_window(cuts, rows, frame["contact"].to_numpy(), day, 30, base, days),
+        "wau": _distinct_in_window(cuts, rows, contact, day, 7, base, days),
+        "mau": _distinct_in_window(cuts, rows, contact, day, 30, base, days),
     }
-    return result
 
 
 def _spans(keys: np.ndarray, day: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:

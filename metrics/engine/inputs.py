@@ -1,8 +1,11 @@
 """The engine's inputs, aggregated in PostgreSQL and read as pandas frames.
 
-Nothing here reads raw events: usage comes from the daily rollups, and the other inputs
-(accounts, terms, NPS answers, spend) are small tables. Frames travel as CSV through COPY,
-which is several times faster and leaner than building a Python tuple per row.
+Nothing here reads raw events: usage comes from the account-day rollups, and the other
+inputs (accounts, terms, NPS answers, spend) are small tables. Frames travel as CSV through
+COPY, which is several times faster and leaner than a Python tuple per row; a missing
+account is -1, so that every column parses as plain integers. Days are whole
+numbers (days since 1970-01-01, or offsets from a given first day) so that pandas and numpy
+work on integers, never on Python date objects.
 """
 
 import io
@@ -14,37 +17,35 @@ from django.db import connection
 from accounts.models import Account, Contact, Subscription, Tenant
 from health.models import NpsResponse
 from metrics.engine.calendar import local_midnight
-from metrics.models import AccountEventDay, AcquisitionSpend, ContactDay, Feature
+from metrics.models import AccountDay, AccountEventFirst, AcquisitionSpend, Feature
+
+EPOCH = date(1970, 1, 1)
+OPEN_END = 10**7  # the day number of an open end: after any real date
 
 
-def _frame(sql: str, params: dict, columns: dict[str, str], dates=()) -> pd.DataFrame:
-    """Run `sql` and return its rows with `columns` (name -> dtype); `dates` parse as dates."""
+def day_number(day: date) -> int:
+    return (day - EPOCH).days
+
+
+def day_of(number: int) -> date:
+    return EPOCH + timedelta(days=int(number))
+
+
+def _frame(sql: str, params: dict, columns: dict[str, str]) -> pd.DataFrame:
+    """Run `sql` and return its rows with `columns` (name -> dtype)."""
     buffer = io.BytesIO()
     with connection.cursor() as cursor:
         query = cursor.mogrify(sql, params).decode()
         cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", buffer)
     buffer.seek(0)
     if not buffer.getbuffer().nbytes:
-        frame = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
-    else:
-        frame = pd.read_csv(buffer, names=list(columns), dtype=columns, header=None)
-    for name in dates:
-        # Python dates (None where missing) in an object column, whatever the rows: empty or
-        # all-missing columns must compare with dates like any other.
-        frame[name] = pd.Series(
-            [
-                date.fromisoformat(value) if isinstance(value, str) else None
-                for value in frame[name]
-            ],
-            index=frame.index,
-            dtype=object,
-        )
-    return frame
+        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+    return pd.read_csv(buffer, names=list(columns), dtype=columns, header=None)
 
 
 def accounts_frame(tenant: Tenant) -> pd.DataFrame:
     sql = f"""
-        SELECT id, COALESCE(segment, ''), owner_id FROM {Account._meta.db_table}
+        SELECT id, segment, owner_id FROM {Account._meta.db_table}
         WHERE tenant_id = %(tenant)s ORDER BY id
     """  # noqa: S608
     frame = _frame(sql, {"tenant": tenant.pk}, {"id": "int64", "segment": "str", "owner": "Int64"})
@@ -53,54 +54,75 @@ def accounts_frame(tenant: Tenant) -> pd.DataFrame:
 
 
 def terms_frame(tenant: Tenant) -> pd.DataFrame:
-    """Every subscription term, with MRR in cents (exact sums)."""
+    """Every subscription term: day numbers (OPEN_END for an open end), MRR in cents."""
     sql = f"""
-        SELECT id, account_id, start_date, end_date, round(mrr * 100)::bigint
+        SELECT id, account_id, start_date - DATE '1970-01-01',
+               COALESCE(end_date - DATE '1970-01-01', {OPEN_END}), round(mrr * 100)::bigint
         FROM {Subscription._meta.db_table} WHERE tenant_id = %(tenant)s
         ORDER BY account_id, start_date, id
     """  # noqa: S608
-    columns = {"id": "int64", "account": "int64", "start": "str", "end": "str", "cents": "int64"}
-    return _frame(sql, {"tenant": tenant.pk}, columns, dates=("start", "end"))
+    columns = {"id": "int64", "account": "int64", "start": "int64", "end": "int64"}
+    return _frame(sql, {"tenant": tenant.pk}, {**columns, "cents": "int64"})
 
 
-def contact_days_frame(tenant: Tenant, first: date, last: date) -> pd.DataFrame:
+def _days(tenant: Tenant, first: date, last: date) -> dict:
+    return {"tenant": tenant.pk, "first": first, "last": last}
+
+
+def user_days_frame(tenant: Tenant, first: date, last: date) -> pd.DataFrame:
+    """(day offset from `first`, contact, account) for each contact active on each day."""
     sql = f"""
-        SELECT day - %(first)s, contact_id, account_id, session_seconds
-        FROM {ContactDay._meta.db_table}
-        WHERE tenant_id = %(tenant)s AND day BETWEEN %(first)s AND %(last)s
+        SELECT a.day - %(first)s, c.contact, COALESCE(a.account_id, -1)
+        FROM {AccountDay._meta.db_table} a, unnest(a.contacts) AS c(contact)
+        WHERE a.tenant_id = %(tenant)s AND a.day BETWEEN %(first)s AND %(last)s
     """  # noqa: S608
-    columns = {"day": "int32", "contact": "int64", "account": "Int64", "seconds": "int64"}
-    return _frame(sql, {"tenant": tenant.pk, "first": first, "last": last}, columns)
+    columns = {"day": "int32", "contact": "int64", "account": "int64"}
+    return _frame(sql, _days(tenant, first, last), columns)
+
+
+def session_seconds_frame(tenant: Tenant, first: date, last: date) -> pd.DataFrame:
+    """(day offset, account, session seconds of its contacts) for each day with sessions."""
+    sql = f"""
+        SELECT day - %(first)s, COALESCE(account_id, -1), session_seconds
+        FROM {AccountDay._meta.db_table}
+        WHERE tenant_id = %(tenant)s AND day BETWEEN %(first)s AND %(last)s
+          AND session_seconds > 0
+    """  # noqa: S608
+    columns = {"day": "int32", "account": "int64", "seconds": "int64"}
+    return _frame(sql, _days(tenant, first, last), columns)
 
 
 def core_days_frame(tenant: Tenant, first: date, last: date) -> pd.DataFrame:
-    """(account, day) pairs on which the account used at least one core feature."""
-    sql = f"""
-        SELECT DISTINCT e.account_id, e.day - %(first)s
-        FROM {AccountEventDay._meta.db_table} e
-        JOIN {Feature._meta.db_table} f
-          ON f.tenant_id = e.tenant_id AND f.event_name = e.event AND f.is_core
-        WHERE e.tenant_id = %(tenant)s AND e.day BETWEEN %(first)s AND %(last)s
-    """  # noqa: S608
+    """(account, day offset) pairs on which the account used at least one core feature."""
+    core = list(
+        Feature.objects.for_tenant(tenant).filter(is_core=True).values_list("event_name", flat=True)
+    )
     columns = {"account": "int64", "day": "int32"}
-    return _frame(sql, {"tenant": tenant.pk, "first": first, "last": last}, columns)
+    if not core:
+        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+    sql = f"""
+        SELECT account_id, day - %(first)s FROM {AccountDay._meta.db_table}
+        WHERE tenant_id = %(tenant)s AND day BETWEEN %(first)s AND %(last)s
+          AND account_id IS NOT NULL AND event_counts ?| %(core)s
+    """  # noqa: S608
+    return _frame(sql, {**_days(tenant, first, last), "core": core}, columns)
 
 
 def active_days_frame(tenant: Tenant, accounts: list[int], first: date, last: date):
-    """(account, day) pairs with any event, for the given accounts."""
+    """(account, day offset) pairs with any event, for the given accounts."""
     sql = f"""
-        SELECT DISTINCT account_id, day FROM {AccountEventDay._meta.db_table}
-        WHERE tenant_id = %(tenant)s AND account_id = ANY(%(accounts)s)
-          AND day BETWEEN %(first)s AND %(last)s
+        SELECT account_id, day - %(first)s FROM {AccountDay._meta.db_table}
+        WHERE tenant_id = %(tenant)s AND day BETWEEN %(first)s AND %(last)s
+          AND account_id = ANY(%(accounts)s) AND events > 0
     """  # noqa: S608
-    params = {"tenant": tenant.pk, "accounts": accounts, "first": first, "last": last}
-    return _frame(sql, params, {"account": "int64", "day": "str"}, dates=("day",))
+    params = {**_days(tenant, first, last), "accounts": accounts}
+    return _frame(sql, params, {"account": "int64", "day": "int32"})
 
 
 def nps_frame(tenant: Tenant, first: date, last: date) -> pd.DataFrame:
-    """Answers given on local days `first` to `last`, oldest first, with the local day."""
+    """Answers given on local days `first` to `last`, by contact and time, with day offsets."""
     sql = f"""
-        SELECT r.contact_id, COALESCE(r.account_id, c.account_id), r.score,
+        SELECT r.contact_id, COALESCE(r.account_id, c.account_id, -1), r.score,
                (r.answered_at AT TIME ZONE %(tz)s)::date - %(first)s
         FROM {NpsResponse._meta.db_table} r
         JOIN {Contact._meta.db_table} c ON c.id = r.contact_id
@@ -114,29 +136,20 @@ def nps_frame(tenant: Tenant, first: date, last: date) -> pd.DataFrame:
         "lo": local_midnight(first, tenant.time_zone),
         "hi": local_midnight(last + timedelta(days=1), tenant.time_zone),
     }
-    columns = {"contact": "int64", "account": "Int64", "score": "int16", "day": "int32"}
+    columns = {"contact": "int64", "account": "int64", "score": "int16", "day": "int32"}
     return _frame(sql, params, columns)
 
 
-def first_event_days(tenant: Tenant, event: str) -> dict[int, date]:
-    """Each account's first local day with `event` (the activation or first-value event)."""
+def first_event_days(tenant: Tenant, event: str) -> dict[int, int]:
+    """Each account's first day number with `event` (the activation or first-value event)."""
     if not event:
         return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT account_id, min(day) FROM {AccountEventDay._meta.db_table} "  # noqa: S608
-            "WHERE tenant_id = %s AND event = %s GROUP BY account_id",
-            [tenant.pk, event],
-        )
-        return dict(cursor.fetchall())
+    rows = AccountEventFirst.objects.for_tenant(tenant).filter(event=event)
+    pairs = rows.values_list("account_id", "first_day")
+    return {account: day_number(day) for account, day in pairs}
 
 
 def spend_by_month(tenant: Tenant) -> dict[date, int]:
     """Acquisition spend per month, in cents."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT month, round(amount * 100)::bigint FROM {AcquisitionSpend._meta.db_table} "  # noqa: S608
-            "WHERE tenant_id = %s",
-            [tenant.pk],
-        )
-        return dict(cursor.fetchall())
+    rows = AcquisitionSpend.objects.for_tenant(tenant).values_list("month", "amount")
+    return {month: int(amount * 100) for month, amount in rows}

@@ -17,6 +17,7 @@ from metrics.engine.calendar import next_month
 from metrics.engine.coverage import Coverage, renewals
 from metrics.engine.cuts import Cut, Cuts
 from metrics.engine.daily import ltv_figure
+from metrics.engine.inputs import OPEN_END, day_number
 
 NONE = fig.Figure(None)
 
@@ -29,8 +30,8 @@ class MonthlyInputs:
     terms: pd.DataFrame
     grace_days: int
     gross_margin: Decimal
-    activated_on: dict[int, date]  # account -> first day of the activation event
-    first_value_on: dict[int, date]  # account -> first day of the first-value event
+    activated_on: dict[int, int]  # account -> first day number of the activation event
+    first_value_on: dict[int, int]  # account -> first day number of the first-value event
     has_activation_event: bool
     has_first_value_event: bool
     spend_cents: dict[date, int]
@@ -51,8 +52,8 @@ def logo_churn(coverage: Coverage, cuts: Cuts, months: list[date]) -> dict[Cut, 
 
 def monthly_figures(inputs: MonthlyInputs, churn: dict[Cut, dict]) -> list[fig.FigureRow]:
     cov, cuts = inputs.coverage, inputs.cuts
-    first_start = inputs.terms.groupby("account")["start"].min()
-    first_start = first_start.reindex(cuts.accounts)
+    # Day number of each account's first term start (NaN: no term).
+    first_start = inputs.terms.groupby("account")["start"].min().reindex(cuts.accounts)
     due = _due_terms(inputs)
     rows = []
     for month in inputs.months:
@@ -72,11 +73,9 @@ def monthly_figures(inputs: MonthlyInputs, churn: dict[Cut, dict]) -> list[fig.F
                 axis=1,
             )
         )
-        cohort = np.array(
-            [isinstance(day, date) and month <= day < following for day in first_start],
-            dtype=bool,
-        )
-        month_due = due[(due["end"] >= month) & (due["end"] < following)]
+        lo, hi = day_number(month), day_number(following)
+        cohort = ((first_start >= lo) & (first_start < hi)).to_numpy(dtype=bool)
+        month_due = due[(due["end"] >= lo) & (due["end"] < hi)]
         due_sums = _sum_by_account(cuts, month_due, ["due", "renewed", "due_cents", "renew_cents"])
         cohort_stats = _cohort(inputs, cuts, first_start, cohort)
         last_day = following - timedelta(days=1)
@@ -120,7 +119,7 @@ def _due_terms(inputs: MonthlyInputs) -> pd.DataFrame:
     """Ended terms with whether each was renewed and the MRR of its renewal."""
     terms = inputs.terms
     found = renewals(terms, inputs.grace_days)
-    due = terms[terms["end"].notna()].merge(found, left_on="id", right_on="term")
+    due = terms[terms["end"] < OPEN_END].merge(found, left_on="id", right_on="term")
     due["due"] = 1
     due["renewed"] = due["renewal"].notna().astype(np.int64)
     due["due_cents"] = due["cents"]
@@ -140,13 +139,10 @@ def _sum_by_account(cuts: Cuts, frame: pd.DataFrame, columns: list[str]) -> dict
 
 def _cohort(inputs: MonthlyInputs, cuts: Cuts, first_start: pd.Series, cohort: np.ndarray):
     """Per cut: (cohort size, activated, reached first value, median days to first value)."""
-    accounts = cuts.accounts
-    activated = np.array([a in inputs.activated_on for a in accounts], dtype=bool) & cohort
-    waits = np.full(len(accounts), np.nan)
-    for row in np.flatnonzero(cohort):
-        reached_on = inputs.first_value_on.get(int(accounts[row]))
-        if reached_on is not None:
-            waits[row] = max(0, (reached_on - first_start.iloc[row]).days)
+    accounts = pd.Series(cuts.accounts)
+    activated = accounts.map(inputs.activated_on).notna().to_numpy() & cohort
+    reached_on = accounts.map(inputs.first_value_on).to_numpy(dtype=float)
+    waits = np.where(cohort, np.maximum(reached_on - first_start.to_numpy(dtype=float), 0), np.nan)
     result = {}
     for dimension, codes in cuts.codes.items():
         for code, cut in enumerate(cuts.names[dimension]):

@@ -1,10 +1,12 @@
 """Build the per-day rollups of a run of local days from that run's events, in SQL.
 
-One statement reads the days' events once (through the (tenant, timestamp) index) and
-replaces both rollups: contact-days with their session time, and account x event-name
-counts. Sessions are split where a contact's consecutive events are more than 30 minutes
-apart and cut at local midnight (the window is partitioned by local day), so a session's
-length is the sum of the gaps of at most 30 minutes inside it.
+One statement reads the run's events once (the (tenant, timestamp) index for a night, one
+sequential pass for a backfill) and replaces the run's account-days, and brings the first
+day of each account's event names up to date. Sessions are split where a contact's
+consecutive events are more than 30 minutes apart and cut at local midnight (the window is
+partitioned by local day), so a session's length is the sum of the gaps of at most 30
+minutes inside it. A contact counts for the account its events named that day (the highest
+id, should they name several).
 """
 
 from datetime import date, datetime, timedelta
@@ -13,16 +15,14 @@ from django.db import connection
 
 from accounts.models import Tenant
 from metrics.engine.calendar import local_midnight
-from metrics.models import AccountEventDay, ContactDay, UsageEvent
+from metrics.models import AccountDay, AccountEventFirst, UsageEvent
 
 SESSION_GAP = timedelta(minutes=30)
+# Sorting a year of a large tenant's events in memory rather than on disk.
+WORK_MEM = "256MB"
 
 _DELETE_SQL = f"""
-WITH gone AS (
-    DELETE FROM {ContactDay._meta.db_table}
-    WHERE tenant_id = %(tenant)s AND day BETWEEN %(first)s AND %(last)s
-)
-DELETE FROM {AccountEventDay._meta.db_table}
+DELETE FROM {AccountDay._meta.db_table}
 WHERE tenant_id = %(tenant)s AND day BETWEEN %(first)s AND %(last)s
 """  # noqa: S608
 
@@ -33,27 +33,42 @@ WITH events AS MATERIALIZED (
     FROM {UsageEvent._meta.db_table}
     WHERE tenant_id = %(tenant)s AND timestamp >= %(lo)s AND timestamp < %(hi)s
 ), gaps AS (
-    SELECT day, contact_id, account_id, timestamp,
-           timestamp - lag(timestamp) OVER (PARTITION BY day, contact_id ORDER BY timestamp)
+    SELECT day, contact_id, account_id,
+           timestamp - lag(timestamp) OVER (PARTITION BY contact_id, day ORDER BY timestamp)
                AS gap
     FROM events
     WHERE contact_id IS NOT NULL
 ), contact_days AS (
-    INSERT INTO {ContactDay._meta.db_table}
-        (tenant_id, day, contact_id, account_id, events, session_seconds)
-    SELECT %(tenant)s, day, contact_id,
-           (array_agg(account_id ORDER BY timestamp DESC)
-               FILTER (WHERE account_id IS NOT NULL))[1],
-           count(*),
-           COALESCE(round(extract(epoch FROM sum(gap) FILTER (WHERE gap <= %(gap)s))), 0)
+    SELECT day, contact_id, max(account_id) AS account_id,
+           COALESCE(extract(epoch FROM sum(gap) FILTER (WHERE gap <= %(gap)s)), 0) AS seconds
     FROM gaps
     GROUP BY day, contact_id
+), people AS (
+    SELECT day, account_id, array_agg(contact_id ORDER BY contact_id) AS contacts,
+           round(sum(seconds))::bigint AS seconds
+    FROM contact_days
+    GROUP BY day, account_id
+), named AS (
+    SELECT day, account_id, event, count(*) AS n
+    FROM events
+    WHERE account_id IS NOT NULL
+    GROUP BY day, account_id, event
+), firsts AS (
+    INSERT INTO {AccountEventFirst._meta.db_table} (tenant_id, account_id, event, first_day)
+    SELECT %(tenant)s, account_id, event, min(day) FROM named GROUP BY account_id, event
+    ON CONFLICT (tenant_id, account_id, event)
+    DO UPDATE SET first_day = EXCLUDED.first_day
+    WHERE EXCLUDED.first_day < {AccountEventFirst._meta.db_table}.first_day
+), usage AS (
+    SELECT day, account_id, sum(n)::bigint AS events, jsonb_object_agg(event, n) AS counts
+    FROM named
+    GROUP BY day, account_id
 )
-INSERT INTO {AccountEventDay._meta.db_table} (tenant_id, day, account_id, event, events)
-SELECT %(tenant)s, day, account_id, event, count(*)
-FROM events
-WHERE account_id IS NOT NULL
-GROUP BY day, account_id, event
+INSERT INTO {AccountDay._meta.db_table}
+    (tenant_id, day, account_id, events, event_counts, contacts, session_seconds)
+SELECT %(tenant)s, day, account_id, COALESCE(u.events, 0), COALESCE(u.counts, '{{}}'),
+       COALESCE(p.contacts, '{{}}'), COALESCE(p.seconds, 0)
+FROM usage u FULL JOIN people p USING (day, account_id)
 """  # noqa: S608
 
 # Local days whose events arrived (or were attributed) after the days were computed.
@@ -76,6 +91,9 @@ def rollups_build(*, tenant: Tenant, first: date, last: date) -> None:
         "gap": SESSION_GAP,
     }
     with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        # Compiling this statement costs more than it saves, for a day or a year.
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(_DELETE_SQL, params)
         cursor.execute(_BUILD_SQL, params)
 

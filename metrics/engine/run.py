@@ -1,10 +1,11 @@
 """Recomputing a tenant's metrics: rollups first, then figures and churn records.
 
-Two phases, each in chunks of at most a month, each chunk one transaction: a worker killed
-half-way leaves whole days behind it, never part of one. Rollups come first so that every
-figure reads finished rollups (activation, for instance, looks at all of them). A session
-advisory lock keeps two runs for one tenant from overlapping; it dies with the connection,
-so a killed worker cannot leave it held.
+Rollups are rebuilt a run of days at a time, each run one statement in one transaction
+(a backfill reads the events once). Figures are then computed in memory from the finished
+rollups (activation, for instance, looks at all of them) and written with the churn records
+in one transaction: a worker killed half-way leaves the figures as they were, never part of
+a day. A session advisory lock keeps two runs for one tenant from overlapping; it dies with
+the connection, so a killed worker cannot leave it held.
 """
 
 import time
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import pandas as pd
 from django.db import connection, transaction
 
 from accounts.models import Tenant
@@ -20,14 +22,15 @@ from metrics.definitions import Grain
 from metrics.engine import inputs as data
 from metrics.engine.calendar import add_months, month_start, next_month
 from metrics.engine.churn import churn_records_sync
-from metrics.engine.coverage import coverage_build
+from metrics.engine.coverage import Coverage, coverage_build
 from metrics.engine.cuts import Cuts
 from metrics.engine.daily import ADOPTION_WINDOW, DailyInputs, daily_figures
 from metrics.engine.monthly import MonthlyInputs, logo_churn, monthly_figures
 from metrics.engine.rollups import rollups_build
 from metrics.engine.store import figures_replace
 
-CHUNK_DAYS = 31
+# A rollup statement covers at most a year: a long backfill shows progress between years.
+ROLLUP_RUN_DAYS = 366
 LOCK_NAMESPACE = 0x6D6574  # "met": the first key of the (namespace, tenant) advisory lock
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
@@ -72,108 +75,125 @@ def metrics_recompute(
     complete `months`, with the churn records of the figure days. Hold `tenant_lock`."""
     started = time.monotonic()
     result = RunResult()
-    rollup_runs = list(_chunks(rollup_days))
-    figure_runs = list(_chunks(figure_days))
-    month_runs = [sorted(months)] if months and not figure_runs else []
-    total = len(rollup_runs) + len(figure_runs) + len(month_runs)
+    rollup_runs = list(_runs(rollup_days, ROLLUP_RUN_DAYS))
+    figure_runs = list(_runs(figure_days))
+    total = len(rollup_runs) + len(figure_runs) + 1
     done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
     for first, last in rollup_runs:
         with transaction.atomic():
             rollups_build(tenant=tenant, first=first, last=last)
         result.rollup_days += (last - first).days + 1
-        done += 1
-        if progress:
-            progress(done, total)
-    pending_months = set(months)
-    terms = data.terms_frame(tenant)
-    for index, (first, last) in enumerate(figure_runs):
-        chunk_months = {m for m in pending_months if m <= last}
-        if index == len(figure_runs) - 1:
-            chunk_months = set(pending_months)
-        pending_months -= chunk_months
-        with transaction.atomic():
-            _figures(tenant, terms, first, last, sorted(chunk_months), result)
-        done += 1
-        if progress:
-            progress(done, total)
-    for run in month_runs:
-        with transaction.atomic():
-            _figures(tenant, terms, None, None, run, result)
-        done += 1
-        if progress:
-            progress(done, total)
+        step()
+    if not figure_runs and not months:
+        step()
+        result.seconds = time.monotonic() - started
+        return result
+    base = _Base.load(tenant, figure_days, months)
+    daily_rows = []
+    for first, last in figure_runs:
+        daily_rows.extend(_daily(tenant, base, first, last))
+        step()
+    monthly_rows = _monthly(tenant, base, sorted(months)) if months else []
+    with transaction.atomic():
+        days = sorted(figure_days)
+        figures_replace(tenant=tenant, grain=Grain.DAY.value, periods=days, rows=daily_rows)
+        figures_replace(
+            tenant=tenant, grain=Grain.MONTH.value, periods=sorted(months), rows=monthly_rows
+        )
+        for first, last in figure_runs:
+            result.churn_records += churn_records_sync(
+                tenant=tenant, coverage=base.coverage, terms=base.terms, first=first, last=last
+            )
+    step()
+    result.figure_days = len(figure_days)
+    result.months = len(months)
+    result.figures = len(daily_rows) + len(monthly_rows)
     result.seconds = time.monotonic() - started
     return result
 
 
-def _figures(tenant, terms, first: date | None, last: date | None, months: list[date], result):
-    """Daily figures of `first`..`last` (if given) and monthly figures of `months`."""
-    anchor = min([d for d in (first, *months) if d is not None])
-    end = max([d for d in (last, *(next_month(m) for m in months)) if d is not None])
-    cov_first = add_months(month_start(anchor), -3)
-    cov_last = end + timedelta(days=1)
-    accounts = data.accounts_frame(tenant)
-    cuts = Cuts.build(accounts)
-    coverage = coverage_build(
-        terms, cuts.accounts, cov_first, cov_last, grace_days=tenant.renewal_grace_days
+@dataclass
+class _Base:
+    """What every figure of a run shares: terms, cuts, coverage and monthly logo churn."""
+
+    terms: pd.DataFrame
+    cuts: Cuts
+    coverage: Coverage
+    churn: dict
+
+    @classmethod
+    def load(cls, tenant: Tenant, days: set[date], months: set[date]) -> "_Base":
+        # From 3 months before the first period (LTV's churn months) to the day after the
+        # last day (a churn day's comparison) and each month's next first day.
+        first = add_months(month_start(min(days | months)), -3)
+        ends = [max(days) + timedelta(days=1)] if days else []
+        last = max(ends + [next_month(month) for month in months])
+        terms = data.terms_frame(tenant)
+        cuts = Cuts.build(data.accounts_frame(tenant))
+        coverage = coverage_build(
+            terms, cuts.accounts, first, last, grace_days=tenant.renewal_grace_days
+        )
+        churn_months = []
+        month = first
+        while next_month(month) <= last:
+            churn_months.append(month)
+            month = next_month(month)
+        return cls(terms, cuts, coverage, logo_churn(coverage, cuts, churn_months))
+
+
+def _daily(tenant: Tenant, base: _Base, first: date, last: date) -> list:
+    users_from = first - timedelta(days=ADOPTION_WINDOW - 1)
+    nps_from = first - timedelta(days=tenant.nps_window_days - 1)
+    inputs = DailyInputs(
+        first=first,
+        last=last,
+        coverage=base.coverage,
+        cuts=base.cuts,
+        user_days=data.user_days_frame(tenant, users_from, last),
+        session_seconds=data.session_seconds_frame(tenant, first, last),
+        core_days=data.core_days_frame(tenant, users_from, last),
+        nps=data.nps_frame(tenant, nps_from, last),
+        nps_window=tenant.nps_window_days,
+        adoption_min_days=tenant.adoption_min_days,
+        gross_margin=tenant.gross_margin,
+        churn_by_month=base.churn,
     )
-    churn_months = []
-    month = cov_first
-    while next_month(month) <= cov_last:
-        churn_months.append(month)
-        month = next_month(month)
-    churn = logo_churn(coverage, cuts, churn_months)
-    if first is not None:
-        base = first - timedelta(days=ADOPTION_WINDOW - 1)
-        nps_base = first - timedelta(days=tenant.nps_window_days - 1)
-        inputs = DailyInputs(
-            first=first,
-            last=last,
-            coverage=coverage,
-            cuts=cuts,
-            contact_days=data.contact_days_frame(tenant, base, last),
-            core_days=data.core_days_frame(tenant, base, last),
-            nps=data.nps_frame(tenant, nps_base, last),
-            nps_window=tenant.nps_window_days,
-            adoption_min_days=tenant.adoption_min_days,
-            gross_margin=tenant.gross_margin,
-            churn_by_month=churn,
-        )
-        rows = daily_figures(inputs)
-        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-        figures_replace(tenant=tenant, grain=Grain.DAY.value, periods=days, rows=rows)
-        result.figure_days += len(days)
-        result.figures += len(rows)
-        result.churn_records += churn_records_sync(
-            tenant=tenant, coverage=coverage, terms=terms, first=first, last=last
-        )
-    if months:
-        monthly = MonthlyInputs(
-            months=months,
-            coverage=coverage,
-            cuts=cuts,
-            terms=terms,
-            grace_days=tenant.renewal_grace_days,
-            gross_margin=tenant.gross_margin,
-            activated_on=data.first_event_days(tenant, tenant.activation_event),
-            first_value_on=data.first_event_days(tenant, tenant.first_value_event),
-            has_activation_event=bool(tenant.activation_event),
-            has_first_value_event=bool(tenant.first_value_event),
-            spend_cents=data.spend_by_month(tenant),
-        )
-        rows = monthly_figures(monthly, churn)
-        figures_replace(tenant=tenant, grain=Grain.MONTH.value, periods=months, rows=rows)
-        result.months += len(months)
-        result.figures += len(rows)
+    return daily_figures(inputs)
 
 
-def _chunks(days: set[date]) -> Iterator[tuple[date, date]]:
-    """Contiguous runs of `days`, split into pieces of at most CHUNK_DAYS, oldest first."""
+def _monthly(tenant: Tenant, base: _Base, months: list[date]) -> list:
+    inputs = MonthlyInputs(
+        months=months,
+        coverage=base.coverage,
+        cuts=base.cuts,
+        terms=base.terms,
+        grace_days=tenant.renewal_grace_days,
+        gross_margin=tenant.gross_margin,
+        activated_on=data.first_event_days(tenant, tenant.activation_event),
+        first_value_on=data.first_event_days(tenant, tenant.first_value_event),
+        has_activation_event=bool(tenant.activation_event),
+        has_first_value_event=bool(tenant.first_value_event),
+        spend_cents=data.spend_by_month(tenant),
+    )
+    return monthly_figures(inputs, base.churn)
+
+
+def _runs(days: set[date], longest: int | None = None) -> Iterator[tuple[date, date]]:
+    """Contiguous runs of `days`, oldest first, each at most `longest` days long."""
     run_start = previous = None
     for day in sorted(days):
         if run_start is None:
             run_start = previous = day
-        elif day == previous + timedelta(days=1) and (day - run_start).days < CHUNK_DAYS:
+        elif day == previous + timedelta(days=1) and (
+            longest is None or (day - run_start).days < longest
+        ):
             previous = day
         else:
             yield run_start, previous

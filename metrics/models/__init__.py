@@ -2,17 +2,17 @@
 
 from metrics.models.churn import ChurnReason, ChurnRecord
 from metrics.models.figures import Dimension, MetricFigure
-from metrics.models.rollups import AccountEventDay, ContactDay
+from metrics.models.rollups import AccountDay, AccountEventFirst
 from metrics.models.runs import DirtyDay, MetricsState, RecomputeJob
 from metrics.models.spend import AcquisitionSpend
 from metrics.models.usage import EventReceipt, Feature, UsageEvent
 
 __all__ = [
-    "AccountEventDay",
+    "AccountDay",
+    "AccountEventFirst",
     "AcquisitionSpend",
     "ChurnReason",
     "ChurnRecord",
-    "ContactDay",
     "Dimension",
     "DirtyDay",
     "EventReceipt",

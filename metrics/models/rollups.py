@@ -1,52 +1,44 @@
 """Per-day rollups of usage events: what the nightly figures read instead of raw events.
 
-Each is rebuilt whole for a (tenant, local day) from that day's events, so a night's cost
-grows with the day's data, not with the length of history. Events are kept by name, not by
-feature: the feature catalog can change without rebuilding a single rollup.
+One row per account and local day (and one per day for contacts whose events name no known
+account), rebuilt whole from that day's events, so a night's cost grows with the day's data,
+not with the length of history. Events are kept by name, not by feature: the feature catalog
+can change without rebuilding a single rollup.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from accounts.tenancy.models import TenantModel
 from metrics.models.usage import firehose_tenant
 
 
-class ContactDay(TenantModel):
-    """One contact's activity on one local day (the basis of DAU/WAU/MAU and time in app)."""
-
+class AccountDay(TenantModel):
     tenant = firehose_tenant()
     day = models.DateField()
-    contact_id = models.BigIntegerField()
-    # The account of the contact's latest event that day (null while unattributed).
-    account_id = models.BigIntegerField(null=True)
-    events = models.PositiveIntegerField()
-    session_seconds = models.PositiveIntegerField()
+    account_id = models.BigIntegerField(null=True)  # null: contacts of no known account
+    events = models.PositiveIntegerField()  # the account's events that day
+    event_counts = models.JSONField(default=dict)  # event name -> events that day
+    # Distinct contacts active that day (DAU/WAU/MAU) and the length of their sessions.
+    contacts = ArrayField(models.BigIntegerField(), default=list)
+    session_seconds = models.PositiveBigIntegerField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "day", "contact_id"], name="contactday_unique"
-            )
-        ]
+        indexes = [models.Index(fields=["tenant", "day"])]
 
 
-class AccountEventDay(TenantModel):
-    """How often an account sent one event name on one local day (features, adoption)."""
+class AccountEventFirst(TenantModel):
+    """The first local day each account sent each event name (activation, first value)."""
 
     tenant = firehose_tenant()
-    day = models.DateField()
     account_id = models.BigIntegerField()
     event = models.CharField(max_length=200)
-    events = models.PositiveIntegerField()
+    first_day = models.DateField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["tenant", "day", "account_id", "event"], name="accounteventday_unique"
+                fields=["tenant", "account_id", "event"], name="accounteventfirst_unique"
             )
         ]
-        indexes = [
-            models.Index(fields=["tenant", "account_id", "day"]),
-            # First day of an activation or first-value event per account.
-            models.Index(fields=["tenant", "event", "account_id", "day"]),
-        ]
+        indexes = [models.Index(fields=["tenant", "event"])]

@@ -1,11 +1,11 @@
 """What a nightly run or a backfill recomputes, and the bookkeeping around each run.
 
 A nightly run covers the days since the last one (up to the tenant's local yesterday), the
-days whose events arrived late or were attributed late, and, for figures only, the trailing
-grace window (a renewal can turn days already computed from churned back to active). A day
-whose rollups change also changes the trailing 30-day figures after it, so those are redone
-too. Monthly figures are redone for the last 12 complete months, whose cohorts keep
-activating.
+days whose events arrived late or were attributed late, and, for figures only, the days that
+subscription terms written since the last run can change (a renewal turns the days since the
+previous term's end from churned back to active). A day whose rollups change also changes
+the trailing 30-day figures after it, so those are redone too. Monthly figures are redone
+for the last 12 complete months, whose cohorts keep activating.
 """
 
 import traceback
@@ -127,8 +127,11 @@ def _nightly_plan(tenant, state, yesterday: date, now: datetime):
         new = set(days_between(state.computed_through + timedelta(days=1), yesterday))
         rollup_days = new | _dirty_days(tenant, state)
     rollup_days = {day for day in rollup_days if day <= yesterday}
-    grace = set(days_between(yesterday - timedelta(days=tenant.renewal_grace_days), yesterday))
-    figure_days = _with_trailing_windows(rollup_days, yesterday) | grace
+    figure_days = _with_trailing_windows(rollup_days, yesterday)
+    changed_since = _terms_changed_since(tenant, state)
+    if changed_since is not None:
+        floor = yesterday - timedelta(days=MAX_HISTORY_DAYS)
+        figure_days |= set(days_between(max(changed_since, floor), yesterday))
     months = _complete_months(figure_days, yesterday)
     latest = month_start(yesterday + timedelta(days=1))
     months |= {add_months(latest, -n) for n in range(1, MONTHS_REFRESHED + 1)}
@@ -143,6 +146,23 @@ def _dirty_days(tenant: Tenant, state: MetricsState) -> set[date]:
     if state.computed_through is not None:
         dirty = {day for day in dirty if day <= state.computed_through}
     return dirty
+
+
+def _terms_changed_since(tenant: Tenant, state: MetricsState) -> date | None:
+    """The first day whose figures the terms written since the last run can change.
+
+    A new or changed term changes its own days, and a renewal also the gap before it (up to
+    the grace window back), which looked churned until the renewal arrived."""
+    if state.last_run_started_at is None:
+        return None
+    changed = Subscription.objects.for_tenant(tenant).filter(
+        updated_at__gte=state.last_run_started_at
+    )
+    bounds = changed.aggregate(start=Min("start_date"), end=Min("end_date"))
+    if bounds["start"] is None:
+        return None
+    since = bounds["start"] - timedelta(days=tenant.renewal_grace_days)
+    return min(since, bounds["end"]) if bounds["end"] else since
 
 
 def _history_start(tenant: Tenant, yesterday: date) -> date:

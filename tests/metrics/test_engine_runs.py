@@ -149,10 +149,10 @@ def test_two_runs_for_one_tenant_never_overlap(history, tenant):
     assert history.nightly(_day(20)) is not None  # free again once the other run is gone
 
 
-def test_a_failing_run_records_its_error_and_leaves_only_whole_days(history, tenant):
+def test_a_failing_run_records_its_error_and_leaves_the_figures_as_they_were(history, tenant):
     history.compute(_day(1), _day(40))
     before = _figures(tenant)
-    with connection.cursor() as cursor:  # a real failure inside PostgreSQL, mid-chunk
+    with connection.cursor() as cursor:  # a real failure inside PostgreSQL, mid-write
         cursor.execute(
             """
             CREATE FUNCTION refuse_day() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -167,15 +167,13 @@ def test_a_failing_run_records_its_error_and_leaves_only_whole_days(history, ten
     with tenant_scope(tenant):
         state = MetricsState.objects.get()
     assert "disk full" in state.last_error
-    after = _figures(tenant)
-    changed = {row[1] for row in set(after) - set(before)}
-    # The first chunk (days 1-31) committed whole; the failing one (days 32-40) left no trace.
-    assert changed and max(changed) <= _day(31)
-    assert {row[1] for row in after if row[0] == "day"} == set(
-        row[1] for row in before if row[0] == "day"
-    )
-    unchanged = [row for row in after if row[0] == "day" and row[1] > _day(31)]
-    assert unchanged == [row for row in before if row[0] == "day" and row[1] > _day(31)]
+    assert state.computed_through == _day(40)  # from the first run; not moved by this one
+    # Not one figure of the failed run was written: no day is half old, half new.
+    assert _figures(tenant) == before
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER refuse_day ON metrics_metricfigure")
+    history.compute(_day(1), _day(40))
+    assert history.value("mrr", _day(10)) == 157  # acme 100, umbra 50, late 7
 
 
 @pytest.mark.django_db(transaction=True)

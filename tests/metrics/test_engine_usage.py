@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Contact
 from accounts.tenancy.context import tenant_scope
-from metrics.models import ContactDay, Feature
+from metrics.models import AccountDay, Feature
 from tests.metrics.history import History
 
 D = Decimal
@@ -79,10 +79,12 @@ def test_sessions_split_by_a_31_minute_gap_and_time_in_app(history):
     )
     history.compute(_day(1), _day(5))
     with tenant_scope(history.tenant):
-        seconds = dict(ContactDay.objects.values_list("contact_id", "session_seconds"))
+        rollup = {row.account_id: row for row in AccountDay.objects.filter(day=_day(3))}
         ann = Contact.objects.get(external_id="ann")
-    # Sessions 10:00-10:10 (600 s) and 10:41-11:20 (2340 s).
-    assert seconds[ann.pk] == 600 + 2340
+    # ann's sessions 10:00-10:10 (600 s) and 10:41-11:20 (2340 s), on acme's day.
+    acme = rollup[history.accounts["acme"].pk]
+    assert (acme.session_seconds, acme.contacts, acme.events) == (600 + 2340, [ann.pk], 5)
+    assert acme.event_counts == {"Open": 1, "Click": 4}
     # Time in app: 2940 seconds over 2 active contacts.
     assert history.parts("time_in_app_seconds", _day(3)) == (D("1470"), 2940, 2)
 
