@@ -92,6 +92,9 @@ def rollups_build(*, tenant: Tenant, first: date, last: date) -> None:
     }
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        # The per-account-day grouping is a hash of up to a year's account-days: let it stay
+        # in memory rather than spill to disk in batches.
+        cursor.execute("SET LOCAL hash_mem_multiplier = 4")
         # Compiling this statement costs more than it saves, for a day or a year.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(_DELETE_SQL, params)
