@@ -12,6 +12,7 @@ from accounts.api.customer_serializers import (
     SubscriptionSerializer,
 )
 from accounts.models import Account, AccountNote, Contact, Subscription
+from accounts.services.customers import subscription_delete
 from accounts.tenancy.upsert import UpsertMixin
 from accounts.tenancy.viewsets import TenantModelViewSet
 
@@ -112,6 +113,9 @@ class SubscriptionViewSet(ExternalIdViewSet):
 
     def get_queryset(self):
         return selectors.subscriptions_list()
+
+    def perform_destroy(self, instance):
+        subscription_delete(tenant=self.request.tenant, subscription=instance)
 
 
 @extend_schema_view(

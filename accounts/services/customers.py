@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Account, AccountNote, Contact, Subscription, Tenant
 from metrics.services.attribution import events_attach_account, events_attach_contact
+from metrics.services.dirty_days import terms_mark_changed
 
 
 def _upsert(model, *, tenant: Tenant, external_id: str, values: dict):
@@ -45,10 +46,30 @@ def contact_upsert(*, tenant: Tenant, external_id: str, **values) -> tuple[Conta
     return contact, created
 
 
+# Changes to these fields change the KPIs of the days the term covers.
+TERM_METRIC_FIELDS = {"account", "start_date", "end_date", "mrr"}
+
+
 @transaction.atomic
 def subscription_upsert(*, tenant: Tenant, external_id: str, **values) -> tuple[Subscription, bool]:
     values.setdefault("currency", tenant.currency)
-    return _upsert(Subscription, tenant=tenant, external_id=external_id, values=values)
+    before = (
+        Subscription.objects.for_tenant(tenant)
+        .filter(external_id=external_id)
+        .values("start_date", "end_date")
+        .first()
+    )
+    term, created = _upsert(Subscription, tenant=tenant, external_id=external_id, values=values)
+    if created or TERM_METRIC_FIELDS & set(term._changed_fields):
+        old = [Subscription(**before)] if before else []
+        terms_mark_changed(tenant=tenant, terms=[term, *old])
+    return term, created
+
+
+@transaction.atomic
+def subscription_delete(*, tenant: Tenant, subscription: Subscription) -> None:
+    terms_mark_changed(tenant=tenant, terms=[subscription])
+    subscription.delete()
 
 
 def merge_traits(existing: dict, incoming: dict) -> dict:

@@ -40,7 +40,15 @@ def _frame(sql: str, params: dict, columns: dict[str, str]) -> pd.DataFrame:
     buffer.seek(0)
     if not buffer.getbuffer().nbytes:
         return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
-    return pd.read_csv(buffer, names=list(columns), dtype=columns, header=None)
+    # Only an empty field is missing: a segment called "NA" or "None" is a name.
+    return pd.read_csv(
+        buffer,
+        names=list(columns),
+        dtype=columns,
+        header=None,
+        keep_default_na=False,
+        na_values=[""],
+    )
 
 
 def accounts_frame(tenant: Tenant) -> pd.DataFrame:
@@ -125,7 +133,7 @@ def nps_frame(tenant: Tenant, first: date, last: date) -> pd.DataFrame:
         SELECT r.contact_id, COALESCE(r.account_id, c.account_id, -1), r.score,
                (r.answered_at AT TIME ZONE %(tz)s)::date - %(first)s
         FROM {NpsResponse._meta.db_table} r
-        JOIN {Contact._meta.db_table} c ON c.id = r.contact_id
+        JOIN {Contact._meta.db_table} c ON c.id = r.contact_id AND c.tenant_id = r.tenant_id
         WHERE r.tenant_id = %(tenant)s AND r.answered_at >= %(lo)s AND r.answered_at < %(hi)s
         ORDER BY r.contact_id, r.answered_at, r.id
     """  # noqa: S608

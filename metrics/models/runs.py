@@ -57,11 +57,19 @@ class RecomputeJob(TenantModel):
 
 
 class DirtyDay(TenantModel):
-    """A local day whose rollups must be rebuilt: its events changed after it was computed
-    (for example, they were attributed to an account that arrived late)."""
+    """A mark, written in the same transaction as the change, that a day computed already
+    must be computed again: its rollups (its events were attributed late), or the figures
+    from that day on (a subscription term that shapes them was written or deleted)."""
 
+    class Kind(models.TextChoices):
+        EVENTS = "events", "Rollups of the day"
+        TERMS = "terms", "Figures from the day on"
+
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.EVENTS)
     day = models.DateField()
     marked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["tenant", "day"], name="dirtyday_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "kind", "day"], name="dirtyday_unique")
+        ]

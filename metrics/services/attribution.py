@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from django.db.models.functions import TruncDate
 
 from accounts.models import Account, Contact, Tenant
-from metrics.models import DirtyDay, UsageEvent
+from metrics.models import UsageEvent
+from metrics.services.dirty_days import dirty_days_mark
 
 
 def events_attach_account(*, tenant: Tenant, account: Account) -> int:
@@ -36,12 +37,6 @@ def events_attach_contact(*, tenant: Tenant, contact: Contact) -> int:
             account_id=contact.account_id,
         )
     return attached
-
-
-def dirty_days_mark(*, tenant: Tenant, days) -> None:
-    DirtyDay.objects.bulk_create(
-        [DirtyDay(tenant=tenant, day=day) for day in days], ignore_conflicts=True
-    )
 
 
 def _attach(tenant: Tenant, events, **values) -> int:

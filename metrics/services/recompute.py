@@ -2,19 +2,22 @@
 
 A nightly run covers the days since the last one (up to the tenant's local yesterday), the
 days whose events arrived late or were attributed late, and, for figures only, the days that
-subscription terms written since the last run can change (a renewal turns the days since the
-previous term's end from churned back to active). A day whose rollups change also changes
-the trailing 30-day figures after it, so those are redone too. Monthly figures are redone
-for the last 12 complete months, whose cohorts keep activating.
+subscription terms written or deleted since can change (a renewal turns the days since the
+previous term's end from churned back to active); writers leave dirty-day marks for both.
+A day whose rollups change also changes the trailing 30-day figures after it, so those are
+redone too. Monthly figures are redone for the last 12 complete months, whose cohorts keep
+activating.
 """
 
+import operator
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from accounts.models import Subscription, Tenant
@@ -30,6 +33,7 @@ from metrics.models import DirtyDay, MetricsState, RecomputeJob
 WATERMARK_SLACK = timedelta(minutes=10)
 MAX_HISTORY_DAYS = 3 * 366
 MONTHS_REFRESHED = 12
+JOB_ABANDONED = timedelta(minutes=35)  # longer than a task's hard time limit
 
 
 def state_for(tenant: Tenant) -> MetricsState:
@@ -45,8 +49,8 @@ def metrics_nightly(*, tenant: Tenant, now: datetime | None = None) -> RunResult
     with tenant_lock(tenant):
         state = state_for(tenant)
         if state.computed_through is not None and state.computed_through >= yesterday:
-            dirty = _dirty_days(tenant, state)
-            if not dirty:
+            late, marks = _dirty_days(tenant, state)
+            if not late and not marks:
                 return None
         plan = _nightly_plan(tenant, state, yesterday, now)
         return _run(tenant, state, plan, now=now, started=started, nightly=True)
@@ -75,7 +79,18 @@ def metrics_backfill(
         # A backfill moves the bookmark only when it reaches yesterday: the nightly run would
         # otherwise skip the days between an old bookmark and this backfill.
         through = horizon if until == yesterday or state.computed_through else None
-        plan = Plan(rollup_days, figure_days, _complete_months(figure_days, horizon), through)
+        # The rollup marks of the days rebuilt; the figure marks if every day from theirs
+        # on is recomputed.
+        marks = [
+            mark
+            for mark in DirtyDay.objects.for_tenant(tenant).values_list(
+                "pk", "kind", "day", "marked_at"
+            )
+            if (mark[1] == DirtyDay.Kind.EVENTS and since <= mark[2] <= until)
+            or (mark[1] == DirtyDay.Kind.TERMS and since <= mark[2] and until == yesterday)
+        ]
+        months = _complete_months(figure_days, horizon)
+        plan = Plan(rollup_days, figure_days, months, through, marks)
         return _run(tenant, state, plan, now=now, started=started, progress=progress)
 
 
@@ -85,6 +100,8 @@ class Plan:
     figure_days: set[date]
     months: set[date]
     through: date | None  # the last local day the figures are complete for afterwards
+    # The dirty-day marks this run takes care of, as read: (id, kind, day, marked_at).
+    marks: list = field(default_factory=list)
 
 
 def _run(tenant, state, plan: Plan, *, now, started, progress=None, nightly=False):
@@ -115,54 +132,51 @@ def _run(tenant, state, plan: Plan, *, now, started, progress=None, nightly=Fals
     state.last_run_days = len(plan.figure_days)
     state.last_error = ""
     state.save()
-    DirtyDay.objects.for_tenant(tenant).filter(marked_at__lte=started).delete()
+    # Only the marks read before the run, unchanged since and for days it rebuilt: a mark
+    # made or renewed meanwhile stays for the next run.
+    done = [Q(pk=pk, marked_at=marked_at) for pk, _, _, marked_at in plan.marks]
+    if done:
+        DirtyDay.objects.for_tenant(tenant).filter(reduce(operator.or_, done)).delete()
     return result
 
 
 def _nightly_plan(tenant, state, yesterday: date, now: datetime):
+    marks = []
+    terms_since = None
     if state.computed_through is None:
+        # The whole history, which every mark made so far is part of.
         first = _history_start(tenant, yesterday)
         rollup_days = set(days_between(first, yesterday))
+        marks = _dirty_days(tenant, state)[1]
     else:
         new = set(days_between(state.computed_through + timedelta(days=1), yesterday))
-        rollup_days = new | _dirty_days(tenant, state)
+        late, marks = _dirty_days(tenant, state)
+        events = {day for _, kind, day, _ in marks if kind == DirtyDay.Kind.EVENTS}
+        rollup_days = new | late | events
+        terms = [day for _, kind, day, _ in marks if kind == DirtyDay.Kind.TERMS]
+        terms_since = min(terms, default=None)
     rollup_days = {day for day in rollup_days if day <= yesterday}
     figure_days = _with_trailing_windows(rollup_days, yesterday)
-    changed_since = _terms_changed_since(tenant, state)
-    if changed_since is not None:
-        floor = yesterday - timedelta(days=MAX_HISTORY_DAYS)
-        figure_days |= set(days_between(max(changed_since, floor), yesterday))
+    if terms_since is not None:
+        # Never before the history the first run computed.
+        first = max(terms_since, _history_start(tenant, yesterday))
+        figure_days |= set(days_between(first, yesterday))
     months = _complete_months(figure_days, yesterday)
     latest = month_start(yesterday + timedelta(days=1))
     months |= {add_months(latest, -n) for n in range(1, MONTHS_REFRESHED + 1)}
-    return Plan(rollup_days, figure_days, months, yesterday)
+    return Plan(rollup_days, figure_days, months, yesterday, marks)
 
 
-def _dirty_days(tenant: Tenant, state: MetricsState) -> set[date]:
-    dirty = set(DirtyDay.objects.for_tenant(tenant).values_list("day", flat=True))
+def _dirty_days(tenant: Tenant, state: MetricsState) -> tuple[set[date], list]:
+    """Days computed already whose events arrived late, and the dirty-day marks."""
+    marks = list(DirtyDay.objects.for_tenant(tenant).values_list("pk", "kind", "day", "marked_at"))
+    late = set()
     if state.received_watermark is not None:
-        late = days_received_since(tenant=tenant, since=state.received_watermark - WATERMARK_SLACK)
-        dirty |= late
+        since = state.received_watermark - WATERMARK_SLACK
+        late = days_received_since(tenant=tenant, since=since)
     if state.computed_through is not None:
-        dirty = {day for day in dirty if day <= state.computed_through}
-    return dirty
-
-
-def _terms_changed_since(tenant: Tenant, state: MetricsState) -> date | None:
-    """The first day whose figures the terms written since the last run can change.
-
-    A new or changed term changes its own days, and a renewal also the gap before it (up to
-    the grace window back), which looked churned until the renewal arrived."""
-    if state.last_run_started_at is None:
-        return None
-    changed = Subscription.objects.for_tenant(tenant).filter(
-        updated_at__gte=state.last_run_started_at
-    )
-    bounds = changed.aggregate(start=Min("start_date"), end=Min("end_date"))
-    if bounds["start"] is None:
-        return None
-    since = bounds["start"] - timedelta(days=tenant.renewal_grace_days)
-    return min(since, bounds["end"]) if bounds["end"] else since
+        late = {day for day in late if day <= state.computed_through}
+    return late, marks
 
 
 def _history_start(tenant: Tenant, yesterday: date) -> date:
@@ -222,8 +236,13 @@ def recompute_job_create(*, tenant: Tenant, since: date, until: date, requested_
 def recompute_job_run(*, tenant: Tenant, job_id: int) -> RecomputeJob:
     """Run a queued job once: claimed with a conditional UPDATE, so a duplicate does nothing."""
     jobs = RecomputeJob.objects.for_tenant(tenant)
-    claimed = jobs.filter(pk=job_id, status=RecomputeJob.Status.QUEUED).update(
-        status=RecomputeJob.Status.RUNNING, started_at=timezone.now()
+    now = timezone.now()
+    # A job left running by a worker that died (past the task's hard time limit) is
+    # claimed again by its redelivered task.
+    abandoned = Q(status=RecomputeJob.Status.RUNNING, started_at__lt=now - JOB_ABANDONED)
+    claimable = Q(status=RecomputeJob.Status.QUEUED) | abandoned
+    claimed = jobs.filter(claimable, pk=job_id).update(
+        status=RecomputeJob.Status.RUNNING, started_at=now
     )
     job = jobs.get(pk=job_id)
     if not claimed:

@@ -36,10 +36,15 @@ def test_since_recomputes_with_a_progress_bar(tenant, yesterday):
     assert MetricsState.objects.for_tenant(tenant).get().computed_through == yesterday
 
 
-def test_without_a_date_it_runs_the_nightly_and_then_has_nothing_to_do(tenant, yesterday):
+def test_without_a_date_it_runs_the_nightly(tenant, yesterday):
     History(tenant).term("acme", yesterday - timedelta(days=10), None, 42)
     out, _ = _run("--tenant", "acme")
     assert "Recomputed acme" in out
+    assert MetricsState.objects.for_tenant(tenant).get().computed_through == yesterday
+
+
+def test_without_a_date_and_nothing_new_it_says_so(tenant, yesterday):
+    MetricsState.objects.for_tenant(tenant).create(tenant=tenant, computed_through=yesterday)
     out, _ = _run("--tenant", "acme")
     assert f"up to date through {yesterday}" in out
 

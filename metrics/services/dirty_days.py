@@ -1,0 +1,35 @@
+"""Marking days computed already for another computation, inside the writer's transaction.
+
+A mark that commits after a run has read the marks stays for the next run; a day marked
+again gets a new time, so the run that read the old mark does not clear the new one.
+"""
+
+from datetime import timedelta
+
+from accounts.models import Subscription, Tenant
+from metrics.models import DirtyDay
+
+
+def dirty_days_mark(*, tenant: Tenant, days, kind: str = DirtyDay.Kind.EVENTS) -> None:
+    DirtyDay.objects.bulk_create(
+        [DirtyDay(tenant=tenant, kind=kind, day=day) for day in days],
+        update_conflicts=True,
+        unique_fields=["tenant", "kind", "day"],
+        update_fields=["marked_at"],
+    )
+
+
+def terms_mark_changed(*, tenant: Tenant, terms: list[Subscription]) -> None:
+    """Figures change from the earliest day a written or deleted term touches: its start,
+    the grace window before it (a renewal turns the gap since the previous term's end back
+    into active days) and its end."""
+    as_date = Subscription._meta.get_field("start_date").to_python  # values may be text
+    days = []
+    for term in terms:
+        start, end = as_date(term.start_date), as_date(term.end_date)
+        if start is not None:
+            days.append(start - timedelta(days=tenant.renewal_grace_days))
+        if end is not None:
+            days.append(end)
+    if days:
+        dirty_days_mark(tenant=tenant, days=[min(days)], kind=DirtyDay.Kind.TERMS)
