@@ -1,11 +1,24 @@
 """Admin site for tenants, memberships, invitations and API keys (tenant staff: own rows only)."""
 
 from django.contrib import admin, messages
+from django.db import transaction
 from rest_framework_api_key.models import APIKey
 
 from accounts.models import ImportJob, Invitation, Membership, Tenant, TenantAPIKey
 from accounts.services.api_keys import api_key_create, api_key_revoke
 from accounts.tenancy.admin import TenantAdmin
+from metrics.services.dirty_days import figures_mark_dirty
+
+# Tenant fields that change metric definitions (a new time zone also needs every rollup
+# rebuilt: recompute_metrics --since the first day).
+METRIC_SETTINGS = {
+    "renewal_grace_days",
+    "gross_margin",
+    "adoption_min_days",
+    "nps_window_days",
+    "activation_event",
+    "first_value_event",
+}
 
 admin.site.unregister(APIKey)  # the library's untenanted key model is not used
 
@@ -14,6 +27,12 @@ admin.site.unregister(APIKey)  # the library's untenanted key model is not used
 class TenantModelAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "time_zone", "currency", "created_at"]
     search_fields = ["name", "slug"]
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and METRIC_SETTINGS & set(form.changed_data):
+                figures_mark_dirty(tenant=obj)  # the next night recomputes the history
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -12,7 +12,7 @@ from accounts.api.customer_serializers import (
     SubscriptionSerializer,
 )
 from accounts.models import Account, AccountNote, Contact, Subscription
-from accounts.services.customers import subscription_delete
+from accounts.services.customers import account_delete, subscription_delete
 from accounts.tenancy.upsert import UpsertMixin
 from accounts.tenancy.viewsets import TenantModelViewSet
 
@@ -72,6 +72,9 @@ class AccountViewSet(ExternalIdViewSet):
 
     def get_queryset(self):
         return selectors.accounts_list()
+
+    def perform_destroy(self, instance):
+        account_delete(tenant=self.request.tenant, account=instance)
 
 
 @upsert_schema(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Account, AccountNote, Contact, Subscription, Tenant
 from metrics.services.attribution import events_attach_account, events_attach_contact
-from metrics.services.dirty_days import terms_mark_changed
+from metrics.services.dirty_days import figures_mark_dirty, terms_mark_changed
 
 
 def _upsert(model, *, tenant: Tenant, external_id: str, values: dict):
@@ -30,12 +30,24 @@ def _upsert(model, *, tenant: Tenant, external_id: str, values: dict):
     return obj, created
 
 
+# An account's segment and owner place it in the figures' cuts, over all of history.
+ACCOUNT_CUT_FIELDS = {"segment", "owner"}
+
+
 @transaction.atomic
 def account_upsert(*, tenant: Tenant, external_id: str, **values) -> tuple[Account, bool]:
     account, created = _upsert(Account, tenant=tenant, external_id=external_id, values=values)
     if created:
         events_attach_account(tenant=tenant, account=account)
+    elif ACCOUNT_CUT_FIELDS & set(account._changed_fields):
+        figures_mark_dirty(tenant=tenant)
     return account, created
+
+
+@transaction.atomic
+def account_delete(*, tenant: Tenant, account: Account) -> None:
+    figures_mark_dirty(tenant=tenant)
+    account.delete()
 
 
 @transaction.atomic

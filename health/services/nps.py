@@ -4,16 +4,28 @@ from django.db import transaction
 
 from accounts.models import Tenant
 from health.models import NpsResponse
+from metrics.services.dirty_days import figures_mark_dirty, local_day
 
 
 @transaction.atomic
 def nps_response_update(*, response: NpsResponse, **values) -> NpsResponse:
     if "contact" in values and "account" not in values:
         values["account"] = values["contact"].account
+    answered_before = response.answered_at
     for name, value in values.items():
         setattr(response, name, value)
     response.save(update_fields=list(values))
+    _figures_change(response, answered_before)
     return response
+
+
+def _figures_change(response: NpsResponse, answered_before=None) -> None:
+    """NPS figures change from the day of the answer (or of its old time, if earlier)."""
+    tenant = response.tenant
+    days = [local_day(tenant, response.answered_at)]
+    if answered_before is not None:
+        days.append(local_day(tenant, answered_before))
+    figures_mark_dirty(tenant=tenant, since=min(days))
 
 
 @transaction.atomic
@@ -23,8 +35,17 @@ def nps_response_record(
     if values.get("account") is None and values.get("contact") is not None:
         values["account"] = values["contact"].account  # the contact's account when not named
     if not external_id:
-        return NpsResponse.objects.create(tenant=tenant, **values), True
+        response = NpsResponse.objects.create(tenant=tenant, **values)
+        _figures_change(response)
+        return response, True
+    before = (
+        NpsResponse.objects.for_tenant(tenant)
+        .filter(external_id=external_id)
+        .values_list("answered_at", flat=True)
+        .first()
+    )
     response, created = NpsResponse.objects.for_tenant(tenant).update_or_create(
         tenant=tenant, external_id=external_id, defaults=values
     )
+    _figures_change(response, before)
     return response, created

@@ -20,6 +20,7 @@ from accounts.tenancy.upsert import UpsertMixin
 from accounts.tenancy.viewsets import TenantModelViewSet, TenantReadOnlyViewSet
 from csplatform.api.fields import ExternalIdField, StrictSerializer
 from metrics.models import AcquisitionSpend, ChurnReason, ChurnRecord, Feature
+from metrics.services.dirty_days import figures_mark_dirty
 
 
 class FeatureSerializer(StrictSerializer):
@@ -57,6 +58,18 @@ class FeatureViewSet(UpsertMixin, TenantModelViewSet):
     upsert_key = "event_name"
     lookup_field = "event_name"
     lookup_value_regex = "[^/]+"
+
+    # Core flags decide adoption over all of history.
+    def perform_upsert(self, serializer, instance):
+        was_core = None if instance is None else instance.is_core
+        feature = serializer.save()
+        if feature.is_core != was_core and (feature.is_core or was_core):
+            figures_mark_dirty(tenant=self.request.tenant)
+
+    def perform_destroy(self, instance):
+        if instance.is_core:
+            figures_mark_dirty(tenant=self.request.tenant)
+        instance.delete()
 
 
 class ChurnReasonSerializer(serializers.ModelSerializer):

@@ -63,9 +63,9 @@ class DirtyDay(TenantModel):
 
     class Kind(models.TextChoices):
         EVENTS = "events", "Rollups of the day"
-        TERMS = "terms", "Figures from the day on"
+        FIGURES = "figures", "Figures from the day on"
 
-    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.EVENTS)
+    kind = models.CharField(max_length=7, choices=Kind.choices, default=Kind.EVENTS)
     day = models.DateField()
     marked_at = models.DateTimeField(auto_now_add=True)
 

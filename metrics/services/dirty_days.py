@@ -1,13 +1,20 @@
 """Marking days computed already for another computation, inside the writer's transaction.
 
+Writers of anything a figure is made of call these: event attribution marks the days whose
+rollups change; subscription terms, NPS answers, an account's segment or owner, the feature
+catalog and the tenant's metric settings mark the figures from the first day they change.
 A mark that commits after a run has read the marks stays for the next run; a day marked
 again gets a new time, so the run that read the old mark does not clear the new one.
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from accounts.models import Subscription, Tenant
 from metrics.models import DirtyDay
+
+# "From the beginning": the nightly run starts no earlier than the history it computed.
+BEGINNING = date(1970, 1, 1)
 
 
 def dirty_days_mark(*, tenant: Tenant, days, kind: str = DirtyDay.Kind.EVENTS) -> None:
@@ -32,4 +39,13 @@ def terms_mark_changed(*, tenant: Tenant, terms: list[Subscription]) -> None:
         if end is not None:
             days.append(end)
     if days:
-        dirty_days_mark(tenant=tenant, days=[min(days)], kind=DirtyDay.Kind.TERMS)
+        dirty_days_mark(tenant=tenant, days=[min(days)], kind=DirtyDay.Kind.FIGURES)
+
+
+def figures_mark_dirty(*, tenant: Tenant, since: date = BEGINNING) -> None:
+    """The figures of `since` and every day after it must be computed again."""
+    dirty_days_mark(tenant=tenant, days=[since], kind=DirtyDay.Kind.FIGURES)
+
+
+def local_day(tenant: Tenant, moment: datetime) -> date:
+    return moment.astimezone(ZoneInfo(tenant.time_zone)).date()

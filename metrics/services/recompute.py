@@ -87,7 +87,7 @@ def metrics_backfill(
                 "pk", "kind", "day", "marked_at"
             )
             if (mark[1] == DirtyDay.Kind.EVENTS and since <= mark[2] <= until)
-            or (mark[1] == DirtyDay.Kind.TERMS and since <= mark[2] and until == yesterday)
+            or (mark[1] == DirtyDay.Kind.FIGURES and since <= mark[2] and until == yesterday)
         ]
         months = _complete_months(figure_days, horizon)
         plan = Plan(rollup_days, figure_days, months, through, marks)
@@ -142,7 +142,7 @@ def _run(tenant, state, plan: Plan, *, now, started, progress=None, nightly=Fals
 
 def _nightly_plan(tenant, state, yesterday: date, now: datetime):
     marks = []
-    terms_since = None
+    figures_since = None
     if state.computed_through is None:
         # The whole history, which every mark made so far is part of.
         first = _history_start(tenant, yesterday)
@@ -153,13 +153,13 @@ def _nightly_plan(tenant, state, yesterday: date, now: datetime):
         late, marks = _dirty_days(tenant, state)
         events = {day for _, kind, day, _ in marks if kind == DirtyDay.Kind.EVENTS}
         rollup_days = new | late | events
-        terms = [day for _, kind, day, _ in marks if kind == DirtyDay.Kind.TERMS]
-        terms_since = min(terms, default=None)
+        figure_marks = [day for _, kind, day, _ in marks if kind == DirtyDay.Kind.FIGURES]
+        figures_since = min(figure_marks, default=None)
     rollup_days = {day for day in rollup_days if day <= yesterday}
     figure_days = _with_trailing_windows(rollup_days, yesterday)
-    if terms_since is not None:
+    if figures_since is not None:
         # Never before the history the first run computed.
-        first = max(terms_since, _history_start(tenant, yesterday))
+        first = max(figures_since, _history_start(tenant, yesterday))
         figure_days |= set(days_between(first, yesterday))
     months = _complete_months(figure_days, yesterday)
     latest = month_start(yesterday + timedelta(days=1))

@@ -8,6 +8,7 @@ import psycopg2
 import pytest
 from django.db import connection
 
+from accounts.models import Contact
 from accounts.services.customers import contact_upsert
 from accounts.tenancy.context import tenant_scope
 from metrics.engine.run import LOCK_NAMESPACE, MetricsBusy
@@ -248,8 +249,63 @@ def test_a_deleted_term_is_taken_out_of_the_figures_by_the_next_night(history, t
         term = Subscription.objects.get(account=history.accounts["umbra"])
     assert api.delete(f"/api/v1/subscriptions/{term.external_id}/").status_code == 204
     with tenant_scope(tenant):
-        assert list(DirtyDay.objects.values_list("kind", flat=True)) == ["terms"]
+        assert list(DirtyDay.objects.values_list("kind", flat=True)) == ["figures"]
     history.nightly(_day(20))
     assert history.value("mrr", _day(10)) == 100
     with tenant_scope(tenant):
         assert not DirtyDay.objects.exists()
+
+
+def test_a_backdated_nps_answer_changes_past_figures_the_next_night(history, tenant):
+    from health.services.nps import nps_response_record
+
+    history.nightly(_day(20))
+    assert history.value("nps", _day(10)) is None
+    with tenant_scope(tenant):
+        ann = Contact.objects.get(external_id="ann")
+        nps_response_record(tenant=tenant, contact=ann, score=10, answered_at=history.at(_day(8)))
+    history.nightly(_day(20))
+    assert history.parts("nps", _day(10)) == (100, 1, 1)
+
+
+def test_moving_an_account_to_another_segment_moves_its_history(history, tenant):
+    from accounts.services.customers import account_upsert
+
+    history.nightly(_day(20))
+    with tenant_scope(tenant):
+        account_upsert(tenant=tenant, external_id="acme", name="acme", segment="Enterprise")
+    history.nightly(_day(20))
+    assert history.value("mrr", _day(3), dimension="segment", key="Enterprise") == 100
+
+
+def test_making_a_feature_core_recomputes_adoption(history, tenant, api):
+    history.nightly(_day(20))
+    assert history.value("adoption_rate", _day(14)) == 0
+    response = api.put("/api/v1/features/Login/", {"feature": "Sign-in", "is_core": True})
+    assert response.status_code == 201
+    history.nightly(_day(20))
+    # acme logged in on the odd days 1-13 (7 days), umbra on the even days 2-14 (7 days).
+    assert history.parts("adoption_rate", _day(14)) == (1, 2, 2)
+
+
+def test_changing_a_metric_setting_in_the_admin_marks_the_history(tenant, owner, rf):
+    from django.contrib.admin.sites import site
+
+    from accounts.admin import TenantModelAdmin
+    from accounts.models import Tenant
+
+    model_admin = TenantModelAdmin(Tenant, site)
+    request = rf.post("/admin/")
+    request.user = owner
+    with tenant_scope(tenant):  # what the tenant middleware sets for a signed-in owner
+        request.membership = owner.memberships.get()
+    request.tenant = tenant
+    form_class = model_admin.get_form(request, tenant, change=True)
+    assert "renewal_grace_days" in form_class.base_fields
+    data = {field: getattr(tenant, field) for field in form_class.base_fields}
+    data["renewal_grace_days"] = 45
+    form = form_class(data, instance=tenant)
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, change=True)
+    with tenant_scope(tenant):
+        assert list(DirtyDay.objects.values_list("kind", flat=True)) == ["figures"]
