@@ -24,7 +24,11 @@ class AccountDay(TenantModel):
     session_seconds = models.PositiveBigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["tenant", "day"])]
+        indexes = [
+            models.Index(fields=["tenant", "day"]),
+            # One account's days (churn engagement trends, an account's usage history).
+            models.Index(fields=["tenant", "account_id", "day"], name="accountday_account"),
+        ]
 
 
 class AccountEventFirst(TenantModel):
