@@ -30,12 +30,3 @@ def next_month(month: date) -> date:
 def add_months(month: date, count: int) -> date:
     index = month.year * 12 + month.month - 1 + count
     return date(index // 12, index % 12 + 1, 1)
-
-
-def months_touching(first: date, last: date) -> list[date]:
-    """First days of the months that contain any day from `first` to `last`."""
-    months, month = [], month_start(first)
-    while month <= last:
-        months.append(month)
-        month = next_month(month)
-    return months

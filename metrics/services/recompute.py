@@ -48,11 +48,11 @@ def metrics_nightly(*, tenant: Tenant, now: datetime | None = None) -> RunResult
     yesterday = local_today(tenant.time_zone, now) - timedelta(days=1)
     with tenant_lock(tenant):
         state = state_for(tenant)
-        if state.computed_through is not None and state.computed_through >= yesterday:
-            late, marks = _dirty_days(tenant, state)
-            if not late and not marks:
-                return None
-        plan = _nightly_plan(tenant, state, yesterday, now)
+        late, marks = _dirty_days(tenant, state)
+        up_to_date = state.computed_through is not None and state.computed_through >= yesterday
+        if up_to_date and not late and not marks:
+            return None
+        plan = _nightly_plan(tenant, state, yesterday, late, marks)
         return _run(tenant, state, plan, now=now, started=started, nightly=True)
 
 
@@ -140,17 +140,14 @@ def _run(tenant, state, plan: Plan, *, now, started, progress=None, nightly=Fals
     return result
 
 
-def _nightly_plan(tenant, state, yesterday: date, now: datetime):
-    marks = []
+def _nightly_plan(tenant, state, yesterday: date, late: set[date], marks: list) -> "Plan":
     figures_since = None
     if state.computed_through is None:
         # The whole history, which every mark made so far is part of.
         first = _history_start(tenant, yesterday)
         rollup_days = set(days_between(first, yesterday))
-        marks = _dirty_days(tenant, state)[1]
     else:
         new = set(days_between(state.computed_through + timedelta(days=1), yesterday))
-        late, marks = _dirty_days(tenant, state)
         events = {day for _, kind, day, _ in marks if kind == DirtyDay.Kind.EVENTS}
         rollup_days = new | late | events
         figure_marks = [day for _, kind, day, _ in marks if kind == DirtyDay.Kind.FIGURES]

@@ -1,21 +1,12 @@
 """manage.py seed_demo SLUG --accounts N --days D --seed S [--end-date YYYY-MM-DD] [--reset]"""
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo_seed.progress import ProgressBar
 from accounts.demo_seed.service import CHUNK_ACCOUNTS, demo_seed
-from accounts.management.commands._errors import command_error
+from accounts.management.commands._errors import command_error, date_option
 from accounts.models import Tenant
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--end-date must be a date like 2026-03-31, got {value!r}.") from None
 
 
 class Command(BaseCommand):
@@ -63,7 +54,7 @@ class Command(BaseCommand):
                 accounts=accounts,
                 days=days,
                 seed=seed,
-                end_date=None if end_date is None else _date(end_date),
+                end_date=date_option("--end-date", end_date),
                 reset=reset,
                 chunk_size=chunk_size,
                 progress=lambda done, total, events: bar.update(done, total, f"{events:,} events"),

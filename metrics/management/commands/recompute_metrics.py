@@ -1,24 +1,16 @@
 """manage.py recompute_metrics --tenant SLUG [--date D | --since D] [--until D]"""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo_seed.progress import ProgressBar
+from accounts.management.commands._errors import date_option
 from accounts.models import Tenant
 from accounts.tenancy.context import tenant_scope
 from metrics.engine.calendar import local_today
 from metrics.engine.run import MetricsBusy
 from metrics.services.recompute import metrics_backfill, metrics_nightly
-
-
-def _date(option: str, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{option} must be a date like 2026-03-31, got {value!r}.") from None
 
 
 class Command(BaseCommand):
@@ -40,9 +32,9 @@ class Command(BaseCommand):
         if tenant is None:
             raise CommandError(f"No tenant with slug {slug!r}.")
         one_day, since, until = (
-            _date("--date", date),
-            _date("--since", since),
-            _date("--until", until),
+            date_option("--date", date),
+            date_option("--since", since),
+            date_option("--until", until),
         )
         if until is not None and since is None:
             raise CommandError("--until needs --since.")
