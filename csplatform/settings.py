@@ -238,6 +238,11 @@ CELERY_BROKER_URL = kombu_redis_url(REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "csplatform")
 
+# --- Metrics --------------------------------------------------------------------------------
+# Database connections a long rollup rebuild (a backfill) uses at once, each on its own share
+# of the days: about the number of cores PostgreSQL can give one recompute. 1: one at a time.
+METRICS_ROLLUP_CONNECTIONS = env_int("METRICS_ROLLUP_CONNECTIONS", 2, minimum=1)
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -118,10 +118,13 @@ def core_days_frame(tenant: Tenant, first: date, last: date) -> pd.DataFrame:
 
 def active_days_frame(tenant: Tenant, accounts: list[int], first: date, last: date):
     """(account, day offset) pairs with any event, for the given accounts."""
+    # A join, not `account_id = ANY(...)`: each account is looked up by its own index range,
+    # where a filter would test every account-day of the period against the whole list.
     sql = f"""
-        SELECT account_id, day - %(first)s FROM {AccountDay._meta.db_table}
-        WHERE tenant_id = %(tenant)s AND day BETWEEN %(first)s AND %(last)s
-          AND account_id = ANY(%(accounts)s) AND events > 0
+        SELECT d.account_id, d.day - %(first)s
+        FROM unnest(%(accounts)s::bigint[]) AS a(id)
+        JOIN {AccountDay._meta.db_table} d ON d.account_id = a.id
+        WHERE d.tenant_id = %(tenant)s AND d.day BETWEEN %(first)s AND %(last)s AND d.events > 0
     """  # noqa: S608
     params = {**_days(tenant, first, last), "accounts": accounts}
     return _frame(sql, params, {"account": "int64", "day": "int32"})

@@ -1,24 +1,30 @@
 """Build the per-day rollups of a run of local days from that run's events, in SQL.
 
-One statement reads the run's events (through the (tenant, timestamp) index for a night,
-sequentially for a backfill) and replaces the run's account-days; a second brings the first
-day of each account's event names up to date from them. Sessions are split where a contact's
-consecutive events are more than 30 minutes apart and cut at local midnight (the window is
-partitioned by local day), so a session's length is the sum of the gaps of at most 30
-minutes inside it. A contact counts for the account its events named that day (the highest
-id, should they name several).
+One statement reads a run's events twice and replaces the run's account-days: once per
+contact of the tenant, already in time order from the (contact, timestamp) index, for sessions
+and active contacts; once grouped by event name for the counts (through the (tenant,
+timestamp) index for a night, sequentially for a backfill). A second
+statement brings each account's first day per event name up to date from the account-days.
+
+Sessions are a contact's events with gaps of at most 30 minutes, cut at local midnight, so a
+session's length is the sum of the gaps of at most 30 minutes inside it. A gap counts for the
+account of the event that ends it, and a contact is listed that day under the account of its
+first event of the day: each active contact is listed once per day.
+
+A long run can be cut into chunks of about equal numbers of events (`chunks_balanced`), which
+separate connections build at once.
 """
 
 from datetime import date, datetime, timedelta
 
 from django.db import connection
 
-from accounts.models import Tenant
-from metrics.engine.calendar import local_midnight
+from accounts.models import Contact, Tenant
+from metrics.engine.calendar import days_between, local_midnight
 from metrics.models import AccountDay, AccountEventFirst, UsageEvent
 
 SESSION_GAP = timedelta(minutes=30)
-# Sorting a year of a large tenant's events in memory rather than on disk.
+# Sorting and grouping a year of a large tenant's events in memory rather than on disk.
 WORK_MEM = "256MB"
 
 _DELETE_SQL = f"""
@@ -26,34 +32,34 @@ DELETE FROM {AccountDay._meta.db_table}
 WHERE tenant_id = %(tenant)s AND day BETWEEN %(first)s AND %(last)s
 """  # noqa: S608
 
-# The day's events are read twice (sessions, and counts by name): cheaper than materializing
-# them once, which writes and rereads every event row.
 _EVENTS = f"""
     FROM {UsageEvent._meta.db_table}
     WHERE tenant_id = %(tenant)s AND timestamp >= %(lo)s AND timestamp < %(hi)s
 """  # noqa: S608
 
+# json_object_agg, cast once per account-day, costs a fraction of jsonb_object_agg, which
+# rebuilds its object for every name added.
 _BUILD_SQL = f"""
 WITH people AS (
-    SELECT day, account_id, array_agg(contact_id ORDER BY contact_id) AS contacts,
-           round(sum(seconds))::bigint AS seconds
+    SELECT day, account_id, array_agg(contact_id) FILTER (WHERE starts_day) AS contacts,
+           round(COALESCE(extract(epoch FROM
+               sum(gap) FILTER (WHERE gap <= %(gap)s AND NOT starts_day)), 0))::bigint
+               AS seconds
     FROM (
-        SELECT day, contact_id, max(account_id) AS account_id,
-               COALESCE(extract(epoch FROM sum(gap) FILTER (WHERE gap <= %(gap)s)), 0)
-                   AS seconds
+        SELECT contact_id, account_id, day, gap, previous_day IS DISTINCT FROM day AS starts_day
         FROM (
-            SELECT contact_id, account_id, (timestamp AT TIME ZONE %(tz)s)::date AS day,
-                   timestamp - lag(timestamp) OVER (
-                       PARTITION BY contact_id, (timestamp AT TIME ZONE %(tz)s)::date
-                       ORDER BY timestamp
-                   ) AS gap
-            {_EVENTS} AND contact_id IS NOT NULL
-        ) AS gaps
-        GROUP BY day, contact_id
-    ) AS contact_days
+            SELECT c.id AS contact_id, e.account_id, (e.timestamp AT TIME ZONE %(tz)s)::date AS day,
+                   e.timestamp - lag(e.timestamp) OVER by_contact AS gap,
+                   (lag(e.timestamp) OVER by_contact AT TIME ZONE %(tz)s)::date AS previous_day
+            FROM {Contact._meta.db_table} c
+            JOIN {UsageEvent._meta.db_table} e ON e.contact_id = c.id AND e.tenant_id = c.tenant_id
+            WHERE c.tenant_id = %(tenant)s AND e.timestamp >= %(lo)s AND e.timestamp < %(hi)s
+            WINDOW by_contact AS (PARTITION BY c.id ORDER BY e.timestamp)
+        ) AS ordered
+    ) AS gaps
     GROUP BY day, account_id
 ), usage AS (
-    SELECT day, account_id, sum(n)::bigint AS events, jsonb_object_agg(event, n) AS counts
+    SELECT day, account_id, sum(n)::bigint AS events, json_object_agg(event, n)::jsonb AS counts
     FROM (
         SELECT (timestamp AT TIME ZONE %(tz)s)::date AS day, account_id, event, count(*) AS n
         {_EVENTS} AND account_id IS NOT NULL
@@ -74,6 +80,7 @@ INSERT INTO {AccountEventFirst._meta.db_table} (tenant_id, account_id, event, fi
 SELECT %(tenant)s, account_id, name, min(day)
 FROM {AccountDay._meta.db_table}, jsonb_object_keys(event_counts) AS name
 WHERE tenant_id = %(tenant)s AND day BETWEEN %(first)s AND %(last)s AND account_id IS NOT NULL
+  AND account_id %% %(parts)s = %(part)s
 GROUP BY account_id, name
 ON CONFLICT (tenant_id, account_id, event)
 DO UPDATE SET first_day = EXCLUDED.first_day
@@ -87,10 +94,20 @@ FROM {UsageEvent._meta.db_table}
 WHERE tenant_id = %(tenant)s AND received_at >= %(since)s
 """  # noqa: S608
 
+# About a thousand pages of the events table (all of a small one): enough to weigh the days
+# of a long run, read in milliseconds. A fixed seed keeps the cut of the same data the same.
+SAMPLE_PAGES = 1000
+_PAGES_SQL = "SELECT relpages FROM pg_class WHERE oid = %s::regclass"
+_SAMPLE_SQL = f"""
+SELECT (timestamp AT TIME ZONE %(tz)s)::date, count(*)
+FROM {UsageEvent._meta.db_table} TABLESAMPLE SYSTEM (%(percent)s) REPEATABLE (0)
+WHERE tenant_id = %(tenant)s AND timestamp >= %(lo)s AND timestamp < %(hi)s
+GROUP BY 1
+"""  # noqa: S608
 
-def rollups_build(*, tenant: Tenant, first: date, last: date) -> None:
-    """Replace the rollups of the local days `first` to `last` (run inside a transaction)."""
-    params = {
+
+def _params(tenant: Tenant, first: date, last: date) -> dict:
+    return {
         "tenant": tenant.pk,
         "tz": tenant.time_zone,
         "first": first,
@@ -99,16 +116,64 @@ def rollups_build(*, tenant: Tenant, first: date, last: date) -> None:
         "hi": local_midnight(last + timedelta(days=1), tenant.time_zone),
         "gap": SESSION_GAP,
     }
+
+
+def rollups_build(*, tenant: Tenant, first: date, last: date) -> None:
+    """Replace the account-days of the local days `first` to `last` (inside a transaction).
+
+    `event_firsts_update` must follow for the same days."""
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        # The per-account-day grouping is a hash of up to a year's account-days: let it stay
-        # in memory rather than spill to disk in batches.
+        # The per-account-day groupings hold up to a year's account-days: let them stay in
+        # memory rather than spill to disk in batches.
         cursor.execute("SET LOCAL hash_mem_multiplier = 4")
         # Compiling this statement costs more than it saves, for a day or a year.
         cursor.execute("SET LOCAL jit = off")
+        params = _params(tenant, first, last)
         cursor.execute(_DELETE_SQL, params)
         cursor.execute(_BUILD_SQL, params)
-        cursor.execute(_FIRSTS_SQL, params)
+
+
+def event_firsts_update(
+    *, tenant: Tenant, first: date, last: date, part: int = 0, parts: int = 1
+) -> None:
+    """Bring the first days of each account's event names up to date from the account-days
+    of `first` to `last`: of every account, or of the accounts whose id modulo `parts` is
+    `part` (parts never share a row, so connections can update them at once)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_FIRSTS_SQL, {**_params(tenant, first, last), "part": part, "parts": parts})
+
+
+def rollups_analyze() -> None:
+    """Refresh the planner's statistics of the account-days (outside a transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {AccountDay._meta.db_table}")
+
+
+def chunks_balanced(
+    *, tenant: Tenant, first: date, last: date, chunks: int
+) -> list[tuple[date, date]]:
+    """Cut `first`..`last` into at most `chunks` runs of days with about as many events each
+    (as a sample of the events says), oldest first."""
+    days = days_between(first, last)
+    if chunks < 2 or len(days) < 2:
+        return [(first, last)]
+    with connection.cursor() as cursor:
+        cursor.execute(_PAGES_SQL, [UsageEvent._meta.db_table])
+        pages = cursor.fetchone()[0]  # an estimate: -1 or 0 before the first ANALYZE
+        percent = 100.0 if pages <= SAMPLE_PAGES else 100.0 * SAMPLE_PAGES / pages
+        cursor.execute(_SAMPLE_SQL, {**_params(tenant, first, last), "percent": percent})
+        weights = dict(cursor.fetchall())
+    # A day the sample missed still weighs something, so a run with no sample cuts evenly.
+    total = sum(weights.values()) + len(days)
+    result, start, seen = [], first, 0
+    for day in days[:-1]:
+        seen += weights.get(day, 0) + 1
+        if seen * chunks >= total * (len(result) + 1) and len(result) < chunks - 1:
+            result.append((start, day))
+            start = day + timedelta(days=1)
+    result.append((start, last))
+    return result
 
 
 def days_received_since(*, tenant: Tenant, since: datetime) -> set[date]:

@@ -1,11 +1,14 @@
 """Recomputing a tenant's metrics: rollups first, then figures and churn records.
 
 Rollups are rebuilt a run of days at a time, each run one statement in one transaction
-(a backfill reads the events once). Figures are then computed in memory from the finished
-rollups (activation, for instance, looks at all of them) and written with the churn records
-in one transaction: a worker killed half-way leaves the figures as they were, never part of
-a day. A session advisory lock keeps two runs for one tenant from overlapping; it dies with
-the connection, so a killed worker cannot leave it held.
+(a backfill reads the events once). A long run outside any transaction is cut into chunks of
+about equal numbers of events, built at once on separate connections (each chunk its own
+transaction), and the first days of event names follow from the finished account-days.
+Figures are then computed in memory from the finished rollups (activation, for instance,
+looks at all of them) and written with the churn records in one transaction: a worker killed
+half-way leaves the figures as they were, never part of a day. A session advisory lock keeps
+two runs for one tenant from overlapping; it dies with the connection, so a killed worker
+cannot leave it held.
 """
 
 import time
@@ -13,8 +16,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 import pandas as pd
+from django.conf import settings
 from django.db import connection, transaction
 
 from accounts.models import Tenant
@@ -22,15 +27,23 @@ from metrics.definitions import Grain
 from metrics.engine import inputs as data
 from metrics.engine.calendar import add_months, month_start, next_month
 from metrics.engine.churn import churn_records_sync
+from metrics.engine.connections import can_run_apart, run_apart
 from metrics.engine.coverage import Coverage, coverage_build
 from metrics.engine.cuts import Cuts
 from metrics.engine.daily import ADOPTION_WINDOW, DailyInputs, daily_figures
 from metrics.engine.monthly import MonthlyInputs, logo_churn, monthly_figures
-from metrics.engine.rollups import rollups_build
+from metrics.engine.rollups import (
+    chunks_balanced,
+    event_firsts_update,
+    rollups_analyze,
+    rollups_build,
+)
 from metrics.engine.store import figures_replace
 
 # A rollup statement covers at most a year: a long backfill shows progress between years.
 ROLLUP_RUN_DAYS = 366
+# Shorter runs (a night, a few late days) are not worth a second connection.
+CHUNK_MIN_DAYS = 14
 LOCK_NAMESPACE = 0x6D6574  # "met": the first key of the (namespace, tenant) advisory lock
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
@@ -87,8 +100,7 @@ def metrics_recompute(
             progress(done, total)
 
     for first, last in rollup_runs:
-        with transaction.atomic():
-            rollups_build(tenant=tenant, first=first, last=last)
+        _rollups_rebuild(tenant, first, last)
         result.rollup_days += (last - first).days + 1
         step()
     if not figure_runs and not months:
@@ -117,6 +129,29 @@ def metrics_recompute(
     result.figures = len(daily_rows) + len(monthly_rows)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _rollups_rebuild(tenant: Tenant, first: date, last: date) -> None:
+    connections = settings.METRICS_ROLLUP_CONNECTIONS
+    chunks = min(connections, ((last - first).days + 1) // CHUNK_MIN_DAYS)
+    if chunks < 2 or not can_run_apart():
+        with transaction.atomic():
+            rollups_build(tenant=tenant, first=first, last=last)
+            event_firsts_update(tenant=tenant, first=first, last=last)
+        return
+    parts = chunks_balanced(tenant=tenant, first=first, last=last, chunks=chunks)
+    run_apart([partial(rollups_build, tenant=tenant, first=a, last=b) for a, b in parts])
+    run_apart(
+        [
+            partial(
+                event_firsts_update, tenant=tenant, first=first, last=last, part=k, parts=chunks
+            )
+            for k in range(chunks)
+        ]
+    )
+    # Figures read the new account-days next: plan those reads with their statistics rather
+    # than with whatever the table held before (autovacuum may take a while to notice).
+    rollups_analyze()
 
 
 @dataclass

@@ -89,6 +89,27 @@ def test_sessions_split_by_a_31_minute_gap_and_time_in_app(history):
     assert history.parts("time_in_app_seconds", _day(3)) == (D("1470"), 2940, 2)
 
 
+def test_a_contact_working_in_two_accounts_counts_once_a_day(history):
+    history.contact("ann", "acme")
+    history.events(
+        [
+            (history.at(_day(3), "10:00"), "Open", "umbra", "ann"),  # first event: umbra
+            (history.at(_day(3), "10:10"), "Click", "acme", "ann"),  # gap of 600 s, for acme
+            (history.at(_day(3), "10:15"), "Click", "umbra", "ann"),  # 300 s, for umbra
+        ]
+    )
+    history.compute(_day(1), _day(5))
+    with tenant_scope(history.tenant):
+        rollup = {row.account_id: row for row in AccountDay.objects.filter(day=_day(3))}
+        ann = Contact.objects.get(external_id="ann")
+    acme, umbra = rollup[history.accounts["acme"].pk], rollup[history.accounts["umbra"].pk]
+    # Listed under the account of the day's first event; each gap with the event ending it.
+    assert (umbra.contacts, umbra.session_seconds, umbra.events) == ([ann.pk], 300, 2)
+    assert (acme.contacts, acme.session_seconds, acme.events) == ([], 600, 1)
+    assert history.value("dau", _day(3)) == 1
+    assert history.parts("time_in_app_seconds", _day(3)) == (D("900"), 900, 1)
+
+
 def test_sessions_are_cut_at_local_midnight(history):
     history.contact("ann", "acme")
     history.events(
