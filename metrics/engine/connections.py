@@ -7,7 +7,7 @@ the caller, so the caller must not be inside a transaction (`can_run_apart`).
 
 import contextvars
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 from django.db import connection, transaction
 
@@ -18,18 +18,44 @@ def can_run_apart() -> bool:
 
 
 def run_apart(calls: list[Callable[[], None]]) -> None:
-    """Run each call on its own connection and in its own transaction, all at once; wait for
-    all of them, then raise the first failure, if any (the others stay committed)."""
+    """Run each call on its own connection and in its own transaction, all at once, and wait
+    for them. On the first failure, or if the caller is interrupted while waiting (a task's
+    time limit, Ctrl-C), the statements still running are cancelled, so that no piece goes
+    on writing after the caller has given up (and released its locks); then it raises the
+    first failure."""
+    running: set[int] = set()  # server process ids of the pieces still at work
 
     def one(call: Callable[[], None]) -> None:
         try:
             with transaction.atomic():
-                call()
+                pid = connection.connection.get_backend_pid()
+                running.add(pid)
+                try:
+                    call()
+                finally:
+                    running.discard(pid)
         finally:
             connection.close()
 
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+    pool = ThreadPoolExecutor(max_workers=len(calls))
+    try:
         # A copy of the caller's context each: the active tenant travels with the work.
         futures = [pool.submit(contextvars.copy_context().run, one, call) for call in calls]
-    for future in futures:
-        future.result()
+        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        failed = [future for future in futures if future in done and future.exception()]
+        if failed:
+            _cancel(running)
+            wait(futures)
+            failed[0].result()
+    except BaseException:
+        _cancel(running)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _cancel(running: set[int]) -> None:
+    """Cancel the statements of the given server processes (their transactions roll back)."""
+    with connection.cursor() as cursor:
+        for pid in list(running):
+            cursor.execute("SELECT pg_cancel_backend(%s)", [pid])

@@ -97,7 +97,9 @@ WHERE tenant_id = %(tenant)s AND received_at >= %(since)s
 # About a thousand pages of the events table (all of a small one): enough to weigh the days
 # of a long run, read in milliseconds. A fixed seed keeps the cut of the same data the same.
 SAMPLE_PAGES = 1000
-_PAGES_SQL = "SELECT relpages FROM pg_class WHERE oid = %s::regclass"
+# The table's size on disk, not pg_class.relpages: that one is an estimate, 0 before the
+# first ANALYZE and stale after a bulk load.
+_PAGES_SQL = "SELECT pg_relation_size(%s::regclass) / current_setting('block_size')::int"
 _SAMPLE_SQL = f"""
 SELECT (timestamp AT TIME ZONE %(tz)s)::date, count(*)
 FROM {UsageEvent._meta.db_table} TABLESAMPLE SYSTEM (%(percent)s) REPEATABLE (0)
@@ -118,17 +120,22 @@ def _params(tenant: Tenant, first: date, last: date) -> dict:
     }
 
 
+def _settings(cursor) -> None:
+    """The transaction's memory for a year of a large tenant's groupings."""
+    cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+    # The per-account-day groupings hold up to a year's account-days: let them stay in
+    # memory rather than spill to disk in batches.
+    cursor.execute("SET LOCAL hash_mem_multiplier = 4")
+    # Compiling these statements costs more than it saves, for a day or a year.
+    cursor.execute("SET LOCAL jit = off")
+
+
 def rollups_build(*, tenant: Tenant, first: date, last: date) -> None:
     """Replace the account-days of the local days `first` to `last` (inside a transaction).
 
     `event_firsts_update` must follow for the same days."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        # The per-account-day groupings hold up to a year's account-days: let them stay in
-        # memory rather than spill to disk in batches.
-        cursor.execute("SET LOCAL hash_mem_multiplier = 4")
-        # Compiling this statement costs more than it saves, for a day or a year.
-        cursor.execute("SET LOCAL jit = off")
+        _settings(cursor)
         params = _params(tenant, first, last)
         cursor.execute(_DELETE_SQL, params)
         cursor.execute(_BUILD_SQL, params)
@@ -141,6 +148,7 @@ def event_firsts_update(
     of `first` to `last`: of every account, or of the accounts whose id modulo `parts` is
     `part` (parts never share a row, so connections can update them at once)."""
     with connection.cursor() as cursor:
+        _settings(cursor)
         cursor.execute(_FIRSTS_SQL, {**_params(tenant, first, last), "part": part, "parts": parts})
 
 
@@ -160,7 +168,7 @@ def chunks_balanced(
         return [(first, last)]
     with connection.cursor() as cursor:
         cursor.execute(_PAGES_SQL, [UsageEvent._meta.db_table])
-        pages = cursor.fetchone()[0]  # an estimate: -1 or 0 before the first ANALYZE
+        pages = cursor.fetchone()[0]
         percent = 100.0 if pages <= SAMPLE_PAGES else 100.0 * SAMPLE_PAGES / pages
         cursor.execute(_SAMPLE_SQL, {**_params(tenant, first, last), "percent": percent})
         weights = dict(cursor.fetchall())

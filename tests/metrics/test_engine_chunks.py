@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from accounts.tenancy.context import tenant_scope
+from metrics.engine import rollups
 from metrics.engine.rollups import chunks_balanced
 from metrics.models import AccountDay, AccountEventFirst, MetricFigure
 from tests.metrics.history import History
@@ -97,7 +98,8 @@ def test_a_backfill_inside_a_transaction_stays_on_its_connection(tenant, setting
     assert AccountDay.objects.unscoped().filter(tenant=tenant).count() == 3 * 60
 
 
-def test_chunks_hold_about_as_many_events_each(tenant):
+def test_chunks_hold_about_as_many_events_each(tenant, monkeypatch):
+    monkeypatch.setattr(rollups, "SAMPLE_PAGES", 10**9)  # every page, however big the table
     _busy_history(tenant)
     with tenant_scope(tenant):
         chunks = chunks_balanced(tenant=tenant, first=FIRST, last=LAST, chunks=2)
@@ -119,3 +121,25 @@ def test_a_short_run_is_one_chunk(tenant):
             (FIRST, FIRST + timedelta(days=4)),
             (FIRST + timedelta(days=5), FIRST + timedelta(days=9)),
         ]  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_piece_cancels_the_others_before_they_commit(tenant):
+    import time
+
+    from metrics.engine.connections import run_apart
+    from metrics.models import DirtyDay
+
+    def slow_writer():
+        DirtyDay.objects.unscoped().create(tenant=tenant, kind="figures", day=FIRST)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(60)")
+
+    def failing():
+        time.sleep(0.5)  # the writer has started its statement by now
+        raise ValueError("chunk failed")
+
+    with pytest.raises(ValueError, match="chunk failed"):
+        run_apart([slow_writer, failing])
+    # The writer was cancelled and rolled back rather than left to commit on its own.
+    assert not DirtyDay.objects.unscoped().filter(tenant=tenant).exists()
