@@ -1,57 +1,52 @@
-"""Forms of the accounts pages; they validate input and hand it to services."""
+"""Forms of the account pages: a note on an account, and the CSV upload of the import page,
+which checks the file before anything is stored."""
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 
-from accounts.models import Role
+from accounts.csv_io.formats import (
+    FORMATS,
+    MAX_FILE_BYTES,
+    MAX_FILE_LABEL,
+    CsvFileError,
+    check_upload,
+)
+from accounts.models import ImportJob
 
-INVITABLE_ROLES = [(value, label) for value, label in Role.choices if value != Role.OWNER]
 
-
-class InvitationForm(forms.Form):
-    email = forms.EmailField(
-        label="Email", max_length=150, widget=forms.EmailInput(attrs={"autocomplete": "off"})
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="What the file holds", choices=ImportJob.Kind.choices)
+    file = forms.FileField(
+        label="CSV file",
+        help_text=(
+            f"UTF-8, comma- or semicolon-separated, with a header row; at most {MAX_FILE_LABEL}."
+        ),
+        error_messages={
+            "required": "Choose a CSV file to upload.",
+            "empty": "The file is empty: it needs a header row and at least one row of data.",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
-    role = forms.ChoiceField(label="Role", choices=INVITABLE_ROLES, initial=Role.CSM)
-
-
-class APIKeyForm(forms.Form):
-    name = forms.CharField(
-        label="Name",
-        max_length=50,
-        help_text="What will use this key, e.g. “Segment production” or “CRM nightly sync”.",
-    )
-
-
-class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
-
-
-class AcceptInvitationForm(forms.Form):
-    """Shown to an invitee who has no account yet: a name and a password."""
-
-    name = forms.CharField(label="Your name", max_length=150)
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
-
-    def __init__(self, *args, email: str, **kwargs):
-        self.email = email
-        super().__init__(*args, **kwargs)
-
-    def clean_password2(self):
-        first, second = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
-        if first and second and first != second:
-            raise forms.ValidationError("The two passwords differ.")
-        return second
 
     def clean(self):
         cleaned = super().clean()
-        password = cleaned.get("password1")
-        if password:
-            try:
-                validate_password(password)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        upload, kind = cleaned.get("file"), cleaned.get("kind")
+        if upload is None or kind not in FORMATS:
+            return cleaned
+        if upload.size > MAX_FILE_BYTES:
+            size = upload.size / (1024 * 1024)
+            self.add_error(
+                "file",
+                f"The file is {size:.1f} MB; the limit is {MAX_FILE_LABEL}. "
+                "Split it into several files and import them one after the other.",
+            )
+            return cleaned
+        try:
+            table = check_upload(upload.read(), kind)
+        except CsvFileError as error:
+            self.add_error("file", str(error))
+            return cleaned
+        cleaned["content"] = table.text
+        cleaned["filename"] = upload.name or "upload.csv"
         return cleaned
 
 

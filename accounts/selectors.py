@@ -1,30 +1,8 @@
-"""Read queries of the accounts pages and API, with their joins decided here."""
+"""Read queries of the account pages and API, with their joins decided here."""
 
 from django.db.models import OuterRef, Subquery
 
-from accounts.models import (
-    Account,
-    AccountNote,
-    Contact,
-    Invitation,
-    Membership,
-    Subscription,
-    TenantAPIKey,
-)
-
-
-def members_list():
-    return Membership.objects.select_related("user").order_by("user__email")
-
-
-def invitations_open():
-    return Invitation.objects.filter(
-        accepted_at__isnull=True, revoked_at__isnull=True
-    ).select_related("invited_by")
-
-
-def api_keys_list():
-    return TenantAPIKey.objects.select_related("created_by").order_by("revoked", "-created")
+from accounts.models import Account, AccountNote, Contact, Subscription
 
 
 def accounts_list():
@@ -33,7 +11,7 @@ def accounts_list():
 
 def contacts_list():
     """Contacts with their account and their latest NPS answer, in one query."""
-    from health.models import NpsResponse
+    from accounts.models import NpsResponse
 
     latest = NpsResponse.objects.filter(contact=OuterRef("pk")).order_by("-answered_at", "-id")
     return Contact.objects.select_related("account").annotate(
@@ -51,8 +29,8 @@ def notes_list():
     return AccountNote.objects.select_related("account", "author__user")
 
 
-def customers_overview(*, on_date, search: str = "", segment: str = "", owner_id=None):
-    """Accounts with current MRR and contact count, for the customer list (one query)."""
+def accounts_overview(*, on_date, search: str = "", segment: str = "", owner_id=None):
+    """Accounts with current MRR and contact count, for the account list (one query)."""
     from django.db.models import Count, DecimalField, Q, Sum, Value
     from django.db.models.functions import Coalesce
 
@@ -85,18 +63,4 @@ def segments_in_use():
         .order_by("segment")
         .values_list("segment", flat=True)
         .distinct()
-    )
-
-
-def account_detail(pk):
-    return Account.objects.select_related("owner__user").get(pk=pk)
-
-
-def account_recent_events(account, limit: int = 20):
-    from metrics.models import UsageEvent
-
-    return list(
-        UsageEvent.objects.filter(account=account)
-        .select_related("contact")
-        .order_by("-timestamp", "-id")[:limit]
     )

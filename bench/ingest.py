@@ -90,8 +90,9 @@ def seed(env: dict, accounts: int) -> tuple[int, str]:
     django.setup()
     from django.db import connection
 
-    from accounts.models import Account, Contact, Tenant
-    from accounts.services.api_keys import api_key_create
+    from accounts.models import Account, Contact
+    from tenants.models import Tenant
+    from tenants.services.api_keys import api_key_create
 
     tenant = Tenant.objects.create(name="Bench", slug="bench")
     _, raw_key = api_key_create(tenant=tenant, name="Benchmark")

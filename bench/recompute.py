@@ -95,11 +95,11 @@ def step(args) -> dict:
     import django
 
     django.setup()
-    from accounts.demo_seed.service import demo_seed
-    from accounts.models import Tenant
-    from accounts.services.tenants import tenant_create
-    from accounts.tenancy.context import tenant_scope
+    from csplatform.demo.seed.service import demo_seed
     from metrics.services.recompute import metrics_backfill, metrics_nightly
+    from tenants.models import Tenant
+    from tenants.services.tenants import tenant_create
+    from tenants.tenancy.context import tenant_scope
 
     started = time.perf_counter()
     if args.step == "seed":

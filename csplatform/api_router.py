@@ -3,14 +3,13 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from accounts.api.customer_viewsets import (
+from accounts.api.nps import NpsResponseViewSet
+from accounts.api.viewsets import (
     AccountViewSet,
     ContactViewSet,
     NoteViewSet,
     SubscriptionViewSet,
 )
-from accounts.api.viewsets import InvitationViewSet, MemberViewSet, TenantInfoViewSet
-from health.api.nps import NpsResponseViewSet
 from metrics.api.catalog import (
     ChurnReasonViewSet,
     ChurnRecordViewSet,
@@ -19,6 +18,7 @@ from metrics.api.catalog import (
 )
 from metrics.api.events import EventViewSet
 from metrics.api.figures import MetricFigureViewSet
+from tenants.api.viewsets import InvitationViewSet, MemberViewSet, TenantInfoViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

@@ -32,8 +32,8 @@ app.conf.update(
     beat_schedule={
         # Nightly jobs. Each fans out one task per tenant; per-tenant work checks the
         # tenant's own local midnight.
-        "accounts-purge-expired-invitations": {
-            "task": "accounts.tasks.purge_expired_invitations_all",
+        "tenants-purge-expired-invitations": {
+            "task": "tenants.tasks.purge_expired_invitations_all",
             "schedule": crontab(minute=15, hour=3),
         },
         # Hourly, so that each tenant's run starts soon after its own local midnight.

@@ -80,11 +80,13 @@ INSTALLED_APPS = [
     "django_filters",
     "template_partials",
     "axes",
+    "tenants",
     "accounts",
     "health",
     "onboarding",
     "knowledgebase",
     "metrics",
+    "csplatform.demo",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "accounts.tenancy.middleware.TenantMiddleware",
+    "tenants.tenancy.middleware.TenantMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -115,7 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.tenancy.context_processors.tenancy",
+                "tenants.tenancy.context_processors.tenancy",
             ],
         },
     }
@@ -202,16 +204,16 @@ STORAGES = {
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.api.authentication.APIKeyAuthentication",
+        "tenants.api.authentication.APIKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["accounts.tenancy.permissions.IsTenantMember"],
-    "DEFAULT_PAGINATION_CLASS": "csplatform.api.pagination.DefaultCursorPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["tenants.tenancy.permissions.IsTenantMember"],
+    "DEFAULT_PAGINATION_CLASS": "tenants.api.pagination.DefaultCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.TenantKeyRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["tenants.api.throttling.TenantKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"tenant_key": env_str("API_THROTTLE_RATE", "1200/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "csplatform.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "tenants.api.errors.exception_handler",
     # JSON only; /api/docs/ is the interactive explorer.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -14,8 +14,8 @@ import sys
 import time
 import urllib.request
 
-from accounts.demo import DEMO_OWNER, DEMO_PASSWORD
 from csplatform import embedded
+from csplatform.demo.login import DEMO_OWNER, DEMO_PASSWORD
 
 HEALTH_TIMEOUT = 60  # seconds for the web server to answer /healthz after it is started
 STOP_TIMEOUT = 15  # seconds each process gets to exit on SIGTERM before SIGKILL

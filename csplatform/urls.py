@@ -1,37 +1,55 @@
-"""Top-level URLs: pages, auth, admin, API v1 and its schema, health check."""
+"""Top-level URLs: pages, sign-in, admin, API v1 and its schema, health check."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.views.api_keys import APIKeyListView, APIKeyRevokeView
-from accounts.views.customers import CustomerDetailView, CustomerListView
+from accounts.views.accounts import AccountDetailView, AccountListView
 from accounts.views.data_io import (
     DataExportView,
     DataImportView,
     ImportJobApplyView,
     ImportJobView,
 )
-from accounts.views.home import HomeView
-from accounts.views.invitations import InvitationAcceptView
-from accounts.views.team import InvitationRevokeView, MemberRemoveView, MemberRoleView, TeamView
-from accounts.views.tenant_switch import TenantSwitchView
 from csplatform.views import healthz
 from metrics.views import (
+    AccountUsageView,
     MetricDefinitionsView,
     MetricsDashboardView,
     RecomputeJobView,
     RecomputeView,
 )
+from tenants.views.api_keys import APIKeyListView, APIKeyRevokeView
+from tenants.views.home import HomeView
+from tenants.views.invitations import InvitationAcceptView
+from tenants.views.team import InvitationRevokeView, MemberRemoveView, MemberRoleView, TeamView
+from tenants.views.tenant_switch import TenantSwitchView
 
 admin.site.site_header = "csplatform administration"
 admin.site.site_title = "csplatform admin"
 
+# Addresses of earlier versions, kept working for bookmarks and links already sent by email
+# (password resets): the account pages were under /customers/, sign-in under /accounts/.
+old_addresses = [
+    path("customers/", RedirectView.as_view(pattern_name="account-list", query_string=True)),
+    path(
+        "customers/<int:pk>/",
+        RedirectView.as_view(pattern_name="account-detail", query_string=True),
+    ),
+    re_path(
+        r"^accounts/(?P<rest>(?:login|logout|password_change|password_reset|reset)/.*)$",
+        RedirectView.as_view(url="/%(rest)s", query_string=True),
+    ),
+]
+
 urlpatterns = [
+    *old_addresses,
     path("", HomeView.as_view(), name="home"),
-    path("customers/", CustomerListView.as_view(), name="customer-list"),
-    path("customers/<int:pk>/", CustomerDetailView.as_view(), name="customer-detail"),
+    path("accounts/", AccountListView.as_view(), name="account-list"),
+    path("accounts/<int:pk>/", AccountDetailView.as_view(), name="account-detail"),
+    path("accounts/<int:pk>/usage/", AccountUsageView.as_view(), name="account-usage"),
     path("metrics/", MetricsDashboardView.as_view(), name="metrics"),
     path("metrics/definitions/", MetricDefinitionsView.as_view(), name="metrics-definitions"),
     path("metrics/recompute/", RecomputeView.as_view(), name="metrics-recompute"),
@@ -54,12 +72,8 @@ urlpatterns = [
     path("data/export/<str:kind>.csv", DataExportView.as_view(), name="data-export"),
     path("tenants/switch/", TenantSwitchView.as_view(), name="tenant-switch"),
     path("invitations/<str:token>/", InvitationAcceptView.as_view(), name="invitation-accept"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("csplatform.api_router")),
     path("v1/", include("metrics.api.segment_urls")),  # Segment-compatible tracking API

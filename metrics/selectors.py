@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from accounts.models import Membership
 from metrics.definitions import ALL, Grain, Unit
-from metrics.models import Dimension, MetricFigure, MetricsState, RecomputeJob
+from metrics.models import Dimension, MetricFigure, MetricsState, RecomputeJob, UsageEvent
+from tenants.models import Membership
 
 
 @dataclass(frozen=True)
@@ -139,3 +139,12 @@ def owner_labels(keys: list[str]) -> dict[str, str]:
 def recompute_job_detail():
     """Recompute jobs of the active tenant, with who asked for them."""
     return RecomputeJob.objects.select_related("requested_by__user")
+
+
+def account_recent_events(account, limit: int = 20):
+    """The account's latest usage events, newest first, with their contacts (one query)."""
+    return list(
+        UsageEvent.objects.filter(account=account)
+        .select_related("contact")
+        .order_by("-timestamp", "-id")[:limit]
+    )

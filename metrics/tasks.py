@@ -6,12 +6,12 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from accounts.models import Tenant
-from accounts.tenancy.tasks import tenant_task
 from metrics.engine.calendar import local_today
 from metrics.engine.run import MetricsBusy
 from metrics.models import MetricsState
 from metrics.services.recompute import metrics_nightly, recompute_job_run
+from tenants.models import Tenant
+from tenants.tenancy.tasks import tenant_task
 
 RETRY = {
     "autoretry_for": (MetricsBusy, OperationalError),

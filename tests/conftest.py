@@ -12,9 +12,9 @@ from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.models import Role
-from accounts.services.api_keys import api_key_create
 from csplatform.celery import app as celery_app
+from tenants.models import Role
+from tenants.services.api_keys import api_key_create
 from tests.factories import MembershipFactory, TenantFactory, UserFactory
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -1,49 +1,186 @@
-"""Serializers of the accounts API. `tenant` and `id` are never writable."""
+"""Serializers of the customer resources: accounts, contacts, subscriptions, notes.
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+Writes go through the upsert services, so the API, CSV import and Segment calls share one
+path. Related rows are named by external id; `tenant` and `id` are never writable.
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.serializers import as_serializer_error
 
-from accounts.forms import INVITABLE_ROLES
-from accounts.models import Invitation, Membership, Tenant
-from accounts.services.invitations import invitation_create
+from accounts.models import Account, AccountNote, Contact, Subscription
+from accounts.services.customers import (
+    account_upsert,
+    contact_upsert,
+    note_create,
+    subscription_upsert,
+)
+from tenants.api.fields import ExternalIdField, StrictSerializer, not_too_far_in_future
+from tenants.models import Membership
 
 
-class TenantSerializer(serializers.ModelSerializer):
+@extend_schema_field(OpenApiTypes.EMAIL)
+class MemberEmailField(ExternalIdField):
+    """A member of the tenant, by the email they sign in with."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "error_messages",
+            {"does_not_exist": "No member of this tenant has the email {value!r}."},
+        )
+        super().__init__(Membership, slug_field="user__email__iexact", **kwargs)
+
+    def get_queryset(self):
+        return Membership.objects.select_related("user")
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+    def to_representation(self, obj):
+        return obj.user.email
+
+
+class TenantUpsertSerializer(StrictSerializer):
+    """Creates and updates through `upsert(tenant=..., external_id=..., **values)`."""
+
+    upsert = None
+
+    def validate_traits(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Must be a JSON object.")
+        return value
+
+    def _call(self, validated_data, instance=None):
+        tenant = self.context["request"].tenant
+        external_id = validated_data.pop("external_id", None) or instance.external_id
+        obj, _ = type(self).upsert(tenant=tenant, external_id=external_id, **validated_data)
+        return obj
+
+    def create(self, validated_data):
+        return self._call(validated_data)
+
+    def update(self, instance, validated_data):
+        return self._call(validated_data, instance)
+
+
+class AccountSerializer(TenantUpsertSerializer):
+    upsert = staticmethod(account_upsert)
+    owner_email = MemberEmailField(source="owner", required=False, allow_null=True)
+
     class Meta:
-        model = Tenant
-        fields = ["slug", "name", "time_zone", "currency", "created_at"]
-        read_only_fields = fields
+        model = Account
+        fields = [
+            "id",
+            "external_id",
+            "name",
+            "domain",
+            "owner_email",
+            "segment",
+            "lifecycle_stage",
+            "traits",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        validators = []  # uniqueness of external_id is what upsert is for
 
 
-class MemberSerializer(serializers.ModelSerializer):
-    email = serializers.EmailField(source="user.email", read_only=True)
-    name = serializers.CharField(source="user.get_full_name", read_only=True)
+class LatestNpsSerializer(serializers.Serializer):
+    score = serializers.IntegerField()
+    answered_at = serializers.DateTimeField()
+    comment = serializers.CharField()
+
+
+class ContactSerializer(TenantUpsertSerializer):
+    upsert = staticmethod(contact_upsert)
+    account_external_id = ExternalIdField(
+        Account, source="account", required=False, allow_null=True
+    )
+    latest_nps = serializers.SerializerMethodField()
 
     class Meta:
-        model = Membership
-        fields = ["id", "email", "name", "role", "created_at"]
-        read_only_fields = fields
+        model = Contact
+        fields = [
+            "id",
+            "external_id",
+            "account_external_id",
+            "email",
+            "name",
+            "traits",
+            "latest_nps",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        validators = []
+
+    def get_latest_nps(self, contact) -> LatestNpsSerializer(allow_null=True):
+        score = getattr(contact, "latest_nps_score", None)
+        if score is None:
+            return None
+        return {
+            "score": score,
+            "answered_at": serializers.DateTimeField().to_representation(
+                contact.latest_nps_answered_at
+            ),
+            "comment": contact.latest_nps_comment,
+        }
 
 
-class InvitationSerializer(serializers.ModelSerializer):
-    role = serializers.ChoiceField(choices=INVITABLE_ROLES)
-    status = serializers.CharField(read_only=True)
+class SubscriptionSerializer(TenantUpsertSerializer):
+    upsert = staticmethod(subscription_upsert)
+    account_external_id = ExternalIdField(Account, source="account")
+    mrr = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    currency = serializers.CharField(max_length=3, min_length=3, required=False)
 
     class Meta:
-        model = Invitation
-        fields = ["id", "email", "role", "status", "created_at", "expires_at", "sent_at"]
-        read_only_fields = ["id", "status", "created_at", "expires_at", "sent_at"]
+        model = Subscription
+        fields = [
+            "id",
+            "external_id",
+            "account_external_id",
+            "plan",
+            "mrr",
+            "currency",
+            "start_date",
+            "end_date",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        validators = []
+
+    def validate_currency(self, value):
+        if not (value.isalpha() and value.isupper()):
+            raise serializers.ValidationError("Use a three-letter ISO 4217 code, e.g. USD.")
+        return value
+
+    def validate(self, attrs):
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end <= start:
+            raise serializers.ValidationError(
+                {"end_date": ["Must be after start_date (end dates are exclusive)."]}
+            )
+        return attrs
+
+
+class NoteSerializer(StrictSerializer):
+    account_external_id = ExternalIdField(Account, source="account")
+    author_email = serializers.EmailField(source="author.user.email", read_only=True)
+    occurred_at = serializers.DateTimeField(required=False, validators=[not_too_far_in_future])
+
+    class Meta:
+        model = AccountNote
+        fields = ["id", "account_external_id", "body", "occurred_at", "author_email", "created_at"]
+        read_only_fields = ["id", "author_email", "created_at"]
 
     def create(self, validated_data):
         request = self.context["request"]
-        try:
-            invitation, _ = invitation_create(
-                tenant=request.tenant,
-                email=validated_data["email"],
-                role=validated_data["role"],
-                invited_by=request.user,
-            )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(as_serializer_error(error)) from None
-        return invitation
+        validated_data.pop("tenant", None)  # the service takes it from the request
+        return note_create(
+            tenant=request.tenant, author=getattr(request, "membership", None), **validated_data
+        )

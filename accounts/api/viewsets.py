@@ -1,61 +1,144 @@
-"""API endpoints of the accounts app: the key's tenant, its members, invitations."""
+"""API endpoints of the customer resources, each inside the API key's tenant."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
-from rest_framework.decorators import action
-from rest_framework.response import Response
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 
 from accounts import selectors
-from accounts.api.serializers import InvitationSerializer, MemberSerializer, TenantSerializer
-from accounts.models import Invitation, Membership
-from accounts.services.invitations import invitation_revoke
-from accounts.tenancy.permissions import IsTenantManager
-from accounts.tenancy.viewsets import TenantReadOnlyViewSet, TenantViewSet
-
-
-class TenantInfoViewSet(TenantViewSet):
-    model = Membership
-
-    @extend_schema(responses=TenantSerializer, summary="The tenant this request acts in")
-    @action(detail=False, methods=["get"], url_path="", url_name="current")
-    def current(self, request):
-        return Response(TenantSerializer(request.tenant).data)
-
-
-@extend_schema_view(
-    list=extend_schema(summary="List the tenant's members"),
-    retrieve=extend_schema(summary="Get one member"),
+from accounts.api import filters
+from accounts.api.serializers import (
+    AccountSerializer,
+    ContactSerializer,
+    NoteSerializer,
+    SubscriptionSerializer,
 )
-class MemberViewSet(TenantReadOnlyViewSet):
-    model = Membership
-    serializer_class = MemberSerializer
+from accounts.models import Account, AccountNote, Contact, Subscription
+from accounts.services.customers import account_delete, subscription_delete
+from tenants.tenancy.upsert import UpsertMixin
+from tenants.tenancy.viewsets import TenantModelViewSet
+
+UPSERT_DOC = (
+    "Creates the {name} or, when one with this `{key}` exists, updates it (201 / 200), "
+    "so a sync can resend everything."
+)
+
+
+def upsert_schema(name: str, example: dict, key: str = "external_id"):
+    body = [OpenApiExample(f"A {name}", value=example, request_only=True)]
+    put_body = [
+        OpenApiExample(
+            f"A {name}", value={k: v for k, v in example.items() if k != key}, request_only=True
+        )
+    ]
+    return extend_schema_view(
+        list=extend_schema(summary=f"List {name}s"),
+        retrieve=extend_schema(summary=f"Get one {name} by {key}"),
+        create=extend_schema(
+            summary=f"Create or update a {name} (upsert by {key})",
+            description=UPSERT_DOC.format(name=name, key=key),
+            examples=body,
+        ),
+        update=extend_schema(
+            summary=f"Create or replace the {name} with this {key} (upsert)",
+            description=UPSERT_DOC.format(name=name, key=key),
+            examples=put_body,
+        ),
+        partial_update=extend_schema(summary=f"Change some fields of a {name}"),
+        destroy=extend_schema(summary=f"Delete a {name}"),
+    )
+
+
+class ExternalIdViewSet(UpsertMixin, TenantModelViewSet):
+    lookup_field = "external_id"
+    lookup_value_regex = "[^/]+"
+    filter_backends = [DjangoFilterBackend]
+
+
+@upsert_schema(
+    "account",
+    {
+        "external_id": "crm-0042",
+        "name": "Initech",
+        "domain": "initech.example",
+        "owner_email": "csm@yourcompany.example",
+        "segment": "Mid-market",
+        "lifecycle_stage": "adoption",
+        "traits": {"industry": "Software", "employees": 250},
+    },
+)
+class AccountViewSet(ExternalIdViewSet):
+    model = Account
+    serializer_class = AccountSerializer
+    filterset_class = filters.AccountFilter
 
     def get_queryset(self):
-        return selectors.members_list().order_by("-id")
-
-
-@extend_schema_view(
-    list=extend_schema(summary="List open invitations"),
-    retrieve=extend_schema(summary="Get one invitation"),
-    create=extend_schema(summary="Invite a teammate by email (sends the email)"),
-    destroy=extend_schema(summary="Revoke an invitation"),
-)
-class InvitationViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    TenantViewSet,
-):
-    model = Invitation
-    serializer_class = InvitationSerializer
-    permission_classes = [IsTenantManager]
-
-    def get_queryset(self):
-        return selectors.invitations_open()
-
-    def perform_create(self, serializer):
-        serializer.save()
+        return selectors.accounts_list()
 
     def perform_destroy(self, instance):
-        invitation_revoke(tenant=self.request.tenant, invitation=instance)
+        account_delete(tenant=self.request.tenant, account=instance)
+
+
+@upsert_schema(
+    "contact",
+    {
+        "external_id": "user-7",
+        "account_external_id": "crm-0042",
+        "email": "peter@initech.example",
+        "name": "Peter Gibbons",
+        "traits": {"title": "Engineer"},
+    },
+)
+class ContactViewSet(ExternalIdViewSet):
+    model = Contact
+    serializer_class = ContactSerializer
+    filterset_class = filters.ContactFilter
+
+    def get_queryset(self):
+        return selectors.contacts_list()
+
+
+@upsert_schema(
+    "subscription term",
+    {
+        "external_id": "sub-981",
+        "account_external_id": "crm-0042",
+        "plan": "Growth (annual)",
+        "mrr": "499.00",
+        "currency": "USD",
+        "start_date": "2026-01-01",
+        "end_date": "2027-01-01",
+        "status": "active",
+    },
+)
+class SubscriptionViewSet(ExternalIdViewSet):
+    model = Subscription
+    serializer_class = SubscriptionSerializer
+    filterset_class = filters.SubscriptionFilter
+
+    def get_queryset(self):
+        return selectors.subscriptions_list()
+
+    def perform_destroy(self, instance):
+        subscription_delete(tenant=self.request.tenant, subscription=instance)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List notes on accounts' timelines"),
+    create=extend_schema(
+        summary="Add a note to an account's timeline",
+        examples=[
+            OpenApiExample(
+                "A note",
+                value={"account_external_id": "crm-0042", "body": "QBR booked for March."},
+                request_only=True,
+            )
+        ],
+    ),
+)
+class NoteViewSet(TenantModelViewSet):
+    model = AccountNote
+    serializer_class = NoteSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = filters.NoteFilter
+
+    def get_queryset(self):
+        return selectors.notes_list()

@@ -20,8 +20,9 @@ from accounts.csv_io.formats import (
     read_table,
 )
 from accounts.csv_io.rows import Actor, RowChecker, row_error
-from accounts.models import ImportJob, Tenant
-from accounts.tenancy.context import tenant_scope
+from accounts.models import ImportJob
+from tenants.models import Tenant
+from tenants.tenancy.context import tenant_scope
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from accounts.api.customer_serializers import (
+from accounts.api.serializers import (
     AccountSerializer,
     ContactSerializer,
     SubscriptionSerializer,

@@ -7,8 +7,9 @@ conditional UPDATE (or a row lock), so a duplicated task changes nothing.
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import ImportJob, Membership, Tenant
-from accounts.tenancy.tasks import enqueue_on_commit
+from accounts.models import ImportJob
+from tenants.models import Membership, Tenant
+from tenants.tenancy.tasks import enqueue_on_commit
 
 Status = ImportJob.Status
 

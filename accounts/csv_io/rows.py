@@ -13,7 +13,7 @@ from rest_framework.relations import RelatedField
 from rest_framework.settings import api_settings
 
 from accounts.csv_io.formats import Format, unescape_cell
-from accounts.models import Membership, Tenant
+from tenants.models import Membership, Tenant
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,15 @@
-"""Models of the accounts app: tenants, members, API keys, and the tenant's customers."""
+"""Models of the accounts app: customer accounts, contacts, terms, notes, NPS answers, imports."""
 
-from accounts.models.api_key import TenantAPIKey
 from accounts.models.customer import Account, AccountNote, Contact, LifecycleStage, Subscription
 from accounts.models.import_job import ImportJob
-from accounts.models.invitation import Invitation
-from accounts.models.membership import Membership, Role
-from accounts.models.tenant import Tenant
+from accounts.models.nps import NpsResponse
 
 __all__ = [
     "Account",
     "AccountNote",
     "Contact",
     "ImportJob",
-    "Invitation",
     "LifecycleStage",
-    "Membership",
-    "Role",
+    "NpsResponse",
     "Subscription",
-    "Tenant",
-    "TenantAPIKey",
 ]

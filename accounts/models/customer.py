@@ -7,8 +7,8 @@ tenant's CRM or billing system), so nightly syncs can resend everything (upsert)
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from accounts.models.tenant import validate_currency
-from accounts.tenancy.models import TenantModel
+from tenants.models.tenant import validate_currency
+from tenants.tenancy.models import TenantModel
 
 EXTERNAL_ID_MAX = 255
 
@@ -26,7 +26,7 @@ class Account(TenantModel):
     name = models.CharField(max_length=255)
     domain = models.CharField(max_length=255, blank=True)
     owner = models.ForeignKey(
-        "accounts.Membership",
+        "tenants.Membership",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -124,7 +124,7 @@ class AccountNote(TenantModel):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
-        "accounts.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     body = models.TextField()
     occurred_at = models.DateTimeField()

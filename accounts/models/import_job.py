@@ -6,7 +6,7 @@ another machine, read exactly what was uploaded. Pages load jobs with `content` 
 
 from django.db import models
 
-from accounts.tenancy.models import TenantModel
+from tenants.tenancy.models import TenantModel
 
 
 class ImportJob(TenantModel):
@@ -46,7 +46,7 @@ class ImportJob(TenantModel):
     error_count = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True, help_text="Why the job failed.")
     created_by = models.ForeignKey(
-        "accounts.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

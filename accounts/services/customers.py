@@ -7,9 +7,9 @@ upsert also attaches usage events that arrived before the account or contact did
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Account, AccountNote, Contact, Subscription, Tenant
-from metrics.services.attribution import events_attach_account, events_attach_contact
-from metrics.services.dirty_days import figures_mark_dirty, terms_mark_changed
+from accounts.models import Account, AccountNote, Contact, Subscription
+from metrics import changes as metrics_changes
+from tenants.models import Tenant
 
 
 def _upsert(model, *, tenant: Tenant, external_id: str, values: dict):
@@ -38,15 +38,15 @@ ACCOUNT_CUT_FIELDS = {"segment", "owner"}
 def account_upsert(*, tenant: Tenant, external_id: str, **values) -> tuple[Account, bool]:
     account, created = _upsert(Account, tenant=tenant, external_id=external_id, values=values)
     if created:
-        events_attach_account(tenant=tenant, account=account)
+        metrics_changes.account_created(tenant=tenant, account=account)
     elif ACCOUNT_CUT_FIELDS & set(account._changed_fields):
-        figures_mark_dirty(tenant=tenant)
+        metrics_changes.account_changed(tenant=tenant)
     return account, created
 
 
 @transaction.atomic
 def account_delete(*, tenant: Tenant, account: Account) -> None:
-    figures_mark_dirty(tenant=tenant)
+    metrics_changes.account_changed(tenant=tenant)
     account.delete()
 
 
@@ -54,7 +54,7 @@ def account_delete(*, tenant: Tenant, account: Account) -> None:
 def contact_upsert(*, tenant: Tenant, external_id: str, **values) -> tuple[Contact, bool]:
     contact, created = _upsert(Contact, tenant=tenant, external_id=external_id, values=values)
     if created or "account" in contact._changed_fields:
-        events_attach_contact(tenant=tenant, contact=contact)
+        metrics_changes.contact_created(tenant=tenant, contact=contact)
     return contact, created
 
 
@@ -74,13 +74,13 @@ def subscription_upsert(*, tenant: Tenant, external_id: str, **values) -> tuple[
     term, created = _upsert(Subscription, tenant=tenant, external_id=external_id, values=values)
     if created or TERM_METRIC_FIELDS & set(term._changed_fields):
         old = [Subscription(**before)] if before else []
-        terms_mark_changed(tenant=tenant, terms=[term, *old])
+        metrics_changes.terms_changed(tenant=tenant, terms=[term, *old])
     return term, created
 
 
 @transaction.atomic
 def subscription_delete(*, tenant: Tenant, subscription: Subscription) -> None:
-    terms_mark_changed(tenant=tenant, terms=[subscription])
+    metrics_changes.terms_changed(tenant=tenant, terms=[subscription])
     subscription.delete()
 
 

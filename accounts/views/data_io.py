@@ -16,8 +16,8 @@ from accounts.csv_io.export import export_csv, export_filename
 from accounts.csv_io.formats import FORMATS, MAX_FILE_LABEL
 from accounts.csv_io.jobs import import_job_create, import_job_request_apply
 from accounts.csv_io.selectors import import_job_detail, import_jobs_recent
-from accounts.forms_data import ImportUploadForm
-from accounts.tenancy.views import TenantView
+from accounts.forms import ImportUploadForm
+from tenants.tenancy.views import TenantView
 
 
 class DataImportView(TenantView):

@@ -16,11 +16,11 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import Account
-from accounts.tenancy.upsert import UpsertMixin
-from accounts.tenancy.viewsets import TenantModelViewSet, TenantReadOnlyViewSet
-from csplatform.api.fields import ExternalIdField, StrictSerializer
 from metrics.models import AcquisitionSpend, ChurnReason, ChurnRecord, Feature
 from metrics.services.dirty_days import figures_mark_dirty
+from tenants.api.fields import ExternalIdField, StrictSerializer
+from tenants.tenancy.upsert import UpsertMixin
+from tenants.tenancy.viewsets import TenantModelViewSet, TenantReadOnlyViewSet
 
 
 class FeatureSerializer(StrictSerializer):

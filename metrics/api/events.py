@@ -6,8 +6,6 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from accounts.tenancy.viewsets import TenantViewSet
-from csplatform.api.errors import json_error
 from metrics.api.ingest_body import BodyError, invalid, read_json
 from metrics.api.ingest_schema import (
     BATCH_EXAMPLE,
@@ -18,6 +16,8 @@ from metrics.api.ingest_schema import (
 from metrics.ingestion.events import events_ingest
 from metrics.ingestion.validation import BatchTooLarge
 from metrics.models import UsageEvent
+from tenants.api.errors import json_error
+from tenants.tenancy.viewsets import TenantViewSet
 
 
 class EventViewSet(TenantViewSet):

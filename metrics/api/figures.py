@@ -9,7 +9,6 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.tenancy.viewsets import TenantViewSet
 from metrics import selectors
 from metrics.api.figures_query import (
     DEFAULT_DAYS,
@@ -27,6 +26,7 @@ from metrics.api.figures_serializers import (
 from metrics.api.ingest_schema import error_response
 from metrics.definitions import DAILY, MONTHLY, Grain, describe
 from metrics.models import MetricFigure
+from tenants.tenancy.viewsets import TenantViewSet
 
 CUT_PARAMETERS = [
     OpenApiParameter(

@@ -5,12 +5,12 @@ from datetime import date, timedelta
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from accounts.models import Membership
 from metrics import selectors
 from metrics.api.figures_serializers import PeriodMonthField, day_field
 from metrics.definitions import Grain
 from metrics.engine.calendar import add_months
 from metrics.models import Dimension
+from tenants.models import Membership
 
 DEFAULT_DAYS = 30
 DEFAULT_MONTHS = 12

@@ -9,7 +9,7 @@ import zlib
 
 from rest_framework import status
 
-from csplatform.api.errors import json_error
+from tenants.api.errors import json_error
 
 MAX_BODY_BYTES = 512 * 1024
 

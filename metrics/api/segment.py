@@ -16,9 +16,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from accounts.api.authentication import APIKeyAuthentication
-from accounts.tenancy.viewsets import TenantViewSet
-from csplatform.api.errors import json_error
 from metrics.api.ingest_body import BodyError, invalid, read_json
 from metrics.api.ingest_schema import (
     SegmentBatchSerializer,
@@ -30,6 +27,9 @@ from metrics.api.segment_auth import SegmentBasicAuthentication
 from metrics.ingestion.segment import segment_messages_process
 from metrics.ingestion.validation import BatchTooLarge, parse_timestamp
 from metrics.models import UsageEvent
+from tenants.api.authentication import APIKeyAuthentication
+from tenants.api.errors import json_error
+from tenants.tenancy.viewsets import TenantViewSet
 
 _RESPONSES = {
     200: SegmentSuccessSerializer,

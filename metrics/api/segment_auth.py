@@ -1,7 +1,7 @@
 """Segment-style authentication: the tenant's API key as the HTTP Basic user name.
 
 Segment's libraries send `Authorization: Basic base64("<write key>:")`; the key is checked
-exactly as a Bearer key is (accounts.api.authentication.authenticate_key).
+exactly as a Bearer key is (tenants.api.authentication.authenticate_key).
 """
 
 import base64
@@ -10,7 +10,7 @@ import binascii
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from accounts.api.authentication import APIKeyPrincipal, authenticate_key
+from tenants.api.authentication import APIKeyPrincipal, authenticate_key
 
 
 class SegmentBasicAuthentication(authentication.BaseAuthentication):

@@ -12,11 +12,11 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from accounts.models import Tenant
 from metrics.engine.coverage import Coverage
 from metrics.engine.figures import cents_to_money
 from metrics.engine.inputs import active_days_frame, day_of
 from metrics.models import ChurnRecord
+from tenants.models import Tenant
 
 TREND_WINDOWS = 3
 TREND_DAYS = 30

@@ -14,10 +14,10 @@ from datetime import date, timedelta
 import pandas as pd
 from django.db import connection
 
-from accounts.models import Account, Contact, Subscription, Tenant
-from health.models import NpsResponse
+from accounts.models import Account, Contact, NpsResponse, Subscription
 from metrics.engine.calendar import local_midnight
 from metrics.models import AccountDay, AccountEventFirst, AcquisitionSpend, Feature
+from tenants.models import Tenant
 
 EPOCH = date(1970, 1, 1)
 OPEN_END = 10**7  # the day number of an open end: after any real date

@@ -19,9 +19,10 @@ from datetime import date, datetime, timedelta
 
 from django.db import connection
 
-from accounts.models import Contact, Tenant
+from accounts.models import Contact
 from metrics.engine.calendar import days_between, local_midnight
 from metrics.models import AccountDay, AccountEventFirst, UsageEvent
+from tenants.models import Tenant
 
 SESSION_GAP = timedelta(minutes=30)
 # Sorting and grouping a year of a large tenant's events in memory rather than on disk.

@@ -22,7 +22,6 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
 
-from accounts.models import Tenant
 from metrics.definitions import Grain
 from metrics.engine import inputs as data
 from metrics.engine.calendar import add_months, month_start, next_month
@@ -39,6 +38,7 @@ from metrics.engine.rollups import (
     rollups_build,
 )
 from metrics.engine.store import figures_replace
+from tenants.models import Tenant
 
 # A rollup statement covers at most a year: a long backfill shows progress between years.
 ROLLUP_RUN_DAYS = 366

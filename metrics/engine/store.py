@@ -7,9 +7,9 @@ from datetime import date
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import Tenant
 from metrics.engine.figures import FigureRow
 from metrics.models import MetricFigure
+from tenants.models import Tenant
 
 COLUMNS = [
     "tenant_id",

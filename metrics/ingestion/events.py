@@ -14,9 +14,10 @@ from datetime import datetime
 
 from django.db import connection
 
-from accounts.models import Account, Contact, Tenant
+from accounts.models import Account, Contact
 from metrics.ingestion.validation import MAX_EVENTS, MAX_FUTURE, BatchTooLarge, event_validate
 from metrics.models import EventReceipt, UsageEvent
+from tenants.models import Tenant
 
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 

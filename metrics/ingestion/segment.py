@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from accounts.models import Account, Contact, Tenant
+from accounts.models import Account, Contact
 from accounts.services.customers import account_upsert, contact_upsert, merge_traits
 from metrics.ingestion.events import events_ingest
 from metrics.ingestion.validation import (
@@ -27,6 +27,7 @@ from metrics.ingestion.validation import (
     parse_timestamp,
     storable_size,
 )
+from tenants.models import Tenant
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from accounts.tenancy.models import TenantModel
+from tenants.tenancy.models import TenantModel
 
 # The default taxonomy every tenant starts with (metric definitions: "Churn database").
 DEFAULT_CHURN_REASONS = [

@@ -7,8 +7,8 @@ membership id). Undefined figures keep a null value, never 0.
 
 from django.db import models
 
-from accounts.tenancy.models import TenantModel
 from metrics.definitions import Grain
+from tenants.tenancy.models import TenantModel
 
 
 class Dimension(models.TextChoices):

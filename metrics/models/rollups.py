@@ -9,8 +9,8 @@ can change without rebuilding a single rollup.
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from accounts.tenancy.models import TenantModel
 from metrics.models.usage import firehose_tenant
+from tenants.tenancy.models import TenantModel
 
 
 class AccountDay(TenantModel):

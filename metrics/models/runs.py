@@ -7,7 +7,7 @@ recompute whose progress the dashboard shows.
 
 from django.db import models
 
-from accounts.tenancy.models import TenantModel
+from tenants.tenancy.models import TenantModel
 
 
 class MetricsState(TenantModel):
@@ -32,7 +32,7 @@ class RecomputeJob(TenantModel):
         FAILED = "failed", "Failed"
 
     requested_by = models.ForeignKey(
-        "accounts.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     since = models.DateField()
     until = models.DateField()

@@ -3,8 +3,8 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from accounts.models.tenant import validate_currency
-from accounts.tenancy.models import TenantModel
+from tenants.models.tenant import validate_currency
+from tenants.tenancy.models import TenantModel
 
 
 class AcquisitionSpend(TenantModel):

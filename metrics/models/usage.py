@@ -10,13 +10,13 @@ partition key).
 from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 
-from accounts.tenancy.models import TenantModel
+from tenants.tenancy.models import TenantModel
 
 
 def firehose_tenant():
     """The tenant key of a high-volume append-only table: no trigger, no index of its own."""
     return models.ForeignKey(
-        "accounts.Tenant",
+        "tenants.Tenant",
         on_delete=models.CASCADE,
         related_name="+",
         editable=False,

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from django.db.models.functions import TruncDate
 
-from accounts.models import Account, Contact, Tenant
+from accounts.models import Account, Contact
 from metrics.models import UsageEvent
 from metrics.services.dirty_days import dirty_days_mark
+from tenants.models import Tenant
 
 
 def events_attach_account(*, tenant: Tenant, account: Account) -> int:

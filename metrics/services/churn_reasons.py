@@ -1,8 +1,8 @@
 """The per-tenant churn reason taxonomy, seeded with the defaults of the metric definitions."""
 
-from accounts.models import Tenant
 from metrics.models import ChurnReason
 from metrics.models.churn import DEFAULT_CHURN_REASONS
+from tenants.models import Tenant
 
 
 def churn_reasons_ensure_defaults(*, tenant: Tenant) -> None:

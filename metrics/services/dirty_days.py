@@ -10,8 +10,9 @@ again gets a new time, so the run that read the old mark does not clear the new 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from accounts.models import Subscription, Tenant
+from accounts.models import Subscription
 from metrics.models import DirtyDay
+from tenants.models import Tenant
 
 # "From the beginning": the nightly run starts no earlier than the history it computed.
 BEGINNING = date(1970, 1, 1)

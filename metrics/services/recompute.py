@@ -20,13 +20,14 @@ from django.db import OperationalError, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from accounts.models import Subscription, Tenant
-from accounts.tenancy.tasks import enqueue_on_commit
+from accounts.models import Subscription
 from metrics.engine.calendar import add_months, days_between, local_today, month_start, next_month
 from metrics.engine.daily import ADOPTION_WINDOW
 from metrics.engine.rollups import days_received_since
 from metrics.engine.run import MetricsBusy, Progress, RunResult, metrics_recompute, tenant_lock
 from metrics.models import DirtyDay, MetricsState, RecomputeJob
+from tenants.models import Tenant
+from tenants.tenancy.tasks import enqueue_on_commit
 
 # In-flight ingestion transactions commit after they stamp `received_at`: look back this far
 # past the watermark so none is missed (a day recomputed twice is harmless).

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from accounts.tenancy.views import TenantView
 from metrics import selectors
 from metrics.definitions import DAILY, MONTHLY, Grain, Metric, Unit
 from metrics.engine.calendar import add_months, local_today, month_start
@@ -18,6 +17,7 @@ from metrics.forms import RecomputeForm
 from metrics.models import Dimension
 from metrics.views import display
 from metrics.views.chart import compact, line_chart
+from tenants.tenancy.views import TenantView
 
 TREND_DAYS = 90
 TABLE_MONTHS = 12

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.shortcuts import render
 
-from accounts.tenancy.views import TenantView
 from metrics.definitions import DAILY, MONTHLY, Metric
+from tenants.tenancy.views import TenantView
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 
-from accounts.tenancy.views import TenantManageView, TenantView
 from metrics import selectors
 from metrics.forms import RecomputeForm
 from metrics.services.recompute import recompute_job_create
 from metrics.views.dashboard import recompute_initial
+from tenants.tenancy.views import TenantManageView, TenantView
 
 
 class RecomputeView(TenantManageView):

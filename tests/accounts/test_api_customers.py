@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import Account, Contact, Membership, Subscription
+from accounts.models import Account, Contact, Subscription
 from accounts.services.customers import account_upsert, contact_upsert, subscription_upsert
+from tenants.models import Membership
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -75,7 +75,7 @@ def test_odd_authorization_headers_answer_401(header):
 @pytest.mark.parametrize("query", ["owner=%C2%B2", "q=%00", "segment=%00", "owner=abc"])
 def test_customer_list_odd_parameters(owner_client, tenant, query):
     account_upsert(tenant=tenant, external_id="A", name="Alpha")
-    assert owner_client.get(f"/customers/?{query}").status_code == 200
+    assert owner_client.get(f"/accounts/?{query}").status_code == 200
 
 
 @pytest.mark.parametrize(

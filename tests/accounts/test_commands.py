@@ -5,8 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import Account, Membership, Tenant, TenantAPIKey
+from accounts.models import Account
 from metrics.models import MetricFigure, MetricsState, UsageEvent
+from tenants.models import Membership, Tenant, TenantAPIKey
 
 pytestmark = pytest.mark.django_db
 

@@ -5,14 +5,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from accounts.models import Account, Membership, Subscription
+from accounts.models import Account, NpsResponse, Subscription
 from accounts.services.customers import account_upsert, contact_upsert, subscription_upsert
-from accounts.tenancy.context import tenant_scope
-from health.models import NpsResponse
 from metrics.definitions import Grain
 from metrics.ingestion.events import events_ingest
 from metrics.models import AcquisitionSpend, Feature, MetricFigure
 from metrics.services.recompute import metrics_backfill, metrics_nightly
+from tenants.models import Membership
+from tenants.tenancy.context import tenant_scope
 
 _ids = itertools.count(1)
 

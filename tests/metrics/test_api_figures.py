@@ -7,12 +7,12 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Membership
 from accounts.services.customers import account_upsert, subscription_upsert
-from accounts.tenancy.context import tenant_scope
 from metrics.definitions import DAILY, MONTHLY
 from metrics.models import MetricFigure
 from metrics.services.recompute import metrics_backfill
+from tenants.models import Membership
+from tenants.tenancy.context import tenant_scope
 
 pytestmark = pytest.mark.django_db
 

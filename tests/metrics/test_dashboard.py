@@ -9,11 +9,11 @@ import pytest
 from django.utils import timezone
 from django.utils.html import escape
 
-from accounts.models import Membership
 from accounts.services.customers import account_upsert, subscription_upsert
-from accounts.tenancy.context import tenant_scope
 from metrics.definitions import ALL, DAILY, MONTHLY
 from metrics.models import MetricFigure, MetricsState, RecomputeJob
+from tenants.models import Membership
+from tenants.tenancy.context import tenant_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -337,4 +337,4 @@ def test_only_owners_and_admins_recompute(request, tenant, client_name):
 def test_anonymous_users_are_sent_to_login(client):
     for url in ["/metrics/", "/metrics/definitions/", "/metrics/recompute/"]:
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+        assert response.status_code == 302 and response["Location"].startswith("/login/")

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 
-from accounts.tenancy.context import tenant_scope
 from metrics.engine import rollups
 from metrics.engine.rollups import chunks_balanced
 from metrics.models import AccountDay, AccountEventFirst, MetricFigure
+from tenants.tenancy.context import tenant_scope
 from tests.metrics.history import History
 
 FIRST = date(2026, 1, 1)

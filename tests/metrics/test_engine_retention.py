@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.tenancy.context import tenant_scope
+from tenants.tenancy.context import tenant_scope
 from tests.metrics.history import History
 
 D = Decimal
@@ -150,7 +150,7 @@ def test_an_empty_population_is_undefined_never_zero(history):
 
 
 def test_arpu_and_arr_per_csm_with_owners(history, tenant, owner, member):
-    from accounts.models import Membership
+    from tenants.models import Membership
 
     with tenant_scope(tenant):
         csm = Membership.objects.get(user=member)

@@ -10,10 +10,10 @@ from django.db import connection
 
 from accounts.models import Contact
 from accounts.services.customers import contact_upsert
-from accounts.tenancy.context import tenant_scope
 from metrics.engine.run import LOCK_NAMESPACE, MetricsBusy
 from metrics.models import ChurnReason, ChurnRecord, DirtyDay, MetricFigure, MetricsState
 from metrics.services.recompute import metrics_nightly
+from tenants.tenancy.context import tenant_scope
 from tests.metrics.history import History
 
 JAN = date(2026, 1, 1)
@@ -257,7 +257,7 @@ def test_a_deleted_term_is_taken_out_of_the_figures_by_the_next_night(history, t
 
 
 def test_a_backdated_nps_answer_changes_past_figures_the_next_night(history, tenant):
-    from health.services.nps import nps_response_record
+    from accounts.services.nps import nps_response_record
 
     history.nightly(_day(20))
     assert history.value("nps", _day(10)) is None
@@ -291,8 +291,8 @@ def test_making_a_feature_core_recomputes_adoption(history, tenant, api):
 def test_changing_a_metric_setting_in_the_admin_marks_the_history(tenant, owner, rf):
     from django.contrib.admin.sites import site
 
-    from accounts.admin import TenantModelAdmin
-    from accounts.models import Tenant
+    from tenants.admin import TenantModelAdmin
+    from tenants.models import Tenant
 
     model_admin = TenantModelAdmin(Tenant, site)
     request = rf.post("/admin/")

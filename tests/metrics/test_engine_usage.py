@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Contact
-from accounts.tenancy.context import tenant_scope
 from metrics.models import AccountDay, Feature
+from tenants.tenancy.context import tenant_scope
 from tests.metrics.history import History
 
 D = Decimal

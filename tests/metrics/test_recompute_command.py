@@ -28,7 +28,7 @@ def test_since_recomputes_with_a_progress_bar(tenant, yesterday):
     since = yesterday - timedelta(days=40)
     out, err = _run("--tenant", "acme", "--since", since.isoformat())
     assert "Recomputed acme: rollups of 41 days" in out
-    assert "Recomputing acme [" in err and "100%" in err
+    assert "Recomputing acme 100% |" in err and " steps [" in err
     figure = MetricFigure.objects.for_tenant(tenant).get(
         grain="day", period=yesterday, dimension="all", metric="mrr"
     )

@@ -9,9 +9,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Account, Contact
-from accounts.services.api_keys import api_key_create, api_key_revoke
 from accounts.services.customers import account_upsert, contact_upsert
 from metrics.models import UsageEvent
+from tenants.services.api_keys import api_key_create, api_key_revoke
 
 pytestmark = pytest.mark.django_db
 

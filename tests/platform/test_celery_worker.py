@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from accounts.models import Invitation
-from accounts.services.invitations import invitation_create
+from tenants.models import Invitation
+from tenants.services.invitations import invitation_create
 
 
 @pytest.mark.django_db(transaction=True)
@@ -25,7 +25,7 @@ def test_invitation_is_emailed_by_a_real_worker(tenant, owner, worker, tmp_path)
     assert len(mails) == 1
     assert f"/invitations/{token}/" in mails[0].read_text()
     # Delivered again (a retry or a redelivery), the task changes nothing.
-    from accounts.tasks import send_invitation
+    from tenants.tasks import send_invitation
 
     assert send_invitation.apply(args=[tenant.pk, invitation.pk, token]).get() is False
     assert Invitation.objects.for_tenant(tenant).get().sent_at == invitation.sent_at

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.tenancy.views import TenantView
-from accounts.tenancy.viewsets import TenantViewSet
+from tenants.tenancy.views import TenantView
+from tenants.tenancy.viewsets import TenantViewSet
 
 TESTS = Path(__file__).resolve().parents[1]
 

@@ -4,13 +4,12 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo_seed.progress import ProgressBar
-from accounts.management.commands._errors import date_option
-from accounts.models import Tenant
-from accounts.tenancy.context import tenant_scope
 from metrics.engine.calendar import local_today
 from metrics.engine.run import MetricsBusy
 from metrics.services.recompute import metrics_backfill, metrics_nightly
+from tenants.cli import Progress, date_option
+from tenants.models import Tenant
+from tenants.tenancy.context import tenant_scope
 
 
 class Command(BaseCommand):
@@ -49,12 +48,7 @@ class Command(BaseCommand):
                 )
         if since is not None and until is not None and since > until:
             raise CommandError(f"--since ({since}) is after --until ({until}).")
-        bar = ProgressBar(
-            lambda text: self.stderr.write(text, style_func=str, ending=""),
-            tty=self.stderr.isatty(),
-            label=f"Recomputing {slug}",
-            unit="steps",
-        )
+        bar = Progress(self.stderr, label=f"Recomputing {slug}", unit="steps")
         try:
             with tenant_scope(tenant):
                 if since is None:

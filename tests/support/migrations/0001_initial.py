@@ -12,6 +12,8 @@ class Migration(migrations.Migration):
         ('accounts', '0001_initial'),
     ]
 
+    run_before = [("tenants", "0001_initial")]  # it renames the tables this one points at
+
     operations = [
         migrations.CreateModel(
             name='Memo',

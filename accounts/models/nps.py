@@ -1,0 +1,43 @@
+"""NPS answers: what a contact said when asked how likely they are to recommend the product."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from tenants.tenancy.models import TenantModel
+
+
+class NpsResponse(TenantModel):
+    external_id = models.CharField(max_length=255, null=True, blank=True)
+    contact = models.ForeignKey(
+        "accounts.Contact", on_delete=models.CASCADE, related_name="nps_responses"
+    )
+    account = models.ForeignKey(
+        "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    comment = models.TextField(blank=True)
+    answered_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-answered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="nps_unique_xid",
+            ),
+            models.CheckConstraint(condition=models.Q(score__lte=10), name="nps_score_0_10"),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "contact", "answered_at"]),
+            models.Index(fields=["tenant", "answered_at"]),
+        ]
+
+    @property
+    def category(self) -> str:
+        if self.score >= 9:
+            return "promoter"
+        return "passive" if self.score >= 7 else "detractor"

@@ -1,1 +1,0 @@
-"""Project-wide REST API plumbing: error shape, pagination, router."""

@@ -1,0 +1,56 @@
+"""manage.py bootstrap_demo: the demo tenant `make run` shows (created the first time only)."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from csplatform.demo.login import DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
+from csplatform.demo.seed.service import demo_seed
+from metrics.services.recompute import metrics_backfill
+from tenants.models import Role, Tenant
+from tenants.services.api_keys import api_key_create
+from tenants.services.tenants import membership_add, tenant_create, user_get_or_create
+from tenants.tenancy.context import tenant_scope
+
+# A small run of seed_demo: enough history for every page and KPI, seeded in seconds.
+DEMO_ACCOUNTS, DEMO_DAYS, DEMO_SEED = 150, 400, 7
+
+
+class Command(BaseCommand):
+    help = "Create the demo tenant, its team, an API key and demo data, unless it exists."
+
+    def handle(self, *args, **options):
+        if Tenant.objects.filter(slug=DEMO_SLUG).exists():
+            self.stdout.write(f"Demo tenant {DEMO_SLUG!r} exists; left as it is.")
+            return
+        with transaction.atomic():
+            tenant, _ = tenant_create(
+                slug=DEMO_SLUG,
+                name="Demo SaaS Inc.",
+                owner_email=DEMO_OWNER,
+                owner_password=DEMO_PASSWORD,
+                time_zone="Europe/Bucharest",
+                currency="USD",
+            )
+            # The demo product's onboarding milestone and first value (see demo_seed's catalog).
+            tenant.activation_event = "integration_connected"
+            tenant.first_value_event = "report_exported"
+            tenant.save(update_fields=["activation_event", "first_value_event"])
+            for email, role in [
+                ("csm@demo.example", Role.CSM),
+                ("viewer@demo.example", Role.VIEWER),
+            ]:
+                user, _ = user_get_or_create(email=email, password=DEMO_PASSWORD)
+                membership_add(tenant=tenant, user=user, role=role)
+            _, raw_key = api_key_create(tenant=tenant, name="Demo integration")
+            result = demo_seed(
+                tenant=tenant, accounts=DEMO_ACCOUNTS, days=DEMO_DAYS, seed=DEMO_SEED
+            )
+        with tenant_scope(tenant):
+            run = metrics_backfill(tenant=tenant, since=result.period_start)
+        events = result.rows["metrics.UsageEvent"]
+        self.stdout.write(
+            f"Created demo tenant {DEMO_SLUG!r} with owner {DEMO_OWNER} and "
+            f"{DEMO_ACCOUNTS} customer accounts ({events:,} usage events); KPIs computed "
+            f"for {run.figure_days} days and {run.months} months."
+        )
+        self.stdout.write(f"Demo API key (shown once): {raw_key}")

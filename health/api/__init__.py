@@ -1,1 +1,0 @@
-"""REST API of the health app: NPS answers."""

@@ -1,0 +1,113 @@
+"""Admin site for tenants, memberships, invitations and API keys (tenant staff: own rows only)."""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from rest_framework_api_key.models import APIKey
+
+from metrics import changes as metrics_changes
+from tenants.models import Invitation, Membership, Tenant, TenantAPIKey
+from tenants.services.api_keys import api_key_create, api_key_revoke
+from tenants.tenancy.admin import TenantAdmin
+
+admin.site.unregister(APIKey)  # the library's untenanted key model is not used
+
+
+@admin.register(Tenant)
+class TenantModelAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "time_zone", "currency", "created_at"]
+    search_fields = ["name", "slug"]
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change:
+                metrics_changes.tenant_settings_changed(tenant=obj, fields=form.changed_data)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        tenant = getattr(request, "tenant", None)
+        return queryset.filter(pk=tenant.pk) if tenant else queryset.none()
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or _manages(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser or _manages(request)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser or _manages(request)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+def _manages(request) -> bool:
+    membership = getattr(request, "membership", None)
+    return request.user.is_staff and membership is not None and membership.can_manage
+
+
+class ReadOnlyForStaffMixin:
+    """Tenant staff see these rows; they change them in the product's own pages, where the
+    rules live (team page, API keys page). Superusers keep full access."""
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Membership)
+class MembershipAdmin(ReadOnlyForStaffMixin, TenantAdmin):
+    list_display = ["user", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyForStaffMixin, TenantAdmin):
+    list_display = ["email", "role", "status", "created_at", "expires_at", "sent_at"]
+    list_filter = ["role"]
+    search_fields = ["email"]
+    readonly_fields = ["sent_at", "accepted_at", "invited_by"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request, *args):
+        return False  # invitations are created from Settings → Team, which emails the link
+
+
+@admin.register(TenantAPIKey)
+class TenantAPIKeyAdmin(TenantAdmin):
+    list_display = ["name", "prefix", "created", "last_used_at", "revoked"]
+    list_filter = ["revoked"]
+    search_fields = ["name", "prefix"]
+    fields = ["name", "prefix", "created", "last_used_at", "revoked", "revoked_at", "expiry_date"]
+    readonly_fields = ["prefix", "created", "last_used_at", "revoked", "revoked_at"]
+    actions = ["revoke_keys"]
+
+    @admin.action(description="Revoke the selected API keys (cannot be undone)")
+    def revoke_keys(self, request, queryset):
+        for api_key in queryset:
+            api_key_revoke(tenant=api_key.tenant, api_key=api_key)
+        messages.success(request, f"Revoked {len(queryset)} API key(s).")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        tenant = obj.tenant if obj.tenant_id else request.tenant
+        api_key, raw_key = api_key_create(tenant=tenant, name=obj.name, created_by=request.user)
+        obj.pk = api_key.pk
+        messages.warning(
+            request,
+            f"The API key for “{api_key.name}” is: {raw_key} — copy it now, it is shown only once.",
+        )

@@ -1,0 +1,43 @@
+"""Membership: a user's role in a tenant. A user may belong to several tenants."""
+
+from django.conf import settings
+from django.db import models
+
+from tenants.tenancy.models import TenantModel
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    CSM = "csm", "Customer success manager"
+    VIEWER = "viewer", "Viewer"
+
+
+# Roles allowed to change tenant data, and to manage the tenant itself (members, API keys).
+WRITE_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.CSM})
+MANAGE_ROLES = frozenset({Role.OWNER, Role.ADMIN})
+
+
+class Membership(TenantModel):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CSM)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], name="membership_unique_user"),
+        ]
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in WRITE_ROLES
+
+    @property
+    def can_manage(self) -> bool:
+        return self.role in MANAGE_ROLES

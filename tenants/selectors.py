@@ -1,0 +1,17 @@
+"""Read queries of the team and API-key pages and API, with their joins decided here."""
+
+from tenants.models import Invitation, Membership, TenantAPIKey
+
+
+def members_list():
+    return Membership.objects.select_related("user").order_by("user__email")
+
+
+def invitations_open():
+    return Invitation.objects.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("invited_by")
+
+
+def api_keys_list():
+    return TenantAPIKey.objects.select_related("created_by").order_by("revoked", "-created")

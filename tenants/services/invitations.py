@@ -1,0 +1,139 @@
+"""Inviting teammates by email with a role, sending the invitation, accepting it."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from tenants.models import Invitation, Membership, Role, Tenant
+from tenants.models.invitation import hash_token
+from tenants.services.tenants import MAX_EMAIL_LENGTH, membership_add, user_get_or_create
+from tenants.tenancy.tasks import enqueue_on_commit
+
+
+@transaction.atomic
+def invitation_create(
+    *, tenant: Tenant, email: str, role: str, invited_by
+) -> tuple[Invitation, str]:
+    """Create (or renew) the open invitation for `email`; the mail goes out after commit.
+
+    Returns the invitation and the raw token of its link (only its hash is stored).
+    """
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": "Enter a valid email address."}) from None
+    if len(email) > MAX_EMAIL_LENGTH:  # the address is also the sign-in name
+        raise ValidationError(
+            {"email": f"Use an address of at most {MAX_EMAIL_LENGTH} characters."}
+        )
+    if role not in Role.values or role == Role.OWNER:
+        allowed = ", ".join(r for r in Role.values if r != Role.OWNER)
+        raise ValidationError({"role": f"Choose one of: {allowed}."})
+    if Membership.objects.for_tenant(tenant).filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of {tenant.name}."})
+    token = secrets.token_urlsafe(32)
+    expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    invitation = (
+        Invitation.objects.for_tenant(tenant)
+        .filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_for_update()
+        .first()
+    )
+    if invitation is None:
+        invitation = Invitation(tenant=tenant, email=email)
+    invitation.role = role
+    invitation.invited_by = invited_by
+    invitation.token_hash = hash_token(token)
+    invitation.expires_at = expires_at
+    invitation.sent_at = None
+    invitation.save()
+    from tenants.tasks import send_invitation
+
+    enqueue_on_commit(send_invitation, tenant, invitation.pk, token)
+    return invitation, token
+
+
+def invitation_url(token: str) -> str:
+    return settings.SITE_URL + reverse("invitation-accept", args=[token])
+
+
+def invitation_send(*, tenant: Tenant, invitation_id: int, token: str) -> bool:
+    """Email the invitation; idempotent: a sent, accepted or revoked one is not sent again."""
+    invitation = Invitation.objects.for_tenant(tenant).filter(pk=invitation_id).first()
+    if invitation is None or invitation.status != "pending" or invitation.sent_at is not None:
+        return False
+    if invitation.token_hash != hash_token(token):
+        return False  # renewed since this task was queued; the newer task sends it
+    context = {"invitation": invitation, "tenant": tenant, "url": invitation_url(token)}
+    send_mail(
+        subject=f"You are invited to {tenant.name} on csplatform",
+        message=render_to_string("tenants/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    claimed = (
+        Invitation.objects.for_tenant(tenant)
+        .filter(pk=invitation.pk, sent_at__isnull=True)
+        .update(sent_at=timezone.now())
+    )
+    return bool(claimed)
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation behind a link; found across tenants because the token names it."""
+    return (
+        Invitation.objects.unscoped()
+        .select_related("tenant", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, user=None, password: str | None = None, name: str = ""
+):
+    """Turn the invitation into a membership for `user` (or a new user with `password`)."""
+    invitation = Invitation.objects.unscoped().select_for_update().get(pk=invitation.pk)
+    if invitation.status != "pending":
+        raise ValidationError(f"This invitation is {invitation.status}.")
+    if user is None:
+        user, _ = user_get_or_create(email=invitation.email, password=password, name=name)
+    elif user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            f"This invitation is for {invitation.email}; you are signed in as {user.email}."
+        )
+    membership = membership_add(tenant=invitation.tenant, user=user, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, tenant: Tenant, invitation: Invitation) -> Invitation:
+    if invitation.tenant_id != tenant.pk:
+        raise Invitation.DoesNotExist
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitations_purge_expired(*, tenant: Tenant, older_than_days: int = 30) -> int:
+    """Delete invitations that expired long ago and were never used (nightly housekeeping)."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _ = (
+        Invitation.objects.for_tenant(tenant)
+        .filter(accepted_at__isnull=True, expires_at__lt=cutoff)
+        .delete()
+    )
+    return deleted

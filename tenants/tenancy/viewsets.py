@@ -1,0 +1,76 @@
+"""TenantViewSet: the one base of every API viewset that touches tenant data.
+
+The tenant comes from the API key (Bearer) or the signed-in user's membership, never from
+anything the client names. Querysets come from the model's scoped manager, new rows get the
+request's tenant, and the active tenant is reset when the request ends.
+"""
+
+from rest_framework import mixins, viewsets
+from rest_framework.authentication import SessionAuthentication
+
+from tenants.tenancy import context
+from tenants.tenancy.models import TenantModel
+from tenants.tenancy.permissions import IsTenantMember
+
+
+class TenantViewSet(viewsets.GenericViewSet):
+    permission_classes = [IsTenantMember]
+    model: type[TenantModel] | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is not None and not issubclass(cls.model, TenantModel):
+            raise TypeError(f"{cls.__name__}.model must be a TenantModel, got {cls.model!r}.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self._tenant_token = None
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            if self._tenant_token is not None:
+                context.deactivate(self._tenant_token)
+
+    def initial(self, request, *args, **kwargs):
+        self.perform_authentication(request)
+        api_key = getattr(request.user, "api_key", None)
+        if api_key is not None:
+            # A key acts in its own tenant only, whatever session cookie came along.
+            request.tenant = api_key.tenant
+            request.membership = None
+        elif isinstance(request.successful_authenticator, SessionAuthentication):
+            # The browser session's tenant, only when DRF authenticated the session itself:
+            # SessionAuthentication is what enforces CSRF on unsafe methods.
+            django_request = request._request
+            request.tenant = getattr(django_request, "tenant", None)
+            request.membership = getattr(django_request, "membership", None)
+        else:
+            request.tenant = None
+            request.membership = None
+        if request.tenant is not None:
+            self._tenant_token = context.activate(request.tenant)
+        super().initial(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if self.model is None:
+            raise NotImplementedError(f"{type(self).__name__} must set `model`.")
+        return self.model.objects.all()
+
+    def perform_create(self, serializer):
+        serializer.save(tenant=self.request.tenant)
+
+
+class TenantModelViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    TenantViewSet,
+):
+    """List, retrieve, create, update and delete, all inside the request's tenant."""
+
+    perform_create = TenantViewSet.perform_create  # the mixin's would come first otherwise
+
+
+class TenantReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """List and retrieve inside the request's tenant."""

@@ -1,0 +1,105 @@
+"""Customer list and account page: filters, MRR, latest NPS per contact, notes, isolation."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import AccountNote
+from accounts.services.customers import account_upsert, contact_upsert, subscription_upsert
+from accounts.services.nps import nps_response_record
+from tenants.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def initech(tenant, member):
+    owner = Membership.objects.for_tenant(tenant).get(user=member)
+    account, _ = account_upsert(
+        tenant=tenant, external_id="acc-1", name="Initech", segment="SMB", owner=owner
+    )
+    today = timezone.localdate()
+    subscription_upsert(
+        tenant=tenant, external_id="s1", account=account, mrr=100,
+        start_date=today - datetime.timedelta(days=10),
+    )  # fmt: skip
+    subscription_upsert(
+        tenant=tenant, external_id="s0", account=account, mrr=999,
+        start_date=today - datetime.timedelta(days=400),
+        end_date=today - datetime.timedelta(days=10),
+    )  # fmt: skip
+    contact, _ = contact_upsert(tenant=tenant, external_id="u1", account=account, name="Peter")
+    now = timezone.now()
+    nps_response_record(
+        tenant=tenant, contact=contact, score=4, answered_at=now - datetime.timedelta(days=30)
+    )
+    nps_response_record(tenant=tenant, contact=contact, score=10, answered_at=now, comment="Great")
+    return account
+
+
+def test_empty_state_explains_how_data_arrives(owner_client):
+    content = owner_client.get("/accounts/").content.decode()
+    assert "No customer accounts yet" in content and "/api/v1/accounts/" in content
+
+
+@pytest.mark.outsider("account-list")
+def test_list_shows_current_mrr_and_filters(tenant, owner_client, outsider_client, initech):
+    account_upsert(tenant=tenant, external_id="acc-2", name="Umbrella", segment="Enterprise")
+    page = owner_client.get("/accounts/")
+    content = page.content.decode()
+    assert "Initech" in content and "Umbrella" in content
+    assert [a.current_mrr for a in page.context["page"].object_list if a.name == "Initech"] == [100]
+    filtered = owner_client.get("/accounts/?segment=Enterprise").context["page"].object_list
+    assert [a.name for a in filtered] == ["Umbrella"]
+    searched = owner_client.get("/accounts/?q=init").context["page"].object_list
+    assert [a.name for a in searched] == ["Initech"]
+    assert "Initech" not in outsider_client.get("/accounts/").content.decode()
+
+
+def test_htmx_request_gets_only_the_results_partial(owner_client, initech):
+    response = owner_client.get("/accounts/?q=ini", HTTP_HX_REQUEST="true")
+    content = response.content.decode()
+    assert content.strip().startswith('<div id="results">') and "<html" not in content
+
+
+def test_list_query_count_is_constant(tenant, owner_client, initech, django_assert_num_queries):
+    owner_client.get("/accounts/")
+    with django_assert_num_queries(7):
+        owner_client.get("/accounts/")
+    for n in range(10):
+        account_upsert(tenant=tenant, external_id=f"x{n}", name=f"X{n}", segment="SMB")
+    with django_assert_num_queries(7):
+        owner_client.get("/accounts/")
+
+
+@pytest.mark.outsider("account-detail")
+def test_account_page_shows_latest_nps_and_outsider_404(owner_client, outsider_client, initech):
+    response = owner_client.get(f"/accounts/{initech.pk}/")
+    assert response.status_code == 200
+    contacts = list(response.context["contacts"])
+    assert contacts[0].latest_nps_score == 10 and contacts[0].latest_nps_comment == "Great"
+    assert outsider_client.get(f"/accounts/{initech.pk}/").status_code == 404
+    assert outsider_client.post(f"/accounts/{initech.pk}/", {"body": "x"}).status_code == 404
+
+
+def test_add_note_and_viewer_cannot(tenant, member_client, viewer_client, initech):
+    assert member_client.post(f"/accounts/{initech.pk}/", {"body": "QBR booked"}).status_code == 302
+    note = AccountNote.objects.for_tenant(tenant).get()
+    assert note.body == "QBR booked" and note.author.user.email == "csm@acme.test"
+    assert viewer_client.post(f"/accounts/{initech.pk}/", {"body": "x"}).status_code == 403
+    empty = member_client.post(f"/accounts/{initech.pk}/", {"body": ""})
+    assert empty.status_code == 400 and "body" in empty.context["form"].errors
+    assert AccountNote.objects.for_tenant(tenant).count() == 1
+
+
+def test_account_page_query_count_is_constant(
+    tenant, owner_client, initech, django_assert_num_queries
+):
+    owner_client.get(f"/accounts/{initech.pk}/")
+    with django_assert_num_queries(7):
+        owner_client.get(f"/accounts/{initech.pk}/")
+    for n in range(5):
+        contact_upsert(tenant=tenant, external_id=f"c{n}", account=initech)
+    with django_assert_num_queries(7):
+        owner_client.get(f"/accounts/{initech.pk}/")
