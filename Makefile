@@ -22,10 +22,11 @@ run: $(STAMP)
 test: $(STAMP)
 	DJANGO_SETTINGS_MODULE=csplatform.settings_test $(BIN)/python -m csplatform.embedded -- $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 
-## Lint and check formatting, as CI does
+## Lint, check formatting and the import contracts (pyproject.toml), as CI does
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 ## Format the code and apply the safe lint fixes
 format: $(STAMP)
