@@ -1,12 +1,31 @@
 #!/usr/bin/env python
-"""Django's command-line utility for csplatform."""
+"""Django's command-line utility for csplatform.
+
+With DATABASE_URL or REDIS_URL unset it starts (or joins) the embedded development servers
+for the command, as `make run` and `make test` do; settings themselves never start servers.
+"""
 
 import os
 import sys
 
 
+def _embedded_servers() -> None:
+    if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
+        return
+    from csplatform import embedded
+
+    try:
+        os.environ.update(embedded.acquire())
+    except embedded.EmbeddedUnavailable as exc:
+        sys.exit(
+            f"DATABASE_URL and REDIS_URL are not set and the embedded development servers are "
+            f"not installed ({exc}); set the URLs or install requirements-dev.txt."
+        )
+
+
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csplatform.settings")
+    _embedded_servers()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

