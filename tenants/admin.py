@@ -1,12 +1,11 @@
 """Admin site for tenants, memberships, invitations and API keys (tenant staff: own rows only)."""
 
 from django.contrib import admin, messages
-from django.db import transaction
 from rest_framework_api_key.models import APIKey
 
-from metrics import changes as metrics_changes
 from tenants.models import Invitation, Membership, Tenant, TenantAPIKey
 from tenants.services.api_keys import api_key_create, api_key_revoke
+from tenants.services.tenants import tenant_settings_update
 from tenants.tenancy.admin import TenantAdmin
 
 admin.site.unregister(APIKey)  # the library's untenanted key model is not used
@@ -18,10 +17,11 @@ class TenantModelAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
 
     def save_model(self, request, obj, form, change):
-        with transaction.atomic():
+        if not change:
             super().save_model(request, obj, form, change)
-            if change:
-                metrics_changes.tenant_settings_changed(tenant=obj, fields=form.changed_data)
+            return
+        values = {name: form.cleaned_data[name] for name in form.changed_data}
+        tenant_settings_update(tenant=obj, **values)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

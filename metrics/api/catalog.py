@@ -3,7 +3,6 @@
 import calendar
 import datetime
 
-from django.db import IntegrityError, transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -17,7 +16,13 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.models import Account
 from metrics.models import AcquisitionSpend, ChurnReason, ChurnRecord, Feature
-from metrics.services.dirty_days import figures_mark_dirty
+from metrics.services.catalog import (
+    churn_record_save,
+    feature_delete,
+    feature_upsert,
+    spend_delete,
+    spend_upsert,
+)
 from tenants.api.fields import ExternalIdField, StrictSerializer
 from tenants.tenancy.upsert import UpsertMixin
 from tenants.tenancy.viewsets import TenantModelViewSet, TenantReadOnlyViewSet
@@ -29,13 +34,6 @@ class FeatureSerializer(StrictSerializer):
         fields = ["id", "event_name", "feature", "is_core", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
         validators = []
-
-    def create(self, validated_data):
-        tenant = self.context["request"].tenant
-        feature, _ = Feature.objects.for_tenant(tenant).update_or_create(
-            tenant=tenant, event_name=validated_data.pop("event_name"), defaults=validated_data
-        )
-        return feature
 
 
 @extend_schema_view(
@@ -59,17 +57,15 @@ class FeatureViewSet(UpsertMixin, TenantModelViewSet):
     lookup_field = "event_name"
     lookup_value_regex = "[^/]+"
 
-    # Core flags decide adoption over all of history.
     def perform_upsert(self, serializer, instance):
-        was_core = None if instance is None else instance.is_core
-        feature = serializer.save()
-        if feature.is_core != was_core and (feature.is_core or was_core):
-            figures_mark_dirty(tenant=self.request.tenant)
+        values = dict(serializer.validated_data)
+        event_name = values.pop("event_name", None) or instance.event_name
+        serializer.instance, _ = feature_upsert(
+            tenant=self.request.tenant, event_name=event_name, **values
+        )
 
     def perform_destroy(self, instance):
-        if instance.is_core:
-            figures_mark_dirty(tenant=self.request.tenant)
-        instance.delete()
+        feature_delete(tenant=self.request.tenant, feature=instance)
 
 
 class ChurnReasonSerializer(serializers.ModelSerializer):
@@ -116,15 +112,6 @@ class ChurnRecordSerializer(StrictSerializer):
         ]
         validators = []
 
-    def save(self, **kwargs):
-        try:
-            with transaction.atomic():
-                return super().save(**kwargs)
-        except IntegrityError:
-            raise ValidationError(
-                {"churned_on": ["This account already has a churn record for that day."]}
-            ) from None
-
 
 @extend_schema_view(
     list=extend_schema(summary="List churn records"),
@@ -151,6 +138,16 @@ class ChurnRecordViewSet(TenantModelViewSet):
 
     def get_queryset(self):
         return ChurnRecord.objects.select_related("account", "reason")
+
+    def perform_create(self, serializer):
+        serializer.instance = churn_record_save(
+            tenant=self.request.tenant, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = churn_record_save(
+            tenant=self.request.tenant, record=serializer.instance, **serializer.validated_data
+        )
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"})
@@ -181,18 +178,6 @@ class SpendSerializer(StrictSerializer):
         fields = ["id", "month", "amount", "currency", "note", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
         validators = []
-
-    def create(self, validated_data):
-        tenant = self.context["request"].tenant
-        validated_data.setdefault("currency", tenant.currency)
-        spend, _ = AcquisitionSpend.objects.for_tenant(tenant).update_or_create(
-            tenant=tenant, month=validated_data.pop("month"), defaults=validated_data
-        )
-        return spend
-
-    def update(self, instance, validated_data):
-        validated_data.setdefault("month", instance.month)
-        return self.create(validated_data)
 
 
 @extend_schema_view(
@@ -229,3 +214,11 @@ class SpendViewSet(UpsertMixin, TenantModelViewSet):
             return MonthField().to_internal_value(key)
         except ValidationError:
             return None
+
+    def perform_upsert(self, serializer, instance):
+        values = dict(serializer.validated_data)
+        month = values.pop("month", None) or instance.month
+        serializer.instance, _ = spend_upsert(tenant=self.request.tenant, month=month, **values)
+
+    def perform_destroy(self, instance):
+        spend_delete(tenant=self.request.tenant, spend=instance)

@@ -69,6 +69,22 @@ def tenant_create(
 
 
 @transaction.atomic
+def tenant_settings_update(*, tenant: Tenant, **values) -> list[str]:
+    """Change the tenant's settings (name, time zone, currency, metric settings); return the
+    fields that changed. Metrics hears of the change in the same transaction and recomputes
+    what is made of it: a metric setting, every figure; a new time zone, every local day."""
+    current = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    for name, value in values.items():
+        setattr(tenant, name, value)
+    tenant.full_clean()
+    if changed:
+        tenant.save(update_fields=changed)
+        metrics_changes.tenant_settings_changed(tenant=tenant, fields=changed)
+    return changed
+
+
+@transaction.atomic
 def membership_add(*, tenant: Tenant, user, role: str) -> Membership:
     membership, created = Membership.objects.for_tenant(tenant).get_or_create(
         tenant=tenant, user=user, defaults={"role": role}

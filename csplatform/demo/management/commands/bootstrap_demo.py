@@ -8,7 +8,12 @@ from csplatform.demo.seed.service import demo_seed
 from metrics.services.recompute import metrics_backfill
 from tenants.models import Role, Tenant
 from tenants.services.api_keys import api_key_create
-from tenants.services.tenants import membership_add, tenant_create, user_get_or_create
+from tenants.services.tenants import (
+    membership_add,
+    tenant_create,
+    tenant_settings_update,
+    user_get_or_create,
+)
 from tenants.tenancy.context import tenant_scope
 
 # A small run of seed_demo: enough history for every page and KPI, seeded in seconds.
@@ -32,9 +37,11 @@ class Command(BaseCommand):
                 currency="USD",
             )
             # The demo product's onboarding milestone and first value (see demo_seed's catalog).
-            tenant.activation_event = "integration_connected"
-            tenant.first_value_event = "report_exported"
-            tenant.save(update_fields=["activation_event", "first_value_event"])
+            tenant_settings_update(
+                tenant=tenant,
+                activation_event="integration_connected",
+                first_value_event="report_exported",
+            )
             for email, role in [
                 ("csm@demo.example", Role.CSM),
                 ("viewer@demo.example", Role.VIEWER),
