@@ -1,4 +1,4 @@
-"""factory_boy factories for the accounts models."""
+"""factory_boy factories for the platform models: tenants, users, memberships."""
 
 import factory
 from django.contrib.auth import get_user_model

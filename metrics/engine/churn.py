@@ -58,7 +58,7 @@ def churn_records_sync(
         )
         for account, day, row in churned
     ]
-    ChurnRecord.objects.bulk_create(
+    ChurnRecord.objects.for_tenant(tenant).bulk_create(
         new,
         update_conflicts=True,
         unique_fields=["tenant", "account", "churned_on"],

@@ -6,7 +6,7 @@ from tenants.models import Tenant
 
 
 def churn_reasons_ensure_defaults(*, tenant: Tenant) -> None:
-    ChurnReason.objects.bulk_create(
+    ChurnReason.objects.for_tenant(tenant).bulk_create(
         [ChurnReason(tenant=tenant, key=key, label=label) for key, label in DEFAULT_CHURN_REASONS],
         ignore_conflicts=True,
     )

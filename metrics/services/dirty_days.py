@@ -19,7 +19,7 @@ BEGINNING = date(1970, 1, 1)
 
 
 def dirty_days_mark(*, tenant: Tenant, days, kind: str = DirtyDay.Kind.EVENTS) -> None:
-    DirtyDay.objects.bulk_create(
+    DirtyDay.objects.for_tenant(tenant).bulk_create(
         [DirtyDay(tenant=tenant, kind=kind, day=day) for day in days],
         update_conflicts=True,
         unique_fields=["tenant", "kind", "day"],

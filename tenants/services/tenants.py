@@ -106,13 +106,15 @@ def membership_change_role(
     keeps an owner."""
     if role not in Role.values:
         raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
+    owners = _owners_locked(tenant)
+    # Both roles as committed by whoever held the locks before us.
+    membership.refresh_from_db(fields=["role"])
+    acting.refresh_from_db(fields=["role"])
     touches_ownership = Role.OWNER in (role, membership.role)
     if touches_ownership and acting.role != Role.OWNER:
         raise ValidationError({"role": "Only an owner can grant or take away ownership."})
-    if membership.role == Role.OWNER and role != Role.OWNER:
-        owners = Membership.objects.for_tenant(tenant).filter(role=Role.OWNER).count()
-        if owners <= 1:
-            raise ValidationError({"role": "A tenant must keep at least one owner."})
+    if membership.role == Role.OWNER and role != Role.OWNER and len(owners) <= 1:
+        raise ValidationError({"role": "A tenant must keep at least one owner."})
     if membership.role != role:
         membership.role = role
         membership.save(update_fields=["role"])
@@ -124,8 +126,20 @@ def membership_change_role(
 
 @transaction.atomic
 def membership_remove(*, tenant: Tenant, membership: Membership) -> None:
-    if membership.role == Role.OWNER:
-        owners = Membership.objects.for_tenant(tenant).filter(role=Role.OWNER).count()
-        if owners <= 1:
-            raise ValidationError("A tenant must keep at least one owner.")
+    owners = _owners_locked(tenant)
+    if membership.pk in owners and len(owners) <= 1:
+        raise ValidationError("A tenant must keep at least one owner.")
     membership.delete()
+
+
+def _owners_locked(tenant: Tenant) -> list[int]:
+    """The ids of the tenant's owners, their rows locked until the transaction ends: two
+    admins demoting each other's owner at once wait for each other, and the second sees the
+    first's change, so neither can leave the tenant without an owner."""
+    return list(
+        Membership.objects.for_tenant(tenant)
+        .select_for_update()
+        .filter(role=Role.OWNER)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

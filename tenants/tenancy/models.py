@@ -6,7 +6,7 @@ compiled, so querysets built at import time (serializer or form fields) stay saf
 up the tenant of the request that evaluates them.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 
 from tenants.tenancy.context import get_current_tenant, require_current_tenant
@@ -24,23 +24,76 @@ class CurrentTenantId(models.Expression):
         return "CurrentTenantId()"
 
 
+# What a queryset is limited to: the tenant active when its SQL is compiled, one named tenant,
+# or nothing (unscoped(), which crosses tenants on purpose).
+CURRENT = "current"
+
+
 class TenantQuerySet(models.QuerySet):
-    pass
+    """Knows its tenant scope, and writes in bulk with the same tenant rules as `save()`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tenant_scope = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.tenant_scope = self.tenant_scope
+        return clone
+
+    def _scoped(self, scope):
+        self.tenant_scope = scope
+        return self
+
+    def _scope_tenant_id(self) -> int | None:
+        if self.tenant_scope == CURRENT:
+            return require_current_tenant().pk
+        return None if self.tenant_scope is None else self.tenant_scope.pk
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Rows without a tenant get the scope's (the active one); a row of another tenant
+        than the scope's, or pointing at another tenant's row, is refused, as in `save()`."""
+        objs = list(objs)
+        scope_id = self._scope_tenant_id()
+        for obj in objs:
+            if obj.tenant_id is None:
+                obj.tenant_id = scope_id if scope_id is not None else require_current_tenant().pk
+            elif scope_id is not None and obj.tenant_id != scope_id:
+                raise ValidationError({"tenant": "A row of another tenant cannot be created here."})
+        _check_relations(self.model, objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def update(self, **values):
+        """A row's tenant never changes, and no row may point at another tenant's row."""
+        if {"tenant", "tenant_id"} & set(values):
+            raise ValidationError({"tenant": "A row's tenant cannot be changed."})
+        for name, value in values.items():
+            target = _related_tenant_id(self.model, name, value)
+            if target is not None and self.exclude(tenant_id=target).exists():
+                raise ValidationError({name: "Select a valid choice; that one does not exist."})
+        return super().update(**values)
+
+    update.queryset_only = True
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
     """Default manager: every query is limited to the active tenant."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(tenant_id=CurrentTenantId())
+        return super().get_queryset().filter(tenant_id=CurrentTenantId())._scoped(CURRENT)
 
     def for_tenant(self, tenant):
         """Rows of `tenant`, whatever tenant is active (services given a tenant explicitly)."""
-        return super().get_queryset().filter(tenant=tenant)
+        return super().get_queryset().filter(tenant=tenant)._scoped(tenant)
 
     def unscoped(self):
         """All tenants' rows. Only for migrations, superuser admin and cross-tenant jobs."""
-        return super().get_queryset()
+        return super().get_queryset()._scoped(None)
+
+
+def is_tenant_scoped(queryset) -> bool:
+    """Whether `queryset` is limited to one tenant by the tenant manager (not unscoped())."""
+    return isinstance(queryset, TenantQuerySet) and queryset.tenant_scope is not None
 
 
 class TenantModel(models.Model):
@@ -93,3 +146,49 @@ class TenantModel(models.Model):
 
 def _is_tenant_owned(model) -> bool:
     return isinstance(model, type) and issubclass(model, TenantModel)
+
+
+def _tenant_relations(model):
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.name != "tenant" and _is_tenant_owned(field.related_model)
+    ]
+
+
+def _check_relations(model, objs) -> None:
+    """One query per foreign key: every row it names belongs to the pointing row's tenant."""
+    for field in _tenant_relations(model):
+        wanted = {
+            (getattr(obj, field.attname), obj.tenant_id)
+            for obj in objs
+            if getattr(obj, field.attname) is not None
+        }
+        if not wanted:
+            continue
+        ids = {value for value, _ in wanted}
+        found = set(
+            field.related_model._base_manager.filter(pk__in=ids).values_list("pk", "tenant_id")
+        )
+        if wanted - found:
+            raise ValidationError({field.name: "Select a valid choice; that one does not exist."})
+
+
+def _related_tenant_id(model, name: str, value) -> int | None:
+    """The tenant of the row an update's value points at, when `name` is a foreign key to a
+    tenant-owned model and the value names a row (expressions are left to the database)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        field = next((f for f in model._meta.concrete_fields if f.attname == name), None)
+    if field is None or not field.is_relation or not _is_tenant_owned(field.related_model):
+        return None
+    if value is None or hasattr(value, "resolve_expression"):
+        return None
+    if isinstance(value, models.Model):
+        return value.tenant_id
+    row = field.related_model._base_manager.filter(pk=value).values_list("tenant_id", flat=True)
+    tenant_id = row.first()
+    if tenant_id is None:
+        raise ValidationError({name: "Select a valid choice; that one does not exist."})
+    return tenant_id

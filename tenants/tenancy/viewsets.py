@@ -5,11 +5,12 @@ anything the client names. Querysets come from the model's scoped manager, new r
 request's tenant, and the active tenant is reset when the request ends.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework import mixins, viewsets
 from rest_framework.authentication import SessionAuthentication
 
 from tenants.tenancy import context
-from tenants.tenancy.models import TenantModel
+from tenants.tenancy.models import TenantModel, is_tenant_scoped
 from tenants.tenancy.permissions import IsTenantMember
 
 
@@ -21,6 +22,9 @@ class TenantViewSet(viewsets.GenericViewSet):
         super().__init_subclass__(**kwargs)
         if cls.model is not None and not issubclass(cls.model, TenantModel):
             raise TypeError(f"{cls.__name__}.model must be a TenantModel, got {cls.model!r}.")
+        if cls.__dict__.get("queryset") is not None:
+            # A class-level queryset would be built once, outside any request's tenant.
+            raise TypeError(f"{cls.__name__} must set `model` (or get_queryset), not `queryset`.")
 
     def dispatch(self, request, *args, **kwargs):
         self._tenant_token = None
@@ -54,6 +58,16 @@ class TenantViewSet(viewsets.GenericViewSet):
         if self.model is None:
             raise NotImplementedError(f"{type(self).__name__} must set `model`.")
         return self.model.objects.all()
+
+    def filter_queryset(self, queryset):
+        """Every list and object lookup goes through here: whatever get_queryset a subclass
+        wrote, its rows must come from the tenant manager, limited to one tenant."""
+        if not is_tenant_scoped(queryset):
+            raise ImproperlyConfigured(
+                f"{type(self).__name__}.get_queryset() must return rows of the tenant "
+                "manager (Model.objects...), not an unscoped or foreign queryset."
+            )
+        return super().filter_queryset(queryset)
 
     def perform_create(self, serializer):
         serializer.save(tenant=self.request.tenant)

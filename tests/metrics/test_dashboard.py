@@ -59,7 +59,7 @@ def add_days(tenant, count, *, last=LATEST, dimension="all", key="", scale=1):
             tenant, "day", last - datetime.timedelta(days=n), figures,
             dimension=dimension, key=key,
         )  # fmt: skip
-    MetricFigure.objects.bulk_create(rows)
+    MetricFigure.objects.for_tenant(tenant).bulk_create(rows)
 
 
 def add_months(tenant, months=12, *, skip=0):
@@ -74,7 +74,7 @@ def add_months(tenant, months=12, *, skip=0):
         figures["cac"] = (Decimal("1234.5"), Decimal("12345"), 10)
         figures["ltv_to_cac"] = (Decimal("3.25"), Decimal("4012.13"), Decimal("1234.5"))
         rows += _rows(tenant, "month", month, figures)
-    MetricFigure.objects.bulk_create(rows)
+    MetricFigure.objects.for_tenant(tenant).bulk_create(rows)
 
 
 def set_state(tenant, **fields):

@@ -160,7 +160,7 @@ def _context(*, tenant: Tenant, seed: int, period: Period) -> Context:
 def _features_ensure(tenant: Tenant) -> int:
     """Add the demo catalog; a tenant's own mapping of the same event names is kept."""
     before = Feature.objects.for_tenant(tenant).count()
-    Feature.objects.bulk_create(
+    Feature.objects.for_tenant(tenant).bulk_create(
         [
             Feature(tenant=tenant, event_name=event, feature=feature, is_core=core)
             for event, feature, core, _ in FEATURES
@@ -172,7 +172,7 @@ def _features_ensure(tenant: Tenant) -> int:
 
 def _spend_create(tenant: Tenant, months: list[tuple[date, int]]) -> int:
     before = AcquisitionSpend.objects.for_tenant(tenant).count()
-    AcquisitionSpend.objects.bulk_create(
+    AcquisitionSpend.objects.for_tenant(tenant).bulk_create(
         [
             AcquisitionSpend(
                 tenant=tenant,
