@@ -67,31 +67,34 @@ LISTED = {
 }  # fmt: skip
 
 
+class _Finder(ast.NodeVisitor):
+    """Counts the hatch calls of one file by (file, enclosing function, kind)."""
+
+    def __init__(self, relative: str, sites: Counter):
+        self.relative, self.sites, self.scope = relative, sites, []
+
+    def visit_FunctionDef(self, node):
+        self.scope.append(node.name)
+        self.generic_visit(node)
+        self.scope.pop()
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+    def visit_Call(self, node):
+        name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+        if name in HATCHES:
+            where = ".".join(self.scope) or "<module>"
+            self.sites[(self.relative, where, HATCHES[name])] += 1
+        self.generic_visit(node)
+
+
 def _sites(root: Path = ROOT) -> Counter:
     sites = Counter()
     for app in APPS:
         for path in sorted((root / app).rglob("*.py")):
-            if "migrations" in path.parts:
-                continue
-            relative = str(path.relative_to(root))
-            scope: list[str] = []
-
-            class Visitor(ast.NodeVisitor):
-                def visit_FunctionDef(self, node):
-                    scope.append(node.name)
-                    self.generic_visit(node)
-                    scope.pop()
-
-                visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
-
-                def visit_Call(self, node):
-                    func = node.func
-                    name = getattr(func, "attr", None) or getattr(func, "id", None)
-                    if name in HATCHES:
-                        sites[(relative, ".".join(scope) or "<module>", HATCHES[name])] += 1
-                    self.generic_visit(node)
-
-            Visitor().visit(ast.parse(path.read_text(), filename=relative))
+            if "migrations" not in path.parts:
+                relative = str(path.relative_to(root))
+                _Finder(relative, sites).visit(ast.parse(path.read_text(), filename=relative))
     return sites
 
 
