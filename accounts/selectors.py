@@ -6,7 +6,12 @@ from accounts.models import Account, AccountNote, Contact, Subscription
 
 
 def accounts_list():
-    return Account.objects.select_related("owner__user")
+    return Account.objects.select_related("owner__user", "parent")
+
+
+def account_children(account):
+    """The accounts directly below `account` in its hierarchy, by name."""
+    return account.children.select_related("owner__user").order_by("name", "id")
 
 
 def contacts_list():
@@ -40,7 +45,7 @@ def accounts_overview(*, on_date, search: str = "", segment: str = "", owner_id=
     mrr = mrr.values("account").annotate(total=Sum("mrr")).values("total")
     contacts = Contact.objects.filter(account=OuterRef("pk")).values("account")
     contacts = contacts.annotate(n=Count("pk")).values("n")
-    queryset = Account.objects.select_related("owner__user").annotate(
+    queryset = Account.objects.select_related("owner__user", "parent").annotate(
         current_mrr=Coalesce(
             Subquery(mrr, output_field=DecimalField()), Value(0), output_field=DecimalField()
         ),

@@ -33,10 +33,10 @@ admin.site.site_title = "csplatform admin"
 # Addresses of earlier versions, kept working for bookmarks and links already sent by email
 # (password resets): the account pages were under /customers/, sign-in under /accounts/.
 old_addresses = [
-    path("customers/", RedirectView.as_view(pattern_name="account-list", query_string=True)),
+    path("customers/", RedirectView.as_view(pattern_name="accounts", query_string=True)),
     path(
         "customers/<int:pk>/",
-        RedirectView.as_view(pattern_name="account-detail", query_string=True),
+        RedirectView.as_view(pattern_name="account", query_string=True),
     ),
     re_path(
         r"^accounts/(?P<rest>(?:login|logout|password_change|password_reset|reset)/.*)$",
@@ -47,8 +47,8 @@ old_addresses = [
 urlpatterns = [
     *old_addresses,
     path("", HomeView.as_view(), name="home"),
-    path("accounts/", AccountListView.as_view(), name="account-list"),
-    path("accounts/<int:pk>/", AccountDetailView.as_view(), name="account-detail"),
+    path("accounts/", AccountListView.as_view(), name="accounts"),
+    path("accounts/<int:pk>/", AccountDetailView.as_view(), name="account"),
     path("accounts/<int:pk>/usage/", AccountUsageView.as_view(), name="account-usage"),
     path("metrics/", MetricsDashboardView.as_view(), name="metrics"),
     path("metrics/definitions/", MetricDefinitionsView.as_view(), name="metrics-definitions"),

@@ -15,6 +15,7 @@ from accounts.services.customers import (
     note_create,
     subscription_upsert,
 )
+from accounts.services.hierarchy import account_parent_problem
 from tenants.api.fields import ExternalIdField, StrictSerializer, not_too_far_in_future
 from tenants.models import Membership
 
@@ -68,6 +69,10 @@ class TenantUpsertSerializer(StrictSerializer):
 class AccountSerializer(TenantUpsertSerializer):
     upsert = staticmethod(account_upsert)
     owner_email = MemberEmailField(source="owner", required=False, allow_null=True)
+    parent_external_id = ExternalIdField(
+        Account, source="parent", required=False, allow_null=True,
+        help_text="The parent account (a subsidiary's group), by its external id; null for none.",
+    )  # fmt: skip
 
     class Meta:
         model = Account
@@ -77,6 +82,7 @@ class AccountSerializer(TenantUpsertSerializer):
             "name",
             "domain",
             "owner_email",
+            "parent_external_id",
             "segment",
             "lifecycle_stage",
             "traits",
@@ -85,6 +91,18 @@ class AccountSerializer(TenantUpsertSerializer):
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
         validators = []  # uniqueness of external_id is what upsert is for
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("parent") is not None:
+            problem = account_parent_problem(
+                tenant=self.context["request"].tenant,
+                account_pk=self.instance.pk if self.instance is not None else None,
+                parent=attrs["parent"],
+            )
+            if problem:
+                raise serializers.ValidationError({"parent_external_id": [problem]})
+        return attrs
 
 
 class LatestNpsSerializer(serializers.Serializer):

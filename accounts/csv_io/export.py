@@ -29,6 +29,7 @@ _VALUES = {
             "name",
             "domain",
             "owner__user__email",
+            "parent__external_id",
             "segment",
             "lifecycle_stage",
             "traits",

@@ -6,6 +6,7 @@ columns it gives (a partial update); any other row creates.
 """
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -66,14 +67,20 @@ class _MemoQuerySet:
 
 
 class RowChecker:
-    """Checks the rows of one file, a chunk at a time (one query finds the chunk's rows)."""
+    """Checks the rows of one file, a chunk at a time (one query finds the chunk's rows).
 
-    def __init__(self, fmt: Format, columns: list[str], actor: Actor):
-        self.fmt, self.columns, self.actor = fmt, columns, actor
+    A row may name a row of its own kind that an earlier line creates (an account's parent):
+    the apply pass saves each row before the next is checked, and the validation pass
+    (`dry_run`) stands in an unsaved row for each one the file would create.
+    """
+
+    def __init__(self, fmt: Format, columns: list[str], actor: Actor, *, dry_run: bool = False):
+        self.fmt, self.columns, self.actor, self.dry_run = fmt, columns, actor, dry_run
         self._position = {column: n for n, column in enumerate(columns)}  # errors in file order
         self._memo: dict = {}
 
-    def check(self, rows: list[tuple[int, list[str]]]) -> list[CheckedRow]:
+    def check(self, rows: list[tuple[int, list[str]]]) -> Iterator[CheckedRow]:
+        """Each row checked when the caller asks for it, after the previous one was saved."""
         parsed = [(line, cells, *self._data(line, cells)) for line, cells in rows]
         keys = {data["external_id"] for _, _, data, _ in parsed if "external_id" in data}
         existing = {
@@ -82,7 +89,20 @@ class RowChecker:
                 external_id__in=keys
             )
         }
-        return [self._check(*row, existing) for row in parsed]
+        for row in parsed:
+            checked = self._check(*row, existing)
+            if self.dry_run and checked.action == "create":
+                self._stand_in(checked)
+            yield checked
+
+    def _stand_in(self, row: CheckedRow) -> None:
+        """Later lines that name this new row find an unsaved one in its place."""
+        values = row.serializer.validated_data
+        stand_in = self.fmt.model(external_id=row.external_id)
+        stand_in._csv_parent = values.get("parent")
+        for name, bound in row.serializer.fields.items():
+            if getattr(bound, "model", None) is self.fmt.model and not bound.read_only:
+                self._memo[(name, (("external_id", row.external_id),))] = stand_in
 
     def _data(self, line: int, cells: list[str]) -> tuple[dict, list[dict]]:
         data, errors = {}, []

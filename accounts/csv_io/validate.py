@@ -110,7 +110,7 @@ def _validate(job: ImportJob, tenant: Tenant) -> None:
 def _check_rows(job, table, fmt, actor, errors: _Errors) -> None:
     job.row_count = total = count_rows(table)
     progress.report(job, phase=Status.VALIDATING, done=0, total=total)
-    checker = RowChecker(fmt, table.columns, actor)
+    checker = RowChecker(fmt, table.columns, actor, dry_run=True)
     first_line: dict[str, int] = {}
     done = 0
     for chunk in chunked(iter_rows(table), CHUNK_ROWS):

@@ -33,6 +33,14 @@ class Account(TenantModel):
         related_name="owned_accounts",
         help_text="The CSM who owns the account.",
     )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="The account this one belongs to (a subsidiary's group, a team's company).",
+    )
     segment = models.CharField(max_length=100, blank=True)
     lifecycle_stage = models.CharField(
         max_length=20, choices=LifecycleStage.choices, blank=True, default=""

@@ -4,10 +4,12 @@ Callers pass validated values (API serializers, CSV import, Segment identify/gro
 upsert also attaches usage events that arrived before the account or contact did.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, AccountNote, Contact, Subscription
+from accounts.services.hierarchy import account_parent_problem
 from metrics import changes as metrics_changes
 from tenants.models import Tenant
 
@@ -36,6 +38,21 @@ ACCOUNT_CUT_FIELDS = {"segment", "owner"}
 
 @transaction.atomic
 def account_upsert(*, tenant: Tenant, external_id: str, **values) -> tuple[Account, bool]:
+    if values.get("parent") is not None:
+        # Hierarchy changes of one tenant take turns, so that two at once cannot close a
+        # cycle that neither sees alone.
+        Tenant.objects.select_for_update().filter(pk=tenant.pk).exists()
+        account_pk = (
+            Account.objects.for_tenant(tenant)
+            .filter(external_id=external_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        problem = account_parent_problem(
+            tenant=tenant, account_pk=account_pk, parent=values["parent"]
+        )
+        if problem:
+            raise ValidationError({"parent": problem})
     account, created = _upsert(Account, tenant=tenant, external_id=external_id, values=values)
     if created:
         metrics_changes.account_created(tenant=tenant, account=account)

@@ -46,9 +46,10 @@ class AccountDetailView(TenantView):
     template_name = "accounts/account_detail.html"
 
     def get(self, request, pk, form=None, status=200):
-        account = get_object_or_404(Account.objects.select_related("owner__user"), pk=pk)
+        account = get_object_or_404(Account.objects.select_related("owner__user", "parent"), pk=pk)
         context = {
             "account": account,
+            "children": selectors.account_children(account),
             "subscriptions": account.subscriptions.order_by("-start_date", "-id"),
             "contacts": selectors.contacts_list().filter(account=account).order_by("name", "id"),
             "notes": selectors.notes_list().filter(account=account),
@@ -67,4 +68,4 @@ class AccountDetailView(TenantView):
             body=form.cleaned_data["body"],
             author=request.membership,
         )
-        return redirect("account-detail", pk=account.pk)
+        return redirect("account", pk=account.pk)

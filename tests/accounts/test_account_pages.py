@@ -43,7 +43,7 @@ def test_empty_state_explains_how_data_arrives(owner_client):
     assert "No customer accounts yet" in content and "/api/v1/accounts/" in content
 
 
-@pytest.mark.outsider("account-list")
+@pytest.mark.outsider("accounts")
 def test_list_shows_current_mrr_and_filters(tenant, owner_client, outsider_client, initech):
     account_upsert(tenant=tenant, external_id="acc-2", name="Umbrella", segment="Enterprise")
     page = owner_client.get("/accounts/")
@@ -73,7 +73,7 @@ def test_list_query_count_is_constant(tenant, owner_client, initech, django_asse
         owner_client.get("/accounts/")
 
 
-@pytest.mark.outsider("account-detail")
+@pytest.mark.outsider("account")
 def test_account_page_shows_latest_nps_and_outsider_404(owner_client, outsider_client, initech):
     response = owner_client.get(f"/accounts/{initech.pk}/")
     assert response.status_code == 200
@@ -97,9 +97,26 @@ def test_account_page_query_count_is_constant(
     tenant, owner_client, initech, django_assert_num_queries
 ):
     owner_client.get(f"/accounts/{initech.pk}/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         owner_client.get(f"/accounts/{initech.pk}/")
     for n in range(5):
         contact_upsert(tenant=tenant, external_id=f"c{n}", account=initech)
-    with django_assert_num_queries(7):
+        account_upsert(tenant=tenant, external_id=f"sub{n}", name=f"Sub {n}", parent=initech)
+    with django_assert_num_queries(8):
         owner_client.get(f"/accounts/{initech.pk}/")
+
+
+def test_old_addresses_redirect_to_the_new_ones(owner_client, client, initech):
+    listing = owner_client.get("/customers/?segment=SMB")
+    assert listing.status_code == 302 and listing["Location"] == "/accounts/?segment=SMB"
+    detail = owner_client.get(f"/customers/{initech.pk}/")
+    assert detail["Location"] == f"/accounts/{initech.pk}/"
+    login = client.get("/accounts/login/?next=/metrics/")
+    assert login.status_code == 302 and login["Location"] == "/login/?next=/metrics/"
+    reset = client.get("/accounts/reset/MQ/set-password/")  # a link in an email already sent
+    assert reset["Location"] == "/reset/MQ/set-password/"
+
+
+def test_a_note_leads_back_to_the_account_page(member_client, initech):
+    response = member_client.post(f"/accounts/{initech.pk}/", {"body": "Renewal call"})
+    assert response.status_code == 302 and response["Location"] == f"/accounts/{initech.pk}/"

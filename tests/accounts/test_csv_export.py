@@ -78,6 +78,8 @@ def _seed(tenant, member_user=None, prefix=""):
 
 def test_accounts_export_is_the_import_format(tenant, member, member_client):
     _seed(tenant, member)
+    parent = Account.objects.for_tenant(tenant).get(external_id="acc-1")
+    account_upsert(tenant=tenant, external_id="acc-2", name="=HYPERLINK(1)", parent=parent)
     response, raw = _download(member_client, "accounts")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     today = timezone.localdate().isoformat()
@@ -90,11 +92,12 @@ def test_accounts_export_is_the_import_format(tenant, member, member_client):
             "Initech",
             "initech.test",
             "csm@acme.test",
+            "",
             "SMB",
             "adoption",
             '{"note": "Ça, “quoted”", "plan": "pro", "seats": 12, "tags": ["a", "b"]}',
         ],
-        ["acc-2", "'=HYPERLINK(1)", "", "", "", "", ""],  # formulas are not run on opening
+        ["acc-2", "'=HYPERLINK(1)", "", "", "acc-1", "", "", ""],  # formulas are not run
     ]
 
 
