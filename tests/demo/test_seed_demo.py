@@ -70,7 +70,15 @@ def _fingerprint(tenant):
         "accounts": list(
             Account.objects.for_tenant(tenant)
             .order_by("external_id")
-            .values_list("external_id", "name", "domain", "segment", "lifecycle_stage", "traits")
+            .values_list(
+                "external_id",
+                "name",
+                "domain",
+                "segment",
+                "lifecycle_stage",
+                "traits",
+                "parent__external_id",
+            )
         ),
         "contacts": list(
             Contact.objects.for_tenant(tenant)
@@ -204,6 +212,15 @@ def test_accounts_are_owned_by_csms_admins_or_owners(seeded):
         Role.OWNER
     }
     assert _fingerprint(alone) == _fingerprint(seeded)  # the team does not change the history
+
+
+def test_some_enterprise_accounts_are_groups_with_subsidiaries_of_the_same_csm(seeded):
+    children = Account.objects.for_tenant(seeded).filter(parent__isnull=False)
+    assert children.exists()
+    for child in children.select_related("parent"):
+        assert child.parent.segment == "Enterprise" and child.segment != "SMB"
+        assert child.owner_id == child.parent.owner_id
+        assert child.parent.parent_id is None  # one level: groups are no one's subsidiary
 
 
 def test_same_seed_same_history_and_another_seed_another(seeded):

@@ -20,6 +20,7 @@ from csplatform.demo.seed.account import Context, account_build
 from csplatform.demo.seed.calendar import Period, period_build
 from csplatform.demo.seed.catalog import CURRENCY_SCALE, FEATURES
 from csplatform.demo.seed.copy import copy_rows, ids_reserve
+from csplatform.demo.seed.hierarchy import hierarchies_build
 from csplatform.demo.seed.population import population_build, spend_by_month
 from csplatform.demo.seed.reset import customer_data_delete
 from csplatform.demo.seed.rows import ChunkRows
@@ -41,6 +42,7 @@ class SeedResult:
     period_end: date
     rows: Counter = field(default_factory=Counter)  # by model label, e.g. "metrics.UsageEvent"
     deleted: int = 0
+    subsidiaries: int = 0  # accounts given a parent account
     delete_seconds: float = 0.0  # spent on --reset
     seconds: float = 0.0  # the whole run, deletion included
 
@@ -109,6 +111,7 @@ def demo_seed(
                 if progress is not None:
                     progress(high, accounts, result.rows["metrics.UsageEvent"])
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's constraints' default
+        result.subsidiaries = hierarchies_build(tenant=tenant, seed=seed)
     result.seconds = time.monotonic() - started
     return result
 
