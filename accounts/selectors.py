@@ -9,6 +9,14 @@ def accounts_list():
     return Account.objects.select_related("owner__user", "parent")
 
 
+def account_terms(account, *, today):
+    """The account's subscription terms, newest first, each with its `state` on `today`."""
+    terms = list(account.subscriptions.order_by("-start_date", "-id"))
+    for term in terms:
+        term.state = term.state_on(today)
+    return terms
+
+
 def account_children(account):
     """The accounts directly below `account` in its hierarchy, by name."""
     return account.children.select_related("owner__user").order_by("name", "id")
@@ -39,9 +47,7 @@ def accounts_overview(*, on_date, search: str = "", segment: str = "", owner_id=
     from django.db.models import Count, DecimalField, Q, Sum, Value
     from django.db.models.functions import Coalesce
 
-    mrr = Subscription.objects.filter(account=OuterRef("pk"), start_date__lte=on_date).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=on_date)
-    )
+    mrr = Subscription.objects.filter(account=OuterRef("pk")).active_on(on_date)
     mrr = mrr.values("account").annotate(total=Sum("mrr")).values("total")
     contacts = Contact.objects.filter(account=OuterRef("pk")).values("account")
     contacts = contacts.annotate(n=Count("pk")).values("n")

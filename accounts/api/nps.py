@@ -61,6 +61,10 @@ class NpsResponseFilter(filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(summary="List NPS answers"),
+    retrieve=extend_schema(summary="Get one NPS answer"),
+    update=extend_schema(summary="Replace an NPS answer"),
+    partial_update=extend_schema(summary="Change some fields of an NPS answer"),
+    destroy=extend_schema(summary="Delete an NPS answer"),
     create=extend_schema(
         examples=[
             OpenApiExample(

@@ -23,17 +23,20 @@ UPSERT_DOC = (
 
 
 def upsert_schema(name: str, example: dict, key: str = "external_id"):
-    body = [OpenApiExample(f"A {name}", value=example, request_only=True)]
+    a_name = f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+    body = [OpenApiExample(a_name.capitalize(), value=example, request_only=True)]
     put_body = [
         OpenApiExample(
-            f"A {name}", value={k: v for k, v in example.items() if k != key}, request_only=True
+            a_name.capitalize(),
+            value={k: v for k, v in example.items() if k != key},
+            request_only=True,
         )
     ]
     return extend_schema_view(
         list=extend_schema(summary=f"List {name}s"),
         retrieve=extend_schema(summary=f"Get one {name} by {key}"),
         create=extend_schema(
-            summary=f"Create or update a {name} (upsert by {key})",
+            summary=f"Create or update {a_name} (upsert by {key})",
             description=UPSERT_DOC.format(name=name, key=key),
             examples=body,
         ),
@@ -42,8 +45,8 @@ def upsert_schema(name: str, example: dict, key: str = "external_id"):
             description=UPSERT_DOC.format(name=name, key=key),
             examples=put_body,
         ),
-        partial_update=extend_schema(summary=f"Change some fields of a {name}"),
-        destroy=extend_schema(summary=f"Delete a {name}"),
+        partial_update=extend_schema(summary=f"Change some fields of {a_name}"),
+        destroy=extend_schema(summary=f"Delete {a_name}"),
     )
 
 
@@ -60,6 +63,7 @@ class ExternalIdViewSet(UpsertMixin, TenantModelViewSet):
         "name": "Initech",
         "domain": "initech.example",
         "owner_email": "csm@yourcompany.example",
+        "parent_external_id": "crm-0001",
         "segment": "Mid-market",
         "lifecycle_stage": "adoption",
         "traits": {"industry": "Software", "employees": 250},
@@ -123,6 +127,10 @@ class SubscriptionViewSet(ExternalIdViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="List notes on accounts' timelines"),
+    retrieve=extend_schema(summary="Get one note"),
+    update=extend_schema(summary="Replace a note"),
+    partial_update=extend_schema(summary="Change some fields of a note"),
+    destroy=extend_schema(summary="Delete a note"),
     create=extend_schema(
         summary="Add a note to an account's timeline",
         examples=[

@@ -4,11 +4,13 @@ Every row is addressed by integrators through a tenant-unique `external_id` (the
 tenant's CRM or billing system), so nightly syncs can resend everything (upsert).
 """
 
+from datetime import date
+
 from django.core.validators import MinValueValidator
 from django.db import models
 
 from tenants.models.tenant import validate_currency
-from tenants.tenancy.models import TenantModel
+from tenants.tenancy.models import TenantManager, TenantModel, TenantQuerySet
 
 EXTERNAL_ID_MAX = 255
 
@@ -85,12 +87,24 @@ class Contact(TenantModel):
         return self.name or self.email or self.external_id
 
 
+class SubscriptionQuerySet(TenantQuerySet):
+    def active_on(self, day: date):
+        """Terms running on `day`: started on or before it, ending after it (end exclusive)."""
+        return self.filter(start_date__lte=day).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gt=day)
+        )
+
+
 class Subscription(TenantModel):
     """A subscription term: [start_date, end_date) with a monthly recurring revenue.
 
     `end_date` is exclusive and open (null) while the term runs; see the metric definitions
-    for how terms make an account active, renewed or churned.
+    for how terms make an account active, renewed or churned. Whether a term runs on a day
+    is `active_on` / `state_on`, the one definition the pages and lists use; `status` is what
+    the billing system said.
     """
+
+    objects = TenantManager.from_queryset(SubscriptionQuerySet)()
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -125,6 +139,14 @@ class Subscription(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.account} {self.plan} {self.start_date}–{self.end_date or '…'}"
+
+    def state_on(self, day: date) -> str:
+        """ "upcoming", "active" or "ended" on `day`, as `active_on` counts it."""
+        if self.start_date > day:
+            return "upcoming"
+        if self.end_date is not None and self.end_date <= day:
+            return "ended"
+        return "active"
 
 
 class AccountNote(TenantModel):

@@ -2,7 +2,6 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from accounts import selectors
 from accounts.forms import NoteForm
@@ -25,7 +24,7 @@ class AccountListView(TenantView):
     def get(self, request):
         owner_id = _param(request, "owner")
         accounts = selectors.accounts_overview(
-            on_date=timezone.localdate(),
+            on_date=request.tenant.today(),
             search=_param(request, "q"),
             segment=_param(request, "segment"),
             owner_id=int(owner_id) if owner_id.isascii() and owner_id.isdecimal() else None,
@@ -50,7 +49,8 @@ class AccountDetailView(TenantView):
         context = {
             "account": account,
             "children": selectors.account_children(account),
-            "subscriptions": account.subscriptions.order_by("-start_date", "-id"),
+            "today": request.tenant.today(),
+            "subscriptions": selectors.account_terms(account, today=request.tenant.today()),
             "contacts": selectors.contacts_list().filter(account=account).order_by("name", "id"),
             "notes": selectors.notes_list().filter(account=account),
             "form": form or NoteForm(),

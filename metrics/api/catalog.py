@@ -38,6 +38,9 @@ class FeatureSerializer(StrictSerializer):
 
 @extend_schema_view(
     list=extend_schema(summary="List the feature catalog"),
+    retrieve=extend_schema(summary="Get the mapping of one event name"),
+    partial_update=extend_schema(summary="Change the mapping of one event name"),
+    destroy=extend_schema(summary="Remove an event name from the catalog"),
     create=extend_schema(
         summary="Map an event name to a feature (upsert by event_name)",
         examples=[
@@ -74,7 +77,10 @@ class ChurnReasonSerializer(serializers.ModelSerializer):
         fields = ["key", "label", "is_active"]
 
 
-@extend_schema_view(list=extend_schema(summary="List the tenant's churn reasons"))
+@extend_schema_view(
+    list=extend_schema(summary="List the tenant's churn reasons"),
+    retrieve=extend_schema(summary="Get one churn reason"),
+)
 class ChurnReasonViewSet(TenantReadOnlyViewSet):
     model = ChurnReason
     serializer_class = ChurnReasonSerializer
@@ -115,6 +121,9 @@ class ChurnRecordSerializer(StrictSerializer):
 
 @extend_schema_view(
     list=extend_schema(summary="List churn records"),
+    retrieve=extend_schema(summary="Get one churn record"),
+    update=extend_schema(summary="Replace a churn record"),
+    destroy=extend_schema(summary="Delete a churn record"),
     create=extend_schema(
         summary="Record a churned account",
         examples=[
@@ -182,6 +191,9 @@ class SpendSerializer(StrictSerializer):
 
 @extend_schema_view(
     list=extend_schema(summary="List monthly sales and marketing spend (for CAC)"),
+    retrieve=extend_schema(summary="Get one month's spend"),
+    partial_update=extend_schema(summary="Change one month's spend"),
+    destroy=extend_schema(summary="Delete one month's spend"),
     create=extend_schema(
         summary="Enter a month's spend (upsert by month)",
         examples=[

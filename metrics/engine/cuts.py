@@ -69,6 +69,14 @@ class Cuts:
                     result[cut] = np.zeros(matrix.shape[1], dtype=matrix.dtype)
         return result
 
+    def sum_named(self, columns: dict[str, np.ndarray]) -> dict[Cut, dict[str, int]]:
+        """Per cut, the sum of each named column (one value per account row), by name."""
+        names = list(columns)
+        sums = self.sum_rows(np.stack([columns[name] for name in names], axis=1))
+        return {
+            cut: dict(zip(names, map(int, values), strict=True)) for cut, values in sums.items()
+        }
+
     def row_codes(self, account_rows: np.ndarray) -> dict[str, np.ndarray]:
         """Per dimension, the cut code of rows that name an account row (-1: none).
 

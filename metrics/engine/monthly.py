@@ -7,6 +7,7 @@ next first day is covered (complete months) are computed.
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -62,16 +63,13 @@ def monthly_figures(inputs: MonthlyInputs, churn: dict[Cut, dict]) -> list[fig.F
         at_start = cov.active[:, s]
         cents_s = np.where(at_start, cov.cents[:, s], 0)
         cents_e = np.where(at_start & cov.active[:, e], cov.cents[:, e], 0)
-        sums = cuts.sum_rows(
-            np.stack(
-                [
-                    (at_start & ~cov.active[:, e]).astype(np.int64),
-                    cents_s,
-                    np.minimum(cents_e, cents_s),
-                    cents_e,
-                ],
-                axis=1,
-            )
+        sums = cuts.sum_named(
+            {
+                "lost": (at_start & ~cov.active[:, e]).astype(np.int64),
+                "start_cents": cents_s,
+                "capped_cents": np.minimum(cents_e, cents_s),  # no expansion counted (GRR)
+                "end_cents": cents_e,
+            }
         )
         lo, hi = day_number(month), day_number(following)
         cohort = ((first_start >= lo) & (first_start < hi)).to_numpy(dtype=bool)
@@ -80,9 +78,12 @@ def monthly_figures(inputs: MonthlyInputs, churn: dict[Cut, dict]) -> list[fig.F
         cohort_stats = _cohort(inputs, cuts, first_start, cohort)
         last_day = following - timedelta(days=1)
         for cut in cuts.all():
-            lost, start_cents, capped_cents, end_cents = sums[cut]
-            n_due, n_renewed, due_cents, renew_cents = due_sums[cut]
-            new, activated, reached, ttfv = cohort_stats[cut]
+            lost, start_cents = sums[cut]["lost"], sums[cut]["start_cents"]
+            capped_cents, end_cents = sums[cut]["capped_cents"], sums[cut]["end_cents"]
+            n_due, n_renewed = due_sums[cut]["due"], due_sums[cut]["renewed"]
+            due_cents, renew_cents = due_sums[cut]["due_cents"], due_sums[cut]["renew_cents"]
+            stats = cohort_stats[cut]
+            new, activated, reached, ttfv = stats.size, stats.activated, stats.reached, stats.ttfv
             is_all = cut.dimension == "all"
             cac = _cac(inputs, month, new) if is_all else NONE
             values = {
@@ -127,18 +128,29 @@ def _due_terms(inputs: MonthlyInputs) -> pd.DataFrame:
     return due
 
 
-def _sum_by_account(cuts: Cuts, frame: pd.DataFrame, columns: list[str]) -> dict[Cut, list]:
-    """Per cut, the sums of `columns` over rows, each row counted for its account's cuts."""
+def _sum_by_account(cuts: Cuts, frame: pd.DataFrame, columns: list[str]) -> dict[Cut, dict]:
+    """Per cut, the sum of each of `columns` by name, over rows, each row counted for its
+    account's cuts."""
     matrix = np.zeros((len(cuts.accounts), len(columns)), dtype=np.int64)
     if len(frame):
         rows = cuts.rows_of(frame["account"])
         keep = rows >= 0
         np.add.at(matrix, rows[keep], frame[columns].to_numpy(dtype=np.int64)[keep])
-    return {cut: list(values) for cut, values in cuts.sum_rows(matrix).items()}
+    return cuts.sum_named({name: matrix[:, n] for n, name in enumerate(columns)})
+
+
+class CohortStats(NamedTuple):
+    """A month's signup cohort in one cut."""
+
+    size: int
+    activated: int
+    reached: int  # reached first value
+    ttfv: Decimal | None  # median days to first value
 
 
 def _cohort(inputs: MonthlyInputs, cuts: Cuts, first_start: pd.Series, cohort: np.ndarray):
-    """Per cut: (cohort size, activated, reached first value, median days to first value)."""
+    """Per cut, the month's signup cohort: its size, activated, reached first value, and the
+    median days to first value."""
     accounts = pd.Series(cuts.accounts)
     activated = accounts.map(inputs.activated_on).notna().to_numpy() & cohort
     reached_on = accounts.map(inputs.first_value_on).to_numpy(dtype=float)
@@ -151,11 +163,11 @@ def _cohort(inputs: MonthlyInputs, cuts: Cuts, first_start: pd.Series, cohort: n
             median = None
             if reached.any():
                 median = Decimal(str(float(np.median(waits[reached])))).quantize(Decimal("0.1"))
-            result[cut] = (
-                int(inside.sum()),
-                int((activated & inside).sum()),
-                int(reached.sum()),
-                median,
+            result[cut] = CohortStats(
+                size=int(inside.sum()),
+                activated=int((activated & inside).sum()),
+                reached=int(reached.sum()),
+                ttfv=median,
             )
     return result
 

@@ -34,7 +34,7 @@ TILE_GROUPS = [
 
 
 @dataclass(frozen=True)
-class Cut:
+class CutChoice:
     dimension: str
     key: str
     label: str
@@ -44,14 +44,14 @@ class Cut:
         return "" if self.dimension == Dimension.ALL else f"{self.dimension}:{self.key}"
 
 
-ALL_ACCOUNTS = Cut(Dimension.ALL, "", "All accounts")
+ALL_ACCOUNTS = CutChoice(Dimension.ALL, "", "All accounts")
 
 
 def cut_options(keys: dict[str, list[str]], owners: dict[str, str]) -> list[tuple[str, list]]:
     """The cut selector's option groups: segments, then owner CSMs by email."""
-    segments = [Cut(Dimension.SEGMENT, key, key) for key in keys.get(Dimension.SEGMENT, [])]
+    segments = [CutChoice(Dimension.SEGMENT, key, key) for key in keys.get(Dimension.SEGMENT, [])]
     by_owner = [
-        Cut(Dimension.OWNER, key, owners.get(key, f"Member #{key}"))
+        CutChoice(Dimension.OWNER, key, owners.get(key, f"Member #{key}"))
         for key in keys.get(Dimension.OWNER, [])
     ]
     by_owner.sort(key=lambda cut: cut.label.lower())
@@ -59,7 +59,7 @@ def cut_options(keys: dict[str, list[str]], owners: dict[str, str]) -> list[tupl
     return [(label, cuts) for label, cuts in groups if cuts]
 
 
-def chosen_cut(param: str, options: list[tuple[str, list]]) -> Cut:
+def chosen_cut(param: str, options: list[tuple[str, list]]) -> CutChoice:
     # Only cuts that have figures can be chosen: an unknown one falls back to all accounts,
     # and the selector then shows what is actually on screen.
     for _, cuts in options:
@@ -100,7 +100,7 @@ def _axis_label(metric: Metric):
             return compact
 
 
-def kpi_figures(*, latest: date, cut: Cut, trend: Metric, currency: str) -> dict:
+def kpi_figures(*, latest: date, cut: CutChoice, trend: Metric, currency: str) -> dict:
     """Tiles, trend chart and monthly table of one cut, from two queries."""
     first = latest - timedelta(days=TREND_DAYS - 1)
     rows = selectors.figures_by_period(

@@ -14,13 +14,6 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class InvitationQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True).filter(
-            expires_at__gt=timezone.now()
-        )
-
-
 class Invitation(TenantModel):
     email = models.EmailField()
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CSM)

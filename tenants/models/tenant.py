@@ -1,6 +1,7 @@
 """Tenant: one SaaS company using csplatform; the root of every tenant-owned row."""
 
 import zoneinfo
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -69,3 +70,7 @@ class Tenant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self) -> date:
+        """The tenant's local date now: "today" on every page and list."""
+        return datetime.now(zoneinfo.ZoneInfo(self.time_zone)).date()

@@ -120,3 +120,26 @@ def test_old_addresses_redirect_to_the_new_ones(owner_client, client, initech):
 def test_a_note_leads_back_to_the_account_page(member_client, initech):
     response = member_client.post(f"/accounts/{initech.pk}/", {"body": "Renewal call"})
     assert response.status_code == 302 and response["Location"] == f"/accounts/{initech.pk}/"
+
+
+def test_a_term_ending_today_is_not_active_on_the_list_nor_on_the_page(tenant, owner_client):
+    """One definition of "active today", in the tenant's time zone, on both pages."""
+    tenant.time_zone = "Pacific/Kiritimati"  # UTC+14: its today is often UTC's tomorrow
+    tenant.save(update_fields=["time_zone"])
+    today = tenant.today()
+    account, _ = account_upsert(tenant=tenant, external_id="ends", name="Ends Today")
+    subscription_upsert(
+        tenant=tenant, external_id="e1", account=account, mrr=70,
+        start_date=today - datetime.timedelta(days=30), end_date=today,
+    )  # fmt: skip
+    subscription_upsert(
+        tenant=tenant, external_id="e2", account=account, mrr=5,
+        start_date=today, end_date=None,
+    )  # fmt: skip
+    listed = owner_client.get("/accounts/?q=Ends").context["page"].object_list[0]
+    assert listed.current_mrr == 5  # the term ending today no longer counts; today's does
+    page = owner_client.get(f"/accounts/{account.pk}/")
+    states = {term.external_id: term.state for term in page.context["subscriptions"]}
+    assert states == {"e1": "ended", "e2": "active"}
+    html = page.content.decode()
+    assert f"Today ({today:%Y-%m-%d})" in html and "Ended" in html and "Active" in html

@@ -1,5 +1,7 @@
 """The OpenAPI schema generates with no warnings, and the docs page serves it."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -22,3 +24,20 @@ def test_schema_and_docs_are_served(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert "cdn" not in docs.content.decode().lower()
+
+
+def test_every_operation_has_a_summary_in_good_english():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = [
+        (method.upper(), path, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    ]
+    missing = [(method, path) for method, path, op in operations if not op.get("summary")]
+    assert not missing, f"operations without a summary: {missing}"
+    texts = " ".join(op["summary"] + " " + op.get("description", "") for *_, op in operations)
+    # "a account" and friends: the nouns of this API that take "an".
+    wrong = re.findall(r"\ba (account|answer|event|invitation|api|nps|email|external)", texts, re.I)
+    assert not wrong
