@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Account, AccountNote, Contact, Subscription
-from accounts.services.customers import (
+from accounts.services.accounts import (
     account_upsert,
     contact_upsert,
     note_create,

@@ -12,7 +12,7 @@ from accounts.api.serializers import (
     SubscriptionSerializer,
 )
 from accounts.models import Account, AccountNote, Contact, Subscription
-from accounts.services.customers import account_delete, subscription_delete
+from accounts.services.accounts import account_delete, subscription_delete
 from tenants.tenancy.upsert import UpsertMixin
 from tenants.tenancy.viewsets import TenantModelViewSet
 

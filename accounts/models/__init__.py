@@ -1,6 +1,6 @@
 """Models of the accounts app: customer accounts, contacts, terms, notes, NPS answers, imports."""
 
-from accounts.models.customer import Account, AccountNote, Contact, LifecycleStage, Subscription
+from accounts.models.account import Account, AccountNote, Contact, LifecycleStage, Subscription
 from accounts.models.import_job import ImportJob
 from accounts.models.nps import NpsResponse
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts import selectors
 from accounts.forms import NoteForm
 from accounts.models import Account
-from accounts.services.customers import note_create
+from accounts.services.accounts import note_create
 from tenants.selectors import members_list
 from tenants.tenancy.views import TenantView
 

@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from accounts.models import Account, Contact
-from accounts.services.customers import account_upsert, contact_upsert, merge_traits
+from accounts.services.accounts import account_upsert, contact_upsert, merge_traits
 from metrics.ingestion.events import events_ingest
 from metrics.ingestion.validation import (
     MAX_EVENT_BYTES,

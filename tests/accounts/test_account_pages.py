@@ -1,4 +1,4 @@
-"""Customer list and account page: filters, MRR, latest NPS per contact, notes, isolation."""
+"""Account list and account page: filters, MRR, latest NPS per contact, notes, isolation."""
 
 import datetime
 
@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AccountNote
-from accounts.services.customers import account_upsert, contact_upsert, subscription_upsert
+from accounts.services.accounts import account_upsert, contact_upsert, subscription_upsert
 from accounts.services.nps import nps_response_record
 from tenants.models import Membership
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Account, Contact, Subscription
-from accounts.services.customers import account_upsert, contact_upsert, subscription_upsert
+from accounts.services.accounts import account_upsert, contact_upsert, subscription_upsert
 from tenants.models import Membership
 from tests.factories import MembershipFactory
 
@@ -282,7 +282,7 @@ class TestNotes:
         assert response.status_code == 400 and "occurred_at" in response.json()["error"]["fields"]
 
     def test_notes_list_query_count(self, api, tenant, django_assert_num_queries):
-        from accounts.services.customers import note_create
+        from accounts.services.accounts import note_create
 
         account, _ = account_upsert(tenant=tenant, external_id="acc-1", name="Initech")
         member = MembershipFactory(tenant=tenant)

@@ -7,7 +7,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import Account, Contact
-from accounts.services.customers import account_upsert
+from accounts.services.accounts import account_upsert
 from tests.conftest import MODEL_BACKEND
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import NpsResponse
-from accounts.services.customers import account_upsert, contact_upsert
+from accounts.services.accounts import account_upsert, contact_upsert
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.csv_io import export as export_module
 from accounts.csv_io.formats import FORMATS
 from accounts.models import Account, Contact, ImportJob, Subscription
-from accounts.services.customers import account_upsert, contact_upsert, subscription_upsert
+from accounts.services.accounts import account_upsert, contact_upsert, subscription_upsert
 from tenants.models import Membership
 
 pytestmark = pytest.mark.django_db

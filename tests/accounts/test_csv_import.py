@@ -14,7 +14,7 @@ from accounts.csv_io import validate as validate_module
 from accounts.csv_io.formats import FORMATS, MAX_FILE_BYTES
 from accounts.csv_io.rows import RowChecker
 from accounts.models import Account, Contact, ImportJob, Subscription
-from accounts.services.customers import account_upsert, contact_upsert, subscription_upsert
+from accounts.services.accounts import account_upsert, contact_upsert, subscription_upsert
 from accounts.tasks import apply_import, validate_import
 from tenants.models import Membership
 from tests.factories import MembershipFactory

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from accounts.csv_io.apply import import_job_apply
 from accounts.csv_io.validate import import_job_validate
 from accounts.models import Account, ImportJob
-from accounts.services.customers import account_upsert
+from accounts.services.accounts import account_upsert
 
 pytestmark = pytest.mark.django_db
 

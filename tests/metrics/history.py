@@ -6,7 +6,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from accounts.models import Account, NpsResponse, Subscription
-from accounts.services.customers import account_upsert, contact_upsert, subscription_upsert
+from accounts.services.accounts import account_upsert, contact_upsert, subscription_upsert
 from metrics.definitions import Grain
 from metrics.ingestion.events import events_ingest
 from metrics.models import AcquisitionSpend, Feature, MetricFigure

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.utils import timezone
 
-from accounts.services.customers import account_upsert, contact_upsert
+from accounts.services.accounts import account_upsert, contact_upsert
 from metrics.ingestion.events import events_ingest
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.services.customers import account_upsert
+from accounts.services.accounts import account_upsert
 from metrics.models import AcquisitionSpend, ChurnRecord, Feature
 from metrics.services.churn_reasons import churn_reasons_ensure_defaults
 

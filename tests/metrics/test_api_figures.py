@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.services.customers import account_upsert, subscription_upsert
+from accounts.services.accounts import account_upsert, subscription_upsert
 from metrics.definitions import DAILY, MONTHLY
 from metrics.models import MetricFigure
 from metrics.services.recompute import metrics_backfill

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from django.utils.html import escape
 
-from accounts.services.customers import account_upsert, subscription_upsert
+from accounts.services.accounts import account_upsert, subscription_upsert
 from metrics.definitions import ALL, DAILY, MONTHLY
 from metrics.models import MetricFigure, MetricsState, RecomputeJob
 from tenants.models import Membership

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import Contact
-from accounts.services.customers import contact_upsert
+from accounts.services.accounts import contact_upsert
 from metrics.engine.run import LOCK_NAMESPACE, MetricsBusy
 from metrics.models import ChurnReason, ChurnRecord, DirtyDay, MetricFigure, MetricsState
 from metrics.services.recompute import metrics_nightly
@@ -269,7 +269,7 @@ def test_a_backdated_nps_answer_changes_past_figures_the_next_night(history, ten
 
 
 def test_moving_an_account_to_another_segment_moves_its_history(history, tenant):
-    from accounts.services.customers import account_upsert
+    from accounts.services.accounts import account_upsert
 
     history.nightly(_day(20))
     with tenant_scope(tenant):

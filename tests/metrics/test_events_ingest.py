@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Account, Contact
-from accounts.services.customers import account_upsert, contact_upsert
+from accounts.services.accounts import account_upsert, contact_upsert
 from metrics.ingestion.events import events_ingest
 from metrics.ingestion.validation import UNSTORABLE
 from metrics.models import EventReceipt, UsageEvent

@@ -9,7 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Account, Contact
-from accounts.services.customers import account_upsert, contact_upsert
+from accounts.services.accounts import account_upsert, contact_upsert
 from metrics.models import UsageEvent
 from tenants.services.api_keys import api_key_create, api_key_revoke
 

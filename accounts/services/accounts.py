@@ -1,4 +1,5 @@
-"""Creating and updating the tenant's customers by external id (upserts), and their notes.
+"""Creating and updating accounts, contacts and subscription terms by external id (upserts),
+and notes on accounts.
 
 Callers pass validated values (API serializers, CSV import, Segment identify/group). Each
 upsert also attaches usage events that arrived before the account or contact did.

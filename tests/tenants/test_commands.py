@@ -1,12 +1,10 @@
-"""create_tenant, create_api_key, bootstrap_demo: idempotent, clear errors, key on its own line."""
+"""create_tenant and create_api_key: idempotent, clear errors, the key on its own line."""
 
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import Account
-from metrics.models import MetricFigure, MetricsState, UsageEvent
 from tenants.models import Membership, Tenant, TenantAPIKey
 
 pytestmark = pytest.mark.django_db
@@ -79,27 +77,3 @@ def test_create_api_key_errors():
     with pytest.raises(CommandError, match="name:"):
         _run("create_api_key", "initech", "--name", " ")
     assert TenantAPIKey.objects.unscoped().count() == 0
-
-
-def test_bootstrap_demo_runs_once():
-    out, _ = _run("bootstrap_demo")
-    assert "Created demo tenant" in out
-    tenant = Tenant.objects.get(slug="demo")
-    assert Membership.objects.for_tenant(tenant).count() == 3
-    assert Account.objects.for_tenant(tenant).count() == 150
-    assert UsageEvent.objects.for_tenant(tenant).exists()
-    # Its KPIs are there from the start, through the demo's last day.
-    state = MetricsState.objects.for_tenant(tenant).get()
-    assert state.computed_through is not None
-    assert (
-        MetricFigure.objects.for_tenant(tenant)
-        .filter(
-            grain="day", period=state.computed_through, metric="active_accounts", dimension="all"
-        )
-        .get()
-        .value
-        > 0
-    )
-    out, _ = _run("bootstrap_demo")
-    assert "exists" in out
-    assert Tenant.objects.count() == 1

@@ -1,4 +1,4 @@
-"""The tenant's customers: accounts (companies), their contacts, subscription terms, notes.
+"""Accounts (the tenant's customer companies), their contacts, subscription terms and notes.
 
 Every row is addressed by integrators through a tenant-unique `external_id` (the id in the
 tenant's CRM or billing system), so nightly syncs can resend everything (upsert).

@@ -1,0 +1,42 @@
+"""bootstrap_demo: the demo tenant of `make run`, with its team, history and KPIs, once."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Account
+from metrics.models import MetricFigure, MetricsState, UsageEvent
+from tenants.models import Membership, Tenant
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args):
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_bootstrap_demo_runs_once():
+    out, _ = _run("bootstrap_demo")
+    assert "Created demo tenant" in out
+    tenant = Tenant.objects.get(slug="demo")
+    assert Membership.objects.for_tenant(tenant).count() == 3
+    assert Account.objects.for_tenant(tenant).count() == 150
+    assert UsageEvent.objects.for_tenant(tenant).exists()
+    # Its KPIs are there from the start, through the demo's last day.
+    state = MetricsState.objects.for_tenant(tenant).get()
+    assert state.computed_through is not None
+    assert (
+        MetricFigure.objects.for_tenant(tenant)
+        .filter(
+            grain="day", period=state.computed_through, metric="active_accounts", dimension="all"
+        )
+        .get()
+        .value
+        > 0
+    )
+    out, _ = _run("bootstrap_demo")
+    assert "exists" in out
+    assert Tenant.objects.count() == 1
