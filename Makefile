@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check clean-var venv bench-ingest bench-recompute
+.PHONY: run test lint format check messages clean-var venv bench-ingest bench-recompute
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ format: $(STAMP)
 ## Fail if a model change has no migration (the test settings need no SECRET_KEY)
 check: $(STAMP)
 	DJANGO_SETTINGS_MODULE=csplatform.settings_test $(BIN)/python -m csplatform.embedded -- $(BIN)/python manage.py makemigrations --check --dry-run
+
+## Collect the strings marked for translation into locale/*/django.po, then compile them
+messages: $(STAMP)
+	$(BIN)/python -m csplatform.embedded -- $(BIN)/python manage.py makemessages -l zh_Hans -l ru -l ro --ignore=.venv --ignore=var --ignore=staticfiles
+	$(BIN)/python -m csplatform.embedded -- $(BIN)/python manage.py compilemessages --ignore=.venv
 
 ## Benchmark event ingestion over HTTP against a raw COPY (ARGS="--events 20000 --clients 8")
 bench-ingest: $(STAMP)

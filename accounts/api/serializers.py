@@ -6,6 +6,7 @@ path. Related rows are named by external id; `tenant` and `id` are never writabl
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Account, AccountNote, Contact, Subscription
@@ -71,7 +72,7 @@ class AccountSerializer(TenantUpsertSerializer):
     owner_email = MemberEmailField(source="owner", required=False, allow_null=True)
     parent_external_id = ExternalIdField(
         Account, source="parent", required=False, allow_null=True,
-        help_text="The parent account (a subsidiary's group), by its external id; null for none.",
+        help_text=_("The parent account (a subsidiary's group), by its external id; null for none."),
     )  # fmt: skip
 
     class Meta:

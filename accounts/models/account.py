@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tenants.models.tenant import validate_currency
 from tenants.tenancy.models import TenantManager, TenantModel, TenantQuerySet
@@ -41,7 +42,7 @@ class Account(TenantModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="children",
-        help_text="The account this one belongs to (a subsidiary's group, a team's company).",
+        help_text=_("The account this one belongs to (a subsidiary's group, a team's company)."),
     )
     segment = models.CharField(max_length=100, blank=True)
     lifecycle_stage = models.CharField(
