@@ -13,6 +13,7 @@ from accounts.views.data_io import (
     ImportJobApplyView,
     ImportJobView,
 )
+from csplatform.home import HomeView
 from csplatform.views import healthz
 from metrics.views import (
     AccountUsageView,
@@ -22,7 +23,6 @@ from metrics.views import (
     RecomputeView,
 )
 from tenants.views.api_keys import APIKeyListView, APIKeyRevokeView
-from tenants.views.home import HomeView
 from tenants.views.invitations import InvitationAcceptView
 from tenants.views.team import InvitationRevokeView, MemberRemoveView, MemberRoleView, TeamView
 from tenants.views.tenant_switch import TenantSwitchView

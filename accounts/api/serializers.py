@@ -4,9 +4,9 @@ Writes go through the upsert services, so the API, CSV import and Segment calls 
 path. Related rows are named by external id; `tenant` and `id` are never writable.
 """
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Account, AccountNote, Contact, Subscription
@@ -72,7 +72,9 @@ class AccountSerializer(TenantUpsertSerializer):
     owner_email = MemberEmailField(source="owner", required=False, allow_null=True)
     parent_external_id = ExternalIdField(
         Account, source="parent", required=False, allow_null=True,
-        help_text=_("The parent account (a subsidiary's group), by its external id; null for none."),
+        help_text=_(
+            "The parent account (a subsidiary's group), by its external id; null for none."
+        ),
     )  # fmt: skip
 
     class Meta:

@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 
+from accounts.services.accounts import account_upsert, subscription_upsert
 from tenants.models import Invitation, Membership, Role, TenantAPIKey
 from tenants.services.api_keys import api_key_create
 from tenants.services.invitations import invitation_create
@@ -30,12 +31,26 @@ def test_home_shows_the_users_tenant(owner_client, outsider):
     assert get_current_tenant() is None  # reset after the request
 
 
+def test_home_counts_the_accounts_once_there_are_some(tenant, owner_client):
+    account, _ = account_upsert(tenant=tenant, external_id="a1", name="Initech")
+    account_upsert(tenant=tenant, external_id="a2", name="Globex")
+    subscription_upsert(
+        tenant=tenant, external_id="s1", account=account, mrr=10, start_date=tenant.today()
+    )
+    content = owner_client.get("/").content.decode()
+    assert "No customer data yet" not in content
+    assert '<span class="figure">2</span><span>accounts</span>' in content
+    assert '<span class="figure">1</span><span>with a running subscription</span>' in content
+
+
 def test_home_query_count_is_constant(tenant, owner_client, django_assert_num_queries):
     owner_client.get("/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         owner_client.get("/")
     MembershipFactory.create_batch(5, tenant=tenant)
-    with django_assert_num_queries(6):
+    for n in range(5):
+        account_upsert(tenant=tenant, external_id=f"a{n}", name=f"A{n}")
+    with django_assert_num_queries(8):
         owner_client.get("/")
 
 
