@@ -42,6 +42,11 @@ old_addresses = [
         r"^accounts/(?P<rest>(?:login|logout|password_change|password_reset|reset)/.*)$",
         RedirectView.as_view(url="/%(rest)s", query_string=True),
     ),
+    # The platform's models moved from the accounts app to the tenants app.
+    re_path(
+        r"^admin/accounts/(?P<rest>(?:tenant|membership|invitation|tenantapikey)/.*)$",
+        RedirectView.as_view(url="/admin/tenants/%(rest)s", query_string=True),
+    ),
 ]
 
 urlpatterns = [

@@ -115,6 +115,8 @@ def test_old_addresses_redirect_to_the_new_ones(owner_client, client, initech):
     assert login.status_code == 302 and login["Location"] == "/login/?next=/metrics/"
     reset = client.get("/accounts/reset/MQ/set-password/")  # a link in an email already sent
     assert reset["Location"] == "/reset/MQ/set-password/"
+    admin = owner_client.get("/admin/accounts/tenantapikey/?revoked__exact=0")
+    assert admin["Location"] == "/admin/tenants/tenantapikey/?revoked__exact=0"
 
 
 def test_a_note_leads_back_to_the_account_page(member_client, initech):
