@@ -2,8 +2,8 @@
 """Django's command-line utility for csplatform.
 
 With DATABASE_URL or REDIS_URL unset it starts (or joins) the embedded development servers
-for the command, with development settings (DEBUG on unless set), as `make run` does;
-settings themselves never start servers.
+for the command (with development settings, DEBUG on unless set, when both are embedded), as
+`make run` does; settings themselves never start servers.
 """
 
 import os
@@ -15,9 +15,10 @@ def _embedded_servers() -> None:
         return
     from csplatform import embedded
 
-    # The embedded servers are for development only: development settings come with them,
-    # as with `make run`.
-    os.environ.setdefault("DEBUG", "1")
+    if not (os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL")):
+        # Both servers embedded: a development machine, which gets development settings, as
+        # with `make run`. With one real server given, the settings are the caller's.
+        os.environ.setdefault("DEBUG", "1")
     try:
         os.environ.update(embedded.acquire())
     except embedded.EmbeddedUnavailable as exc:

@@ -33,7 +33,7 @@ app.conf.update(
         # Nightly jobs. Each fans out one task per tenant; per-tenant work checks the
         # tenant's own local midnight.
         "tenants-purge-expired-invitations": {
-            "task": "tenants.tasks.purge_expired_invitations_all",
+            "task": "accounts.tasks.purge_expired_invitations_all",  # its name before the move
             "schedule": crontab(minute=15, hour=3),
         },
         # Hourly, so that each tenant's run starts soon after its own local midnight.

@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.views.accounts import AccountDetailView, AccountListView
@@ -14,7 +13,7 @@ from accounts.views.data_io import (
     ImportJobView,
 )
 from csplatform.home import HomeView
-from csplatform.views import healthz
+from csplatform.views import Moved, healthz
 from metrics.views import (
     AccountUsageView,
     MetricDefinitionsView,
@@ -30,22 +29,20 @@ from tenants.views.tenant_switch import TenantSwitchView
 admin.site.site_header = "csplatform administration"
 admin.site.site_title = "csplatform admin"
 
+
 # Addresses of earlier versions, kept working for bookmarks and links already sent by email
 # (password resets): the account pages were under /customers/, sign-in under /accounts/.
 old_addresses = [
-    path("customers/", RedirectView.as_view(pattern_name="accounts", query_string=True)),
-    path(
-        "customers/<int:pk>/",
-        RedirectView.as_view(pattern_name="account", query_string=True),
-    ),
+    path("customers/", Moved.as_view(pattern_name="accounts")),
+    path("customers/<int:pk>/", Moved.as_view(pattern_name="account")),
     re_path(
         r"^accounts/(?P<rest>(?:login|logout|password_change|password_reset|reset)/.*)$",
-        RedirectView.as_view(url="/%(rest)s", query_string=True),
+        Moved.as_view(url="/%(rest)s"),
     ),
     # The platform's models moved from the accounts app to the tenants app.
     re_path(
         r"^admin/accounts/(?P<rest>(?:tenant|membership|invitation|tenantapikey)/.*)$",
-        RedirectView.as_view(url="/admin/tenants/%(rest)s", query_string=True),
+        Moved.as_view(url="/admin/tenants/%(rest)s"),
     ),
 ]
 

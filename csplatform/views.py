@@ -1,9 +1,11 @@
-"""Project-level views: the health check used by load balancers and `make run`."""
+"""Project-level views: the health check used by load balancers and `make run`, and the
+redirects from addresses of earlier versions."""
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseGone, HttpResponseRedirect, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.generic import RedirectView
 
 
 @never_cache
@@ -25,3 +27,14 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+class Moved(RedirectView):
+    """An address of an earlier version: GET follows with 302, a form's POST with 307 so that
+    it is posted again to the new address (sign-out, a password form in an open tab)."""
+
+    query_string = True
+
+    def post(self, request, *args, **kwargs):
+        url = self.get_redirect_url(*args, **kwargs)
+        return HttpResponseRedirect(url, preserve_request=True) if url else HttpResponseGone()

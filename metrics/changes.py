@@ -8,6 +8,8 @@ recompute. This module is the only exception to the import contract (`pyproject.
 
 from datetime import date, datetime
 
+from django.db.models.functions import Now
+
 from metrics.models import MetricsState
 from metrics.services.attribution import events_attach_account, events_attach_contact
 from metrics.services.churn_reasons import churn_reasons_ensure_defaults
@@ -46,11 +48,11 @@ def tenant_created(*, tenant: Tenant) -> None:
 
 def tenant_settings_changed(*, tenant: Tenant, fields) -> None:
     """`fields` of the tenant were just saved. A metric setting recomputes every figure; a new
-    time zone moves every local day, so every rollup is rebuilt: the bookmark is cleared and
-    the whole history is recomputed by a run queued when the change commits."""
+    time zone moves every local day, so every rollup is rebuilt: a rebuild of the whole
+    history is requested, and a run to do it is queued when the change commits."""
     fields = set(fields)
     if "time_zone" in fields:
-        MetricsState.objects.for_tenant(tenant).update(computed_through=None)
+        MetricsState.objects.for_tenant(tenant).update(rebuild_requested_at=Now())
         figures_mark_dirty(tenant=tenant, since=BEGINNING)
         from metrics.tasks import nightly  # tasks import the services this module serves
 

@@ -27,11 +27,15 @@ def nightly_all() -> int:
 
     Beat calls this every hour, so each tenant is served soon after its own midnight."""
     now = timezone.now()
-    done = dict(MetricsState.objects.unscoped().values_list("tenant_id", "computed_through"))
+    states = MetricsState.objects.unscoped().values_list(
+        "tenant_id", "computed_through", "rebuild_requested_at"
+    )
+    done = {tenant_id: (through, rebuild) for tenant_id, through, rebuild in states}
     queued = 0
     for tenant_id, time_zone in Tenant.objects.values_list("pk", "time_zone"):
-        through = done.get(tenant_id)
-        if through is None or through < local_today(time_zone, now) - timedelta(days=1):
+        through, rebuild = done.get(tenant_id, (None, None))
+        stale = through is None or through < local_today(time_zone, now) - timedelta(days=1)
+        if stale or rebuild is not None:
             nightly.delay(tenant_id)
             queued += 1
     return queued

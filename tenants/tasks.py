@@ -6,18 +6,26 @@ from tenants.models import Tenant
 from tenants.services.invitations import invitation_send, invitations_purge_expired
 from tenants.tenancy.tasks import tenant_task
 
+# The tasks keep the names they had in the accounts app: messages queued before an upgrade
+# are still run by the upgraded workers.
 
-@tenant_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+
+@tenant_task(
+    name="accounts.tasks.send_invitation",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def send_invitation(tenant, invitation_id: int, token: str) -> bool:
     return invitation_send(tenant=tenant, invitation_id=invitation_id, token=token)
 
 
-@tenant_task()
+@tenant_task(name="accounts.tasks.purge_expired_invitations")
 def purge_expired_invitations(tenant) -> int:
     return invitations_purge_expired(tenant=tenant)
 
 
-@shared_task(name="tenants.tasks.purge_expired_invitations_all")
+@shared_task(name="accounts.tasks.purge_expired_invitations_all")
 def purge_expired_invitations_all() -> int:
     """Fan out one housekeeping task per tenant (crossing tenants is the point here)."""
     tenant_ids = list(Tenant.objects.values_list("pk", flat=True))

@@ -4,6 +4,7 @@ Writes go through the upsert services, so the API, CSV import and Segment calls 
 path. Related rows are named by external id; `tenant` and `id` are never writable.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -57,8 +58,18 @@ class TenantUpsertSerializer(StrictSerializer):
     def _call(self, validated_data, instance=None):
         tenant = self.context["request"].tenant
         external_id = validated_data.pop("external_id", None) or instance.external_id
-        obj, _ = type(self).upsert(tenant=tenant, external_id=external_id, **validated_data)
+        try:
+            obj, _ = type(self).upsert(tenant=tenant, external_id=external_id, **validated_data)
+        except DjangoValidationError as error:
+            # The service re-checks under its locks; report by the API's field names.
+            raise serializers.ValidationError(self._by_field_name(error)) from None
         return obj
+
+    def _by_field_name(self, error: DjangoValidationError) -> dict:
+        if not hasattr(error, "error_dict"):
+            return {"non_field_errors": error.messages}
+        names = {field.source: name for name, field in self.fields.items()}
+        return {names.get(key, key): messages for key, messages in error.message_dict.items()}
 
     def create(self, validated_data):
         return self._call(validated_data)
@@ -102,6 +113,7 @@ class AccountSerializer(TenantUpsertSerializer):
                 tenant=self.context["request"].tenant,
                 account_pk=self.instance.pk if self.instance is not None else None,
                 parent=attrs["parent"],
+                pending=self.context.get("pending_parents"),
             )
             if problem:
                 raise serializers.ValidationError({"parent_external_id": [problem]})

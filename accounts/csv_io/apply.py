@@ -9,6 +9,7 @@ import logging
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
 from accounts.csv_io import progress
 from accounts.csv_io.formats import (
@@ -107,6 +108,9 @@ def _apply_rows(job: ImportJob, tenant: Tenant) -> tuple[int, int]:
                     raise RowFailed(row.errors[0])
                 try:
                     row.serializer.save()
+                except ValidationError as error:  # the service's own checks, under its locks
+                    field, messages = next(iter(_as_dict(error.detail).items()))
+                    raise RowFailed(row_error(row.line, field, str(messages[0]))) from None
                 except DatabaseError as error:
                     message = f"The database refused this row: {_first_line(error)}."
                     raise RowFailed(row_error(row.line, "", message)) from error
@@ -119,6 +123,12 @@ def _apply_rows(job: ImportJob, tenant: Tenant) -> tuple[int, int]:
     except CsvFileError as error:
         raise RowFailed(row_error(1, "", str(error))) from None
     return created, updated
+
+
+def _as_dict(detail) -> dict:
+    if isinstance(detail, dict):
+        return {("" if key == "non_field_errors" else key): value for key, value in detail.items()}
+    return {"": detail if isinstance(detail, list) else [detail]}
 
 
 def _first_line(error: Exception) -> str:

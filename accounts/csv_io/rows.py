@@ -78,6 +78,8 @@ class RowChecker:
         self.fmt, self.columns, self.actor, self.dry_run = fmt, columns, actor, dry_run
         self._position = {column: n for n, column in enumerate(columns)}  # errors in file order
         self._memo: dict = {}
+        # In a dry run, the new parent of each existing row an earlier line re-parents.
+        self._pending_parents: dict = {}
 
     def check(self, rows: list[tuple[int, list[str]]]) -> Iterator[CheckedRow]:
         """Each row checked when the caller asks for it, after the previous one was saved."""
@@ -93,6 +95,10 @@ class RowChecker:
             checked = self._check(*row, existing)
             if self.dry_run and checked.action == "create":
                 self._stand_in(checked)
+            elif self.dry_run and checked.action == "update":
+                if "parent" in checked.serializer.validated_data:
+                    parent = checked.serializer.validated_data["parent"]
+                    self._pending_parents[checked.instance.pk] = parent
             yield checked
 
     def _stand_in(self, row: CheckedRow) -> None:
@@ -138,7 +144,7 @@ class RowChecker:
             instance,
             data=data,
             partial=instance is not None,
-            context={"request": self.actor},
+            context={"request": self.actor, "pending_parents": self._pending_parents},
         )
         for name, bound in serializer.fields.items():
             if isinstance(bound, RelatedField) and not bound.read_only:

@@ -1,5 +1,6 @@
 """Foreign keys to tenants and members point at the tenants app's models (the same tables);
-NPS answers move here from the health app, keeping their rows: customer data lives here."""
+NPS answers move here from the health app, keeping their rows: customer data lives here. State
+only: health 0002 renames the NPS table, 0006 here the platform's tables."""
 
 import django.core.validators
 import django.db.models.deletion
@@ -65,9 +66,6 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL('ALTER TABLE "health_npsresponse" RENAME TO "accounts_npsresponse"; ALTER INDEX "health_npsr_tenant__9ccc24_idx" RENAME TO "accounts_np_tenant__53793a_idx"; ALTER INDEX "health_npsr_tenant__b652a6_idx" RENAME TO "accounts_np_tenant__a3cfb0_idx";', reverse_sql='ALTER TABLE "accounts_npsresponse" RENAME TO "health_npsresponse"; ALTER INDEX "accounts_np_tenant__53793a_idx" RENAME TO "health_npsr_tenant__9ccc24_idx"; ALTER INDEX "accounts_np_tenant__a3cfb0_idx" RENAME TO "health_npsr_tenant__b652a6_idx";'),
-            ],
             state_operations=[
                 migrations.CreateModel(
                     name='NpsResponse',

@@ -1,5 +1,8 @@
-"""The accounts app forgets the platform's models (now in the tenants app); their content
-types, and so their permissions and admin history, move with them."""
+"""The platform's tables take the tenants app's names and the accounts app forgets their old
+models; their content types, and so their permissions and admin history, move with them.
+
+The rename is here, with the state it ends, so that migrating accounts back to 0004 gives the
+old tables back, whatever else stays applied."""
 
 import django.core.validators
 import django.db.models.deletion
@@ -44,6 +47,9 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
+            database_operations=[
+                migrations.RunSQL('ALTER TABLE "accounts_tenant" RENAME TO "tenants_tenant"; ALTER TABLE "accounts_membership" RENAME TO "tenants_membership"; ALTER TABLE "accounts_invitation" RENAME TO "tenants_invitation"; ALTER TABLE "accounts_tenantapikey" RENAME TO "tenants_tenantapikey";', reverse_sql='ALTER TABLE "tenants_tenant" RENAME TO "accounts_tenant"; ALTER TABLE "tenants_membership" RENAME TO "accounts_membership"; ALTER TABLE "tenants_invitation" RENAME TO "accounts_invitation"; ALTER TABLE "tenants_tenantapikey" RENAME TO "accounts_tenantapikey";'),
+            ],
             state_operations=[
                 migrations.RemoveField(
                     model_name='membership',

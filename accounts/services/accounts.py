@@ -42,7 +42,8 @@ def account_upsert(*, tenant: Tenant, external_id: str, **values) -> tuple[Accou
     if values.get("parent") is not None:
         # Hierarchy changes of one tenant take turns, so that two at once cannot close a
         # cycle that neither sees alone.
-        Tenant.objects.select_for_update().filter(pk=tenant.pk).exists()
+        # FOR NO KEY UPDATE: other writes' foreign-key checks on the tenant row still pass.
+        Tenant.objects.select_for_update(no_key=True).filter(pk=tenant.pk).exists()
         account_pk = (
             Account.objects.for_tenant(tenant)
             .filter(external_id=external_id)

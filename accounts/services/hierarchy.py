@@ -7,26 +7,42 @@ from accounts.models import Account
 from tenants.models import Tenant
 
 
-def account_parent_problem(*, tenant: Tenant, account_pk: int | None, parent) -> str | None:
+def account_parent_problem(
+    *, tenant: Tenant, account_pk: int | None, parent, pending: dict | None = None
+) -> str | None:
     """Why `parent` cannot be the parent of the account `account_pk` (None: a new account),
-    or None when it can. Walks up from `parent`, one query a level; an unsaved parent (a row
-    earlier in the same CSV file) is followed through the parent it was given."""
+    or None when it can.
+
+    Walks up from `parent` reading each step's parent from the database (one query a level),
+    never from the objects given, which may be stale copies (a CSV file names the same parent
+    on many lines while earlier lines change it). An unsaved parent, a row created earlier in
+    the same CSV file, is followed through the parent it was given; `pending` maps the ids of
+    accounts whose parent earlier lines of the file change to that new parent."""
+    pending = pending or {}
     if parent is None:
         return None
     if parent.tenant_id is not None and parent.tenant_id != tenant.pk:
         return _("No account with that external id in this tenant.")
+    while parent is not None and parent.pk is None:  # accounts this file creates
+        parent = getattr(parent, "_csv_parent", None)
+    node_id = None if parent is None else parent.pk
     seen = set()
-    node = parent
-    while node is not None:
-        if account_pk is not None and node.pk == account_pk:
+    while node_id is not None:
+        if node_id == account_pk:
             return _("An account cannot be its own parent or the parent of an account above it.")
-        if node.pk is None:
-            node = getattr(node, "_csv_parent", None)  # an account not created yet
+        if node_id in seen:  # a cycle stored already (never by us); stop walking
+            return None
+        seen.add(node_id)
+        if node_id in pending:
+            node = pending[node_id]
+            while node is not None and node.pk is None:
+                node = getattr(node, "_csv_parent", None)
+            node_id = None if node is None else node.pk
             continue
-        if node.pk in seen:  # a cycle already stored cannot be made worse; stop walking
-            return None
-        seen.add(node.pk)
-        if node.parent_id is None:
-            return None
-        node = Account.objects.for_tenant(tenant).only("pk", "parent_id").get(pk=node.parent_id)
+        node_id = (
+            Account.objects.for_tenant(tenant)
+            .filter(pk=node_id)
+            .values_list("parent_id", flat=True)
+            .first()
+        )
     return None

@@ -19,6 +19,9 @@ class MetricsState(TenantModel):
     last_run_days = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
+    # Set when every local day must be rolled up again (the tenant's time zone changed); only
+    # the run that does so clears it, so a run already under way cannot lose the request.
+    rebuild_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant"], name="metricsstate_unique")]

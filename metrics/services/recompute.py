@@ -50,11 +50,18 @@ def metrics_nightly(*, tenant: Tenant, now: datetime | None = None) -> RunResult
     with tenant_lock(tenant):
         state = state_for(tenant)
         late, marks = _dirty_days(tenant, state)
+        rebuild = state.rebuild_requested_at
         up_to_date = state.computed_through is not None and state.computed_through >= yesterday
-        if up_to_date and not late and not marks:
+        if up_to_date and not late and not marks and rebuild is None:
             return None
         plan = _nightly_plan(tenant, state, yesterday, late, marks)
-        return _run(tenant, state, plan, now=now, started=started, nightly=True)
+        result = _run(tenant, state, plan, now=now, started=started, nightly=True)
+        if rebuild is not None:
+            # Only the request this run saw: one made while it ran stays for the next run.
+            MetricsState.objects.for_tenant(tenant).filter(rebuild_requested_at=rebuild).update(
+                rebuild_requested_at=None
+            )
+        return result
 
 
 def metrics_backfill(
@@ -132,7 +139,16 @@ def _run(tenant, state, plan: Plan, *, now, started, progress=None, nightly=Fals
     state.last_run_finished_at = timezone.now()
     state.last_run_days = len(plan.figure_days)
     state.last_error = ""
-    state.save()
+    # Never the whole row: a rebuild requested while this run went on must stay requested.
+    state.save(
+        update_fields=[
+            "computed_through",
+            "received_watermark",
+            "last_run_finished_at",
+            "last_run_days",
+            "last_error",
+        ]
+    )
     # Only the marks read before the run, unchanged since and for days it rebuilt: a mark
     # made or renewed meanwhile stays for the next run.
     done = [Q(pk=pk, marked_at=marked_at) for pk, _, _, marked_at in plan.marks]
@@ -143,7 +159,7 @@ def _run(tenant, state, plan: Plan, *, now, started, progress=None, nightly=Fals
 
 def _nightly_plan(tenant, state, yesterday: date, late: set[date], marks: list) -> "Plan":
     figures_since = None
-    if state.computed_through is None:
+    if state.computed_through is None or state.rebuild_requested_at is not None:
         # The whole history, which every mark made so far is part of.
         first = _history_start(tenant, yesterday)
         rollup_days = set(days_between(first, yesterday))

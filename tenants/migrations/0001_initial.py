@@ -1,5 +1,6 @@
-"""The platform's models move here from the accounts app, keeping their rows: the tables are
-renamed, and the models' state is created here (the accounts app forgets them in 0006)."""
+"""The platform's models move here from the accounts app, keeping their rows. This creates
+their state only; accounts 0006 renames the tables and forgets the old models, and 0002 here
+marks the tables as in place for every later migration."""
 
 import django.core.validators
 import django.db.models.deletion
@@ -25,9 +26,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL('ALTER TABLE "accounts_tenant" RENAME TO "tenants_tenant"; ALTER TABLE "accounts_membership" RENAME TO "tenants_membership"; ALTER TABLE "accounts_invitation" RENAME TO "tenants_invitation"; ALTER TABLE "accounts_tenantapikey" RENAME TO "tenants_tenantapikey";', reverse_sql='ALTER TABLE "tenants_tenant" RENAME TO "accounts_tenant"; ALTER TABLE "tenants_membership" RENAME TO "accounts_membership"; ALTER TABLE "tenants_invitation" RENAME TO "accounts_invitation"; ALTER TABLE "tenants_tenantapikey" RENAME TO "accounts_tenantapikey";'),
-            ],
             state_operations=[
                 migrations.CreateModel(
                     name='Tenant',

@@ -108,8 +108,13 @@ def membership_change_role(
         raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
     owners = _owners_locked(tenant)
     # Both roles as committed by whoever held the locks before us.
-    membership.refresh_from_db(fields=["role"])
-    acting.refresh_from_db(fields=["role"])
+    members = Membership.objects.for_tenant(tenant).select_for_update()
+    current = dict(members.filter(pk__in=[membership.pk, acting.pk]).values_list("pk", "role"))
+    if membership.pk not in current:
+        raise ValidationError({"role": "This person is no longer a member of the tenant."})
+    if acting.pk not in current:
+        raise ValidationError({"role": "You are no longer a member of this tenant."})
+    membership.role, acting.role = current[membership.pk], current[acting.pk]
     touches_ownership = Role.OWNER in (role, membership.role)
     if touches_ownership and acting.role != Role.OWNER:
         raise ValidationError({"role": "Only an owner can grant or take away ownership."})

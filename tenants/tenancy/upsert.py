@@ -27,7 +27,7 @@ class UpsertMixin:
         value = self.upsert_lookup_value(key)
         if value is None:
             return None
-        return self.get_queryset().filter(**{self.upsert_key: value}).first()
+        return self.scoped_queryset().filter(**{self.upsert_key: value}).first()
 
     def _save(self, serializer, instance):
         try:

@@ -59,15 +59,21 @@ class TenantViewSet(viewsets.GenericViewSet):
             raise NotImplementedError(f"{type(self).__name__} must set `model`.")
         return self.model.objects.all()
 
+    def scoped_queryset(self):
+        """get_queryset(), refused unless its rows come from the tenant manager, limited to
+        one tenant: every list, lookup and upsert reads through here."""
+        return self._checked(self.get_queryset())
+
     def filter_queryset(self, queryset):
-        """Every list and object lookup goes through here: whatever get_queryset a subclass
-        wrote, its rows must come from the tenant manager, limited to one tenant."""
+        return super().filter_queryset(self._checked(queryset))
+
+    def _checked(self, queryset):
         if not is_tenant_scoped(queryset):
             raise ImproperlyConfigured(
                 f"{type(self).__name__}.get_queryset() must return rows of the tenant "
                 "manager (Model.objects...), not an unscoped or foreign queryset."
             )
-        return super().filter_queryset(queryset)
+        return queryset
 
     def perform_create(self, serializer):
         serializer.save(tenant=self.request.tenant)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views import View
@@ -40,7 +41,7 @@ class InvitationAcceptView(View):
         existing = self._existing_user()
         if existing is not None:
             if not request.user.is_authenticated:
-                return redirect(f"/accounts/login/?next={request.path}")
+                return redirect_to_login(request.get_full_path())
             try:
                 invitation_accept(invitation=self.invitation, user=request.user)
             except ValidationError as error:

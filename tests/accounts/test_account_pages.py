@@ -145,3 +145,8 @@ def test_a_term_ending_today_is_not_active_on_the_list_nor_on_the_page(tenant, o
     assert states == {"e1": "ended", "e2": "active"}
     html = page.content.decode()
     assert f"Today ({today:%Y-%m-%d})" in html and "Ended" in html and "Active" in html
+
+
+def test_a_form_posted_to_an_old_address_is_posted_again_to_the_new_one(owner_client):
+    response = owner_client.post("/accounts/logout/")
+    assert response.status_code == 307 and response["Location"] == "/logout/"

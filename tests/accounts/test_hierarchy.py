@@ -151,3 +151,71 @@ def test_pages_show_the_parent_and_the_children(tenant, owner_client, outsider_c
     listing = owner_client.get("/accounts/?q=sub").content.decode()
     assert "part of Group" in listing
     assert outsider_client.get(f"/accounts/{group.pk}/").status_code == 404
+
+
+def test_csv_lines_that_change_a_cached_parent_cannot_close_a_cycle(tenant, member):
+    """A parent named on an early line is cached for the file; a later line changes its own
+    parent. The walk reads the database, so the cycle is still seen when the file applies."""
+    _account(tenant, "x")
+    _account(tenant, "y")
+    job = _import(
+        tenant,
+        member,
+        "external_id,name,parent_external_id\n"
+        "c,C,x\n"  # names x while x has no parent
+        "x,X,y\n"  # x below y
+        "y,Y,x\n",  # y below x: a cycle x -> y -> x
+    )
+    assert job.status == ImportJob.Status.INVALID  # seen before anything is applied
+    assert [(e["line"], e["field"]) for e in job.errors] == [(4, "parent_external_id")]
+    assert [_parent_of(tenant, name) for name in ("x", "y")] == [None, None]
+
+
+def test_applying_rechecks_against_the_database(tenant, member):
+    """Rows valid when checked but cyclic by the time they are applied fail the whole file."""
+    _account(tenant, "x")
+    y = _account(tenant, "y")
+    job = ImportJob.objects.for_tenant(tenant).create(
+        tenant=tenant, kind="accounts", original_filename="a.csv",
+        content="external_id,name,parent_external_id\nx,X,y\n",
+    )  # fmt: skip
+    job = import_job_validate(tenant=tenant, job_id=job.pk)
+    assert job.status == ImportJob.Status.VALIDATED
+    account_upsert(
+        tenant=tenant,
+        external_id="y",
+        name="Y",
+        parent=Account.objects.for_tenant(tenant).get(external_id="x"),
+    )  # meanwhile, by API: y below x
+    job.status = ImportJob.Status.APPLYING
+    job.save(update_fields=["status"])
+    job = import_job_apply(tenant=tenant, job_id=job.pk)
+    assert job.status == ImportJob.Status.FAILED
+    assert "Line 2, parent_external_id" in job.message and "Nothing was imported" in job.message
+    assert _parent_of(tenant, "x") is None and y.pk
+
+
+def test_the_services_own_refusal_is_reported_by_the_api_field_name(tenant):
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from accounts.api.serializers import AccountSerializer
+
+    serializer = AccountSerializer(context={"request": None})
+    refusal = DjangoValidationError({"parent": ["A cycle."], "name": ["Too long."]})
+    assert serializer._by_field_name(refusal) == {
+        "parent_external_id": ["A cycle."],
+        "name": ["Too long."],
+    }
+
+
+def test_setting_a_parent_locks_the_tenant_row_without_blocking_foreign_keys(
+    tenant, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    group = _account(tenant, "group")
+    with CaptureQueriesContext(connection) as queries:
+        _account(tenant, "sub", parent=group)
+    locks = [q["sql"] for q in queries.captured_queries if "FOR" in q["sql"]]
+    assert any("FOR NO KEY UPDATE" in sql and "tenants_tenant" in sql for sql in locks)

@@ -48,13 +48,34 @@ def test_a_new_time_zone_rebuilds_every_local_day(tenant, django_capture_on_comm
         changed = tenant_settings_update(tenant=tenant, time_zone="Pacific/Auckland")
     assert changed == ["time_zone"]
     state = MetricsState.objects.for_tenant(tenant).get()
-    assert state.computed_through is None  # the whole history is due again
+    assert state.rebuild_requested_at is not None  # the whole history is due again
     assert ("figures", BEGINNING) in _marks(tenant)
     assert len(queued) == 1  # a run is queued once the change commits
 
     history.nightly(_day(20))  # what that run does
     # 23:30 UTC is 12:30 the next day in Auckland (UTC+13 in January).
     assert _event_days(tenant, "acme") == [_day(4), _day(10)]
+    assert MetricsState.objects.for_tenant(tenant).get().rebuild_requested_at is None
+    assert history.nightly(_day(20)) is None  # done: nothing left to do
+
+
+def test_a_run_under_way_cannot_lose_a_rebuild_requested_meanwhile(tenant):
+    from metrics.services.recompute import Plan, _run, state_for
+
+    history = History(tenant)
+    history.term("acme", date(2025, 12, 1), None, 100)
+    history.nightly(_day(20))
+    running = state_for(tenant)  # a run has read the state...
+    tenant_settings_update(tenant=tenant, time_zone="Asia/Tokyo")  # ...the zone changes...
+    with tenant_scope(tenant):  # ...and the run saves its bookkeeping afterwards
+        _run(
+            tenant,
+            running,
+            Plan({_day(20)}, {_day(20)}, set(), _day(20)),
+            now=history.at(_day(21)),
+            started=history.at(_day(21)),
+        )
+    assert MetricsState.objects.for_tenant(tenant).get().rebuild_requested_at is not None
 
 
 def test_a_metric_setting_marks_every_figure_and_an_unchanged_value_nothing(tenant):

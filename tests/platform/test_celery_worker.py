@@ -29,3 +29,13 @@ def test_invitation_is_emailed_by_a_real_worker(tenant, owner, worker, tmp_path)
 
     assert send_invitation.apply(args=[tenant.pk, invitation.pk, token]).get() is False
     assert Invitation.objects.for_tenant(tenant).get().sent_at == invitation.sent_at
+
+
+def test_tasks_keep_the_names_queued_messages_carry():
+    """Messages queued before the platform moved to the tenants app name the old module."""
+    from tenants.tasks import purge_expired_invitations, purge_expired_invitations_all
+    from tenants.tasks import send_invitation as send
+
+    assert send.name == "accounts.tasks.send_invitation"
+    assert purge_expired_invitations.name == "accounts.tasks.purge_expired_invitations"
+    assert purge_expired_invitations_all.name == "accounts.tasks.purge_expired_invitations_all"

@@ -34,6 +34,8 @@ def _migrate(targets):
     leaves = executor.loader.graph.leaf_nodes()
     executor.migrate(targets or leaves)
     ContentType.objects.clear_cache()
+    if targets not in (None, OLD):
+        return None
     nodes = OLD_LEAVES if targets == OLD else leaves
     return MigrationExecutor(connection).loader.project_state(nodes).apps
 
@@ -159,3 +161,15 @@ def test_upgrade_keeps_every_row_and_downgrade_restores_the_old_tables(back_to_t
     assert get("health", "NpsResponse").objects.get().score == 9
     assert get("accounts", "Account").objects.get().owner_id == ids["membership"]
     assert ContentType.objects.filter(app_label="accounts", model="tenant").exists()
+
+
+def test_migrating_one_app_back_gives_its_old_tables_back(back_to_today):
+    _migrate(None)
+    _migrate([("health", "0001_initial")])
+    tables = _old_tables()
+    assert "health_npsresponse" in tables and "accounts_npsresponse" not in tables
+    _migrate(None)
+    _migrate([("accounts", "0004_tenant_metric_settings")])
+    tables = _old_tables()
+    assert {"accounts_tenant", "accounts_membership", "health_npsresponse"} <= tables
+    assert not {"tenants_tenant", "accounts_npsresponse"} & tables

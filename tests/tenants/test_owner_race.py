@@ -91,3 +91,11 @@ def test_two_owners_removing_each_other_leave_one_owner(two_owners):
     assert first is None
     assert "A tenant must keep at least one owner." in str(second)
     assert _owners(tenant) == 1
+
+
+def test_changing_the_role_of_a_member_removed_meanwhile_is_a_clear_error(two_owners):
+    tenant, ann, bob = two_owners
+    gone = Membership.objects.for_tenant(tenant).get(pk=bob.pk)
+    Membership.objects.for_tenant(tenant).filter(pk=bob.pk).delete()  # in another tab
+    with pytest.raises(ValidationError, match="no longer a member"):
+        membership_change_role(tenant=tenant, membership=gone, role=Role.ADMIN, acting=ann)
