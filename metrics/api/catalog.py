@@ -1,6 +1,5 @@
 """API of the feature catalog, churn records and acquisition spend."""
 
-import calendar
 import datetime
 
 from django_filters.rest_framework import DjangoFilterBackend
@@ -168,10 +167,9 @@ class MonthField(serializers.Field):
     def to_internal_value(self, data):
         try:
             year, month = (int(part) for part in str(data).split("-"))
-            calendar.monthrange(year, month)
+            return datetime.date(year, month, 1)  # refuses month 13 and year 0 alike
         except ValueError:
             self.fail("invalid")
-        return datetime.date(year, month, 1)
 
     def to_representation(self, value):
         return value.strftime("%Y-%m")

@@ -105,3 +105,11 @@ def test_catalog_lists_query_counts(api, tenant, django_assert_num_queries):
         api.get(f"/api/v1/{url}/")
         with django_assert_num_queries(2):
             assert api.get(f"/api/v1/{url}/").status_code == 200
+
+
+@pytest.mark.parametrize("month", ["0000-01", "2026-13", "2026-00", "10000-01"])
+def test_a_month_that_is_no_month_is_a_400_or_404_never_a_500(api, month):
+    assert api.get(f"/api/v1/spend/{month}/").status_code in (400, 404)
+    response = api.post("/api/v1/spend/", {"month": month, "amount": "1.00"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["month"] == ["Use the form YYYY-MM, e.g. 2026-03."]
