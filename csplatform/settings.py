@@ -6,6 +6,7 @@ csplatform/embedded.py). Production sets DEBUG=0, a real SECRET_KEY, ALLOWED_HOS
 URLs, and then passes `manage.py check --deploy`.
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,13 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+# The PostgreSQL role that row-level security confines to one tenant (tenants/db/rls.py).
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE", "csplatform_app")
+if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_APP_ROLE):
+    raise ImproperlyConfigured(
+        "DATABASE_APP_ROLE must be a PostgreSQL role name of lowercase letters, digits and "
+        f"underscores, got {DATABASE_APP_ROLE!r}."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

@@ -9,27 +9,19 @@ appears in any response of B's, and A's rows are the same afterwards.
 
 import json
 import re
-from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from accounts.models import Account, AccountNote, Contact, ImportJob, NpsResponse, Subscription
-from accounts.services.accounts import note_create
-from metrics.models import AcquisitionSpend, Feature, RecomputeJob
-from metrics.services.recompute import metrics_backfill
+from accounts.models import Account, AccountNote, Contact, NpsResponse, Subscription
+from metrics.models import AcquisitionSpend, Feature
 from tenants.models import Invitation, Membership, Role, Tenant, TenantAPIKey
 from tenants.services.api_keys import api_key_create
-from tenants.services.invitations import invitation_create
-from tenants.services.tenants import membership_add, tenant_create, user_get_or_create
 from tenants.tenancy.context import tenant_scope
-from tenants.tenancy.models import TenantModel
 from tests.conftest import MODEL_BACKEND
+from tests.platform.tenant_data import tenant_owned_models
 from tests.platform.test_route_guard import PUBLIC
 
 pytestmark = pytest.mark.django_db
@@ -40,40 +32,6 @@ SKIPPED_ROUTES = {**PUBLIC, "tenant-switch": "tried on its own below"}
 SKIPPED_PREFIXES = ("admin:", "segment-")  # admin: test_admin.py; Segment: the key's tenant
 # Statuses that say "not here" to a caller naming another tenant's row.
 NOT_FOUND = {404, 405}
-
-
-def _tenant_owned_models():
-    return [
-        model
-        for model in apps.get_models()
-        if issubclass(model, TenantModel) and not model._meta.proxy
-    ]
-
-
-@pytest.fixture
-def tenants(django_db_blocker):
-    """Tenant A with a row in every table; tenant B with its owner only."""
-    a, _ = tenant_create(slug="acme", name="Acme Hidden Holdings", owner_email="boss@acme.test")
-    b, _ = tenant_create(slug="globex", name="Globex", owner_email="owner@globex.test")
-    call_command(
-        "seed_demo", "acme", "--accounts", "12", "--days", "90", "--seed", "3",
-        stdout=StringIO(), stderr=StringIO(),
-    )  # fmt: skip
-    with tenant_scope(a):
-        first_start = Subscription.objects.earliest("start_date").start_date
-        metrics_backfill(tenant=a, since=first_start)
-        csm, _ = user_get_or_create(email="hidden-csm@acme.test", password="pass-word-123")
-        membership = membership_add(tenant=a, user=csm, role=Role.CSM)
-        invitation_create(tenant=a, email="invited-secret@acme.test", role=Role.CSM, invited_by=csm)
-        api_key_create(tenant=a, name="Acme hidden integration")
-        account = Account.objects.order_by("pk").first()
-        note_create(tenant=a, account=account, body="Acme confidential renewal plan")
-        ImportJob.objects.create(
-            kind="accounts", original_filename="acme-secret.csv", content="x", created_by=membership
-        )
-        yesterday = a.today() - timedelta(days=1)
-        RecomputeJob.objects.create(since=yesterday, until=yesterday, requested_by=membership)
-    return a, b
 
 
 def _secrets(a: Tenant) -> set[str]:
@@ -95,7 +53,7 @@ def _snapshot(a: Tenant) -> dict:
             model._meta.label: sorted(
                 map(repr, model.objects.order_by().values_list(*_fields(model)))
             )
-            for model in _tenant_owned_models()
+            for model in tenant_owned_models()
         }
 
 
@@ -110,13 +68,13 @@ def _ids(a: Tenant, b: Tenant) -> dict[str, list]:
     with tenant_scope(b):
         b_keys = {
             pk
-            for model in _tenant_owned_models()
+            for model in tenant_owned_models()
             for pk in model.objects.values_list("pk", flat=True)
             if isinstance(pk, int)
         }
     with tenant_scope(a):
         pks = []
-        for model in _tenant_owned_models():
+        for model in tenant_owned_models():
             pk = model.objects.order_by("pk").values_list("pk", flat=True).first()
             if isinstance(pk, int) and pk not in b_keys:  # composite keys are never in a URL
                 pks.append(pk)
@@ -177,8 +135,8 @@ def _leaks(body: bytes, secrets: set[str], sent: str = "") -> list[str]:
     return sorted(secret for secret in secrets if secret in text and secret not in sent)
 
 
-def test_every_page_from_the_wrong_tenant(tenants, client):
-    a, b = tenants
+def test_every_page_from_the_wrong_tenant(filled_tenants, client):
+    a, b = filled_tenants
     secrets, ids, before = _secrets(a), _ids(a, b), _snapshot(a)
     client.force_login(
         Membership.objects.for_tenant(b).get(role=Role.OWNER).user, backend=MODEL_BACKEND
@@ -253,8 +211,8 @@ def _a_body(a: Tenant, path: str):
 
 
 @pytest.mark.parametrize("authentication", ["api_key", "session"])
-def test_every_api_operation_from_the_wrong_tenant(tenants, authentication):
-    a, b = tenants
+def test_every_api_operation_from_the_wrong_tenant(filled_tenants, authentication):
+    a, b = filled_tenants
     secrets, ids, before = _secrets(a), _ids(a, b), _snapshot(a)
     api = APIClient()
     if authentication == "api_key":

@@ -54,6 +54,10 @@ LISTED = {
         1, "stamps the key's last use; the key is found before any tenant is active"),
     ("tenants/api/authentication.py", "authenticate_key", "unscoped"): (
         1, "the key decides the tenant, so it is looked up before one is active"),
+    ("tenants/db/rls.py", "rls_ensure", "raw SQL"): (
+        15, "creates the role, its grants and the policies; reads no tenant rows"),
+    ("tenants/db/rls.py", "tables_without_policy", "raw SQL"): (
+        2, "reads the catalogue (pg_class, pg_policies), no tenant rows"),
     ("tenants/services/invitations.py", "invitation_accept", "unscoped"): (
         1, "an anonymous invitee's token decides the tenant"),
     ("tenants/services/invitations.py", "invitation_for_token", "unscoped"): (

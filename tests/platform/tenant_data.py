@@ -1,0 +1,61 @@
+"""Two tenants for isolation tests: A with at least one row in every tenant-owned table, B with
+its owner only."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from accounts.models import Account, ImportJob, Subscription
+from accounts.services.accounts import note_create
+from metrics.models import ChurnRecord, DirtyDay, RecomputeJob
+from metrics.services.recompute import metrics_backfill
+from tenants.models import Role
+from tenants.services.api_keys import api_key_create
+from tenants.services.invitations import invitation_create
+from tenants.services.tenants import membership_add, tenant_create, user_get_or_create
+from tenants.tenancy.context import tenant_scope
+from tenants.tenancy.models import TenantModel
+from tests.support.models import Memo
+
+
+def tenant_owned_models():
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, TenantModel) and not model._meta.proxy
+    ]
+
+
+@pytest.fixture
+def filled_tenants(db):
+    """Tenant A with a row in every table; tenant B with its owner only."""
+    a, _ = tenant_create(slug="acme", name="Acme Hidden Holdings", owner_email="boss@acme.test")
+    b, _ = tenant_create(slug="globex", name="Globex", owner_email="owner@globex.test")
+    call_command(
+        "seed_demo", "acme", "--accounts", "12", "--days", "90", "--seed", "3",
+        stdout=StringIO(), stderr=StringIO(),
+    )  # fmt: skip
+    with tenant_scope(a):
+        first_start = Subscription.objects.earliest("start_date").start_date
+        metrics_backfill(tenant=a, since=first_start)
+        csm, _ = user_get_or_create(email="hidden-csm@acme.test", password="pass-word-123")
+        membership = membership_add(tenant=a, user=csm, role=Role.CSM)
+        invitation_create(tenant=a, email="invited-secret@acme.test", role=Role.CSM, invited_by=csm)
+        api_key_create(tenant=a, name="Acme hidden integration")
+        account = Account.objects.order_by("pk").first()
+        note_create(tenant=a, account=account, body="Acme confidential renewal plan")
+        ImportJob.objects.create(
+            kind="accounts", original_filename="acme-secret.csv", content="x", created_by=membership
+        )
+        yesterday = a.today() - timedelta(days=1)
+        RecomputeJob.objects.create(since=yesterday, until=yesterday, requested_by=membership)
+        DirtyDay.objects.create(day=yesterday)
+        Memo.objects.create(membership=membership, text="acme memo")
+        if not ChurnRecord.objects.exists():
+            ChurnRecord.objects.create(account=account, churned_on=yesterday, last_mrr=0)
+        empty = [m._meta.label for m in tenant_owned_models() if not m.objects.exists()]
+    assert not empty, f"tenant A has no row in {empty}: fill them here"
+    return a, b

@@ -1,0 +1,117 @@
+"""The second wall: PostgreSQL's row-level security confines the application role to one
+tenant on every tenant-owned table, whatever the SQL says."""
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+
+from tenants.db.rls import app_role, tables_without_policy, tenant_tables
+from tests.platform.tenant_data import tenant_owned_models
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_tenant_owned_table_has_its_policies():
+    tables = tenant_tables(apps)
+    assert {m._meta.db_table for m in tenant_owned_models()} <= set(tables)
+    assert "accounts_account" in tables and "tenants_membership" in tables
+    assert "tenants_tenant" not in tables  # the tenants themselves are no tenant's rows
+    assert tables_without_policy(connection, tables) == []
+
+
+def test_a_table_without_policy_is_found(db):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE rls_probe (id bigint, tenant_id bigint)")
+    assert tables_without_policy(connection, ["rls_probe", "accounts_account"]) == ["rls_probe"]
+
+
+def test_the_application_role_is_neither_superuser_nor_bypassrls():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s", [app_role()]
+        )
+        assert cursor.fetchone() == (False, False)
+
+
+def _as_app(cursor, tenant_id):
+    """This transaction as the application role, acting for `tenant_id` (None: nobody)."""
+    cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(app_role())}")
+    cursor.execute(
+        "SELECT set_config('csplatform.tenant_id', %s, true)",
+        ["" if tenant_id is None else str(tenant_id)],
+    )
+
+
+def _refused(cursor, sql, params=()) -> bool:
+    try:
+        with transaction.atomic():
+            cursor.execute(sql, params)
+    except DatabaseError as error:
+        assert "row-level security" in str(error), error
+        return True
+    return False
+
+
+def test_raw_sql_sees_and_writes_only_the_active_tenants_rows(filled_tenants):
+    a, b = filled_tenants
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in tenant_tables(apps):
+            cursor.execute(f'SELECT count(*) FROM "{table}" WHERE tenant_id = %s', [a.pk])
+            counts[table] = cursor.fetchone()[0]
+        assert all(counts.values()), counts  # a row of A everywhere: every table is tried
+        problems = []
+        for table, count in counts.items():
+            with transaction.atomic():
+                _as_app(cursor, a.pk)
+                cursor.execute(
+                    f'SELECT count(*), count(*) FILTER (WHERE tenant_id <> %s) FROM "{table}"',
+                    [a.pk],
+                )
+                if cursor.fetchone() != (count, 0):
+                    problems.append(f"{table}: A sees other rows or misses its own")
+                cursor.execute(
+                    "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)"
+                    " FROM information_schema.columns WHERE table_name = %s",
+                    [table],
+                )
+                columns = cursor.fetchone()[0]
+                moved = columns.replace("tenant_id", "%s AS tenant_id", 1)
+                if not _refused(
+                    cursor,
+                    f'INSERT INTO "{table}" ({columns}) SELECT {moved} FROM "{table}" LIMIT 1',
+                    [b.pk],
+                ):
+                    problems.append(f"{table}: an INSERT naming B went through")
+                if not _refused(
+                    cursor,
+                    f'UPDATE "{table}" SET tenant_id = %s'
+                    f' WHERE ctid = (SELECT ctid FROM "{table}" LIMIT 1)',
+                    [b.pk],
+                ):
+                    problems.append(f"{table}: an UPDATE moving a row to B went through")
+                transaction.set_rollback(True)
+            with transaction.atomic():
+                _as_app(cursor, None)
+                cursor.execute(f'SELECT count(*) FROM "{table}"')
+                if cursor.fetchone()[0] != 0:
+                    problems.append(f"{table}: rows visible with no tenant set")
+                transaction.set_rollback(True)
+            with transaction.atomic():
+                _as_app(cursor, b.pk)
+                cursor.execute(f'SELECT count(*) FROM "{table}" WHERE tenant_id = %s', [a.pk])
+                if cursor.fetchone()[0] != 0:
+                    problems.append(f"{table}: B sees A's rows")
+                transaction.set_rollback(True)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_owner_keeps_maintaining_every_row(filled_tenants):
+    a, b = filled_tenants
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(DISTINCT tenant_id) FROM accounts_account")
+        assert cursor.fetchone()[0] >= 1
+        cursor.execute("SELECT count(*) FROM tenants_membership WHERE tenant_id IN (%s, %s)",
+                       [a.pk, b.pk])  # fmt: skip
+        assert cursor.fetchone()[0] >= 3
