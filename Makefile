@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check messages clean-var venv bench-ingest bench-recompute
+.PHONY: run test fuzz lint format check messages clean-var venv bench-ingest bench-recompute
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: $(STAMP)
 ## Run the whole test suite against real PostgreSQL and Redis (embedded unless URLs are set)
 test: $(STAMP)
 	DJANGO_SETTINGS_MODULE=csplatform.settings_test $(BIN)/python -m csplatform.embedded -- $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+## Fuzz the API with generated requests (schemathesis, fixed seed); FUZZ_EXAMPLES=50 runs longer
+fuzz: $(STAMP)
+	DJANGO_SETTINGS_MODULE=csplatform.settings_test FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3} $(BIN)/python -m csplatform.embedded -- $(BIN)/python -m pytest -p no:xdist -m fuzz tests/fuzz
 
 ## Lint, check formatting and the import contracts (pyproject.toml), as CI does
 lint: $(STAMP)
