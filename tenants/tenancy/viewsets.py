@@ -8,6 +8,7 @@ request's tenant, and the active tenant is reset when the request ends.
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import mixins, viewsets
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 from tenants.tenancy import context
 from tenants.tenancy.models import TenantModel, is_tenant_scoped
@@ -35,7 +36,11 @@ class TenantViewSet(viewsets.GenericViewSet):
                 context.deactivate(self._tenant_token)
 
     def initial(self, request, *args, **kwargs):
-        self.perform_authentication(request)
+        try:
+            self.perform_authentication(request)
+        except AuthenticationFailed:
+            self.check_throttles(request)  # a wrong key is throttled by its address
+            raise
         api_key = getattr(request.user, "api_key", None)
         if api_key is not None:
             # A key acts in its own tenant only, whatever session cookie came along.
@@ -52,7 +57,15 @@ class TenantViewSet(viewsets.GenericViewSet):
             request.membership = None
         if request.tenant is not None:
             self._tenant_token = context.activate(request.tenant)
+        # Before the permissions, which turn away a request without a key: it is throttled
+        # by its address all the same.
+        self.check_throttles(request)
+        self._throttles_checked = True
         super().initial(request, *args, **kwargs)
+
+    def check_throttles(self, request):
+        if not getattr(self, "_throttles_checked", False):
+            super().check_throttles(request)
 
     def get_queryset(self):
         if self.model is None:

@@ -1,0 +1,79 @@
+"""The API throttle counts atomically in Redis: concurrent requests cannot exceed the rate, a
+wrong key or no key is throttled by address, and an unreachable Redis lets requests through."""
+
+import threading
+from types import SimpleNamespace
+
+import pytest
+from django.test import override_settings
+
+from tenants.api.throttling import TenantKeyRateThrottle
+from tenants.services.api_keys import api_key_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hourly(monkeypatch):
+    def set_rate(rate):
+        monkeypatch.setattr(TenantKeyRateThrottle, "THROTTLE_RATES", {"tenant_key": rate})
+
+    return set_rate
+
+
+def _request(key):
+    return SimpleNamespace(auth=key, user=None, META={"REMOTE_ADDR": "203.0.113.9"})
+
+
+def test_concurrent_requests_never_exceed_the_rate(tenant, hourly):
+    hourly("100/hour")  # an hour: no window boundary falls inside the test
+    key, _ = api_key_create(tenant=tenant, name="Busy integration")
+    allowed, start = [], threading.Barrier(16)
+
+    def client():
+        start.wait()
+        for _ in range(10):
+            allowed.append(TenantKeyRateThrottle().allow_request(_request(key), None))
+
+    threads = [threading.Thread(target=client) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(allowed) == 160 and allowed.count(True) == 100
+
+
+def test_keys_are_counted_apart(tenant, other_tenant, hourly):
+    hourly("2/hour")
+    mine, _ = api_key_create(tenant=tenant, name="Mine")
+    theirs, _ = api_key_create(tenant=other_tenant, name="Theirs")
+    results = [TenantKeyRateThrottle().allow_request(_request(mine), None) for _ in range(3)]
+    assert results == [True, True, False]
+    assert TenantKeyRateThrottle().allow_request(_request(theirs), None) is True
+
+
+@pytest.mark.parametrize(
+    "authorization, address",
+    [("Bearer abcd1234.not-a-real-key", "198.51.100.7"), (None, "198.51.100.8")],
+)
+def test_a_wrong_key_or_none_is_throttled_by_address(client, hourly, authorization, address):
+    hourly("3/hour")
+    headers = {"REMOTE_ADDR": address}  # an address no other test uses: its own count
+    if authorization:
+        headers["HTTP_AUTHORIZATION"] = authorization
+    statuses = [client.get("/api/v1/accounts/", **headers).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    assert client.get("/api/v1/accounts/", **headers)["Retry-After"]
+
+
+def test_an_unreachable_redis_lets_requests_through(tenant, hourly):
+    hourly("1/hour")
+    key, _ = api_key_create(tenant=tenant, name="Integration")
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        assert all(TenantKeyRateThrottle().allow_request(_request(key), None) for _ in range(3))
