@@ -55,7 +55,7 @@ class Watch:
 def world(transactional_db):
     tenant = TenantFactory(name=PAYLOAD, slug="acme")
     second = TenantFactory(name="Globex", slug="globex")
-    owner = UserFactory(email="owner@acme.test")
+    owner = UserFactory(email="owner@acme.test", is_staff=True)
     MembershipFactory(tenant=tenant, user=owner, role=Role.OWNER)
     MembershipFactory(tenant=second, user=owner, role=Role.OWNER)
     csm = UserFactory(email="x'+alert(document.domain)+'@acme.test")
@@ -85,7 +85,9 @@ def test_every_page_works_under_the_policy(live_server, world, page: Page):
     _sign_in(page, base)
     account = world["account"]
 
-    for path in ["/", "/accounts/", "/metrics/definitions/", "/metrics/recompute/", "/api/docs/"]:
+    tenant_admin = f"/admin/tenants/tenant/{world['tenant'].pk}/change/"
+    pages = ["/", "/accounts/", "/metrics/definitions/", "/metrics/recompute/", "/admin/"]
+    for path in [*pages, tenant_admin, "/admin/tenants/membership/", "/api/docs/"]:
         page.goto(f"{base}{path}")
         page.wait_for_load_state("networkidle")
         watch.assert_clean(path)
