@@ -157,7 +157,7 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Sign-in POSTs allowed per client address (the site's and the admin's sign-in together).
 LOGIN_RATE_LIMIT = env_str("LOGIN_RATE_LIMIT", "20/m")
-if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", LOGIN_RATE_LIMIT):
+if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", LOGIN_RATE_LIMIT):
     raise ImproperlyConfigured("LOGIN_RATE_LIMIT must look like 20/m (per s, m, h or d).")
 RATELIMIT_USE_CACHE = "default"
 # django-ratelimit lists django-redis but not Django's own Redis cache, which it works with:

@@ -87,6 +87,7 @@ def test_every_page_works_under_the_policy(live_server, world, page: Page):
 
     tenant_admin = f"/admin/tenants/tenant/{world['tenant'].pk}/change/"
     pages = ["/", "/accounts/", "/metrics/definitions/", "/metrics/recompute/", "/admin/"]
+    pages += ["/password_change/", "/password_reset/"]
     for path in [*pages, tenant_admin, "/admin/tenants/membership/", "/api/docs/"]:
         page.goto(f"{base}{path}")
         page.wait_for_load_state("networkidle")

@@ -84,6 +84,7 @@ def test_ci_runs_check_deploy_with_production_settings():
     "name, value, message",
     [
         ("LOGIN_RATE_LIMIT", "lots", "LOGIN_RATE_LIMIT must look like 20/m"),
+        ("LOGIN_RATE_LIMIT", "20/0m", "LOGIN_RATE_LIMIT must look like 20/m"),
         ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT must be at least 0"),
     ],
 )
