@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check messages clean-var venv browser bench-ingest bench-recompute
+.PHONY: run test lint format check messages clean-var venv bench-ingest bench-recompute
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ run: $(STAMP)
 
 # The browser test drives the system's chromium through Playwright; no browser is downloaded.
 CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+.PHONY: browser
+test: browser
 
 ## Install Debian's chromium for the browser test when it is missing (as root, with apt-get)
 browser:
@@ -38,8 +41,8 @@ browser:
 	@test -x "$(CHROMIUM)" || { echo "chromium is still missing at $(CHROMIUM)" >&2; exit 1; }
 
 ## Run the whole test suite against real PostgreSQL and Redis (embedded unless URLs are set)
-test: $(STAMP) browser
-	CHROMIUM=$(CHROMIUM) DJANGO_SETTINGS_MODULE=csplatform.settings_test $(BIN)/python -m csplatform.embedded -- $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+test: $(STAMP)
+	DJANGO_SETTINGS_MODULE=csplatform.settings_test $(BIN)/python -m csplatform.embedded -- $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 
 ## Lint, check formatting and the import contracts (pyproject.toml), as CI does
 lint: $(STAMP)
