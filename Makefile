@@ -18,6 +18,28 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python -m csplatform.stack
 
+# The browser test drives the system's chromium through Playwright; no browser is downloaded.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+.PHONY: browser
+test: browser
+
+## Install Debian's chromium for the browser test when it is missing (as root, with apt-get)
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$(CHROMIUM)" = /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] \
+				&& command -v apt-get >/dev/null; then \
+			echo "Installing chromium for the browser test (apt-get)"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "The browser test needs chromium at $(CHROMIUM). Install it as root" \
+				"(apt-get install chromium) or set CHROMIUM=/path/to/chromium." >&2; \
+			exit 1; \
+		fi; \
+	fi
+	@test -x "$(CHROMIUM)" || { echo "chromium is still missing at $(CHROMIUM)" >&2; exit 1; }
+
 ## Run the whole test suite against real PostgreSQL and Redis (embedded unless URLs are set)
 test: $(STAMP)
 	DJANGO_SETTINGS_MODULE=csplatform.settings_test $(BIN)/python -m csplatform.embedded -- $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)

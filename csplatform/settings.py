@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from csplatform.env import env_bool, env_int, env_list, env_str, env_url, kombu_redis_url
@@ -85,6 +86,8 @@ INSTALLED_APPS = [
     "django_filters",
     "template_partials",
     "axes",
+    "csp",
+    "django_ratelimit",
     "tenants",
     "accounts",
     "health",
@@ -96,6 +99,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "csplatform.security.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -144,12 +149,27 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures are counted per (username, address) pair: counting them per username would let
+# anyone lock out any known email, and per address would let one client lock out everyone
+# behind the same address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "csplatform.security.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 
 # --- Security -------------------------------------------------------------------------------
+# Proxies in front of the site that append to X-Forwarded-For (a load balancer, nginx): the
+# client's address is read from that header only when this is set (csplatform/security/).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Sign-in POSTs allowed per client address (the site's and the admin's sign-in together).
+LOGIN_RATE_LIMIT = env_str("LOGIN_RATE_LIMIT", "20/m")
+if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", LOGIN_RATE_LIMIT):
+    raise ImproperlyConfigured("LOGIN_RATE_LIMIT must look like 20/m (per s, m, h or d).")
+RATELIMIT_USE_CACHE = "default"
+# django-ratelimit lists django-redis but not Django's own Redis cache, which it works with:
+# it needs an atomic INCR and expiring keys, both Redis commands behind this backend.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 _SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _SECURE and not TESTING)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -165,6 +185,24 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14, minimum=60
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _SECURE and not TESTING)
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Scripts, styles and everything else from this site only: no inline script or style, no
+# eval. The pages declare behaviour with data attributes read by static/js/app.js.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

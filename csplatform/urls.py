@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views.accounts import AccountDetailView, AccountListView
 from accounts.views.data_io import (
@@ -13,6 +13,7 @@ from accounts.views.data_io import (
     ImportJobView,
 )
 from csplatform.home import HomeView
+from csplatform.security.login_rate import login_rate_limited
 from csplatform.views import Moved, healthz
 from metrics.views import (
     AccountUsageView,
@@ -74,12 +75,19 @@ urlpatterns = [
     path("data/export/<str:kind>.csv", DataExportView.as_view(), name="data-export"),
     path("tenants/switch/", TenantSwitchView.as_view(), name="tenant-switch"),
     path("invitations/<str:token>/", InvitationAcceptView.as_view(), name="invitation-accept"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        login_rate_limited(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        name="login",
+    ),
     path("", include("django.contrib.auth.urls")),
+    # Before admin.site.urls, so that the admin's sign-in is the rate-limited one.
+    path("admin/login/", login_rate_limited(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("csplatform.api_router")),
     path("v1/", include("metrics.api.segment_urls")),  # Segment-compatible tracking API
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
 ]

@@ -63,6 +63,37 @@ def test_production_configuration_passes_check_deploy():
     assert "no issues" in result.stdout
 
 
+def test_check_deploy_fails_on_a_warning():
+    """The CI step (`.ci/run`) fails on warnings: a weakened production setting is caught."""
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, SECURE_HSTS_SECONDS="0"
+    )
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr
+
+
+def test_ci_runs_check_deploy_with_production_settings():
+    script = (ROOT / ".ci" / "run").read_text()
+    lint = script.index("lint-imports --no-cache")
+    step = script.index("manage.py check --deploy --fail-level WARNING")
+    assert lint < step < script.index("make test")
+    assert "DEBUG=0" in script[lint:step]
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("LOGIN_RATE_LIMIT", "lots", "LOGIN_RATE_LIMIT must look like 20/m"),
+        ("LOGIN_RATE_LIMIT", "20/0m", "LOGIN_RATE_LIMIT must look like 20/m"),
+        ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT must be at least 0"),
+    ],
+)
+def test_bad_security_settings_stop_start_up(name, value, message):
+    result = _manage("check", **{**PRODUCTION, name: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_missing_secret_key_stops_start_up():
     environ = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
     result = _manage("check", **environ)

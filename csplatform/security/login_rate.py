@@ -1,0 +1,41 @@
+"""A per-address request rate limit on the sign-in forms (the site's and the admin's).
+
+django-axes locks a (username, address) pair after repeated failures; this limit also caps
+how many sign-in attempts one address may send at all, whatever the names, in Redis through
+the cache (django-ratelimit).
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.shortcuts import render
+from django_ratelimit.core import is_ratelimited
+
+from csplatform.security.client_ip import client_ip_key
+
+
+def _rate(group, request) -> str:
+    # Read on each request, so a changed setting applies without re-importing the URLs.
+    return settings.LOGIN_RATE_LIMIT
+
+
+def _period_seconds(rate: str) -> int:
+    number, unit = rate.split("/")[1][:-1] or "1", rate[-1]
+    return int(number) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
+
+
+def login_rate_limited(view):
+    """Wraps a sign-in view: past LOGIN_RATE_LIMIT POSTs from one address, answer 429."""
+
+    @wraps(view)
+    def limited(request, *args, **kwargs):
+        if request.method == "POST" and is_ratelimited(
+            request, group="login", key=client_ip_key, rate=_rate, method="POST", increment=True
+        ):
+            response = render(request, "registration/rate_limited.html", status=429)
+            # The window is at most one period long; `20/m` -> 60 s.
+            response["Retry-After"] = str(_period_seconds(settings.LOGIN_RATE_LIMIT))
+            return response
+        return view(request, *args, **kwargs)
+
+    return limited
