@@ -18,7 +18,12 @@ from accounts.services.accounts import (
     subscription_upsert,
 )
 from accounts.services.hierarchy import account_parent_problem
-from tenants.api.fields import ExternalIdField, StrictSerializer, not_too_far_in_future
+from tenants.api.fields import (
+    ExternalIdField,
+    StrictSerializer,
+    not_too_far_in_future,
+    within_json_depth,
+)
 from tenants.models import Membership
 
 
@@ -53,7 +58,7 @@ class TenantUpsertSerializer(StrictSerializer):
     def validate_traits(self, value):
         if not isinstance(value, dict):
             raise serializers.ValidationError("Must be a JSON object.")
-        return value
+        return within_json_depth(value)
 
     def _call(self, validated_data, instance=None):
         tenant = self.context["request"].tenant

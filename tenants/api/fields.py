@@ -5,11 +5,13 @@
 - ExternalIdField addresses a related row by its tenant-unique external id; its queryset is
   the model's scoped manager, evaluated per request inside the caller's tenant.
 - not_too_far_in_future guards timestamps against clock errors.
+- within_json_depth keeps free-form JSON (traits) shallow enough for every reader.
 """
 
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -59,4 +61,22 @@ def not_too_far_in_future(value):
         raise serializers.ValidationError(
             "Is more than a day in the future; check the sender's clock and time zone."
         )
+    return value
+
+
+MAX_JSON_DEPTH = 20
+
+
+def within_json_depth(value, limit: int = MAX_JSON_DEPTH):
+    """Refuses JSON nested deeper than `limit`; iterative, so any depth can be checked."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                raise serializers.ValidationError(
+                    _("Is nested more than %(limit)d levels deep.") % {"limit": limit}
+                )
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
     return value
