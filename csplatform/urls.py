@@ -21,6 +21,7 @@ from metrics.views import (
     RecomputeJobView,
     RecomputeView,
 )
+from tenants.forms import SignInForm
 from tenants.views.api_keys import APIKeyListView, APIKeyRevokeView
 from tenants.views.invitations import InvitationAcceptView
 from tenants.views.team import InvitationRevokeView, MemberRemoveView, MemberRoleView, TeamView
@@ -74,7 +75,13 @@ urlpatterns = [
     path("data/export/<str:kind>.csv", DataExportView.as_view(), name="data-export"),
     path("tenants/switch/", TenantSwitchView.as_view(), name="tenant-switch"),
     path("invitations/<str:token>/", InvitationAcceptView.as_view(), name="invitation-accept"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("csplatform.api_router")),
@@ -83,3 +90,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
 ]
+
+# Under the API's paths errors answer in its JSON error format, elsewhere as pages.
+handler400 = "tenants.api.handlers.bad_request"
+handler403 = "tenants.api.handlers.permission_denied"
+handler404 = "tenants.api.handlers.page_not_found"
+handler500 = "tenants.api.handlers.server_error"

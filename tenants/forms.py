@@ -1,7 +1,9 @@
 """Forms of the team, API-key and invitation pages; they validate input for the services."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
+from django.core.validators import MaxLengthValidator
 
 from tenants.models import Role
 
@@ -53,3 +55,13 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the sign-in name's length checked before anything looks
+    it up: the lock-out records store at most 255 characters of it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))

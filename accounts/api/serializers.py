@@ -20,6 +20,7 @@ from accounts.services.accounts import (
 from accounts.services.hierarchy import account_parent_problem
 from tenants.api.fields import (
     ExternalIdField,
+    OptionalEmailField,
     StrictSerializer,
     not_too_far_in_future,
     within_json_depth,
@@ -136,6 +137,9 @@ class ContactSerializer(TenantUpsertSerializer):
     account_external_id = ExternalIdField(
         Account, source="account", required=False, allow_null=True
     )
+    email = OptionalEmailField(
+        max_length=254, help_text=_("The contact's email address; null when unknown.")
+    )
     latest_nps = serializers.SerializerMethodField()
 
     class Meta:
@@ -208,7 +212,10 @@ class SubscriptionSerializer(TenantUpsertSerializer):
 
 class NoteSerializer(StrictSerializer):
     account_external_id = ExternalIdField(Account, source="account")
-    author_email = serializers.EmailField(source="author.user.email", read_only=True)
+    author_email = serializers.EmailField(
+        source="author.user.email", read_only=True, allow_null=True,
+        help_text=_("The member who wrote the note; null for notes written with an API key."),
+    )  # fmt: skip
     occurred_at = serializers.DateTimeField(required=False, validators=[not_too_far_in_future])
 
     class Meta:

@@ -4,6 +4,7 @@
   names `tenant`, which always comes from the API key.
 - ExternalIdField addresses a related row by its tenant-unique external id; its queryset is
   the model's scoped manager, evaluated per request inside the caller's tenant.
+- OptionalEmailField shows a missing address as null, as its email format requires.
 - not_too_far_in_future guards timestamps against clock errors.
 - within_json_depth keeps free-form JSON (traits) shallow enough for every reader.
 """
@@ -54,6 +55,23 @@ class ExternalIdField(serializers.SlugRelatedField):
         if not isinstance(data, str) or "\x00" in data:
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class OptionalEmailField(serializers.EmailField):
+    """An address that may be missing: stored as "" (the model's blank), shown and accepted
+    as null, since "" is not an email address as the schema's format promises."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(allow_null=True, allow_blank=True, **kwargs)
+
+    def validate_empty_values(self, data):
+        if data is None:
+            return True, ""
+        return super().validate_empty_values(data)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
 
 
 def not_too_far_in_future(value):
