@@ -214,7 +214,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["tenants.api.throttling.TenantKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"tenant_key": env_str("API_THROTTLE_RATE", "1200/minute")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tenants.api.openapi.TenantAutoSchema",
     "EXCEPTION_HANDLER": "tenants.api.errors.exception_handler",
     # JSON only; /api/docs/ is the interactive explorer.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

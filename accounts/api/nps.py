@@ -42,7 +42,9 @@ class NpsResponseSerializer(StrictSerializer):
 
     def create(self, validated_data):
         validated_data.pop("tenant", None)  # the service takes it from the request
-        response, _ = nps_response_record(tenant=self.context["request"].tenant, **validated_data)
+        response, self.created = nps_response_record(
+            tenant=self.context["request"].tenant, **validated_data
+        )
         return response
 
     def update(self, instance, validated_data):

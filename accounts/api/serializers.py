@@ -65,7 +65,9 @@ class TenantUpsertSerializer(StrictSerializer):
         tenant = self.context["request"].tenant
         external_id = validated_data.pop("external_id", None) or instance.external_id
         try:
-            obj, _ = type(self).upsert(tenant=tenant, external_id=external_id, **validated_data)
+            obj, self.created = type(self).upsert(
+                tenant=tenant, external_id=external_id, **validated_data
+            )
         except DjangoValidationError as error:
             # The service re-checks under its locks; report by the API's field names.
             raise serializers.ValidationError(self._by_field_name(error)) from None
