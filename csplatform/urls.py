@@ -21,7 +21,7 @@ from metrics.views import (
     RecomputeJobView,
     RecomputeView,
 )
-from tenants.forms import SignInForm
+from tenants.forms import AdminSignInForm, SignInForm
 from tenants.views.api_keys import APIKeyListView, APIKeyRevokeView
 from tenants.views.invitations import InvitationAcceptView
 from tenants.views.team import InvitationRevokeView, MemberRemoveView, MemberRoleView, TeamView
@@ -29,6 +29,7 @@ from tenants.views.tenant_switch import TenantSwitchView
 
 admin.site.site_header = "csplatform administration"
 admin.site.site_title = "csplatform admin"
+admin.site.login_form = AdminSignInForm
 
 
 # Addresses of earlier versions, kept working for bookmarks and links already sent by email

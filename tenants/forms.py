@@ -1,6 +1,7 @@
 """Forms of the team, API-key and invitation pages; they validate input for the services."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.validators import MaxLengthValidator
@@ -57,11 +58,19 @@ class AcceptInvitationForm(forms.Form):
         return cleaned
 
 
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form, with the sign-in name's length checked before anything looks
-    it up: the lock-out records store at most 255 characters of it."""
+class NameLengthCheckedMixin:
+    """Django's sign-in forms set the name's maximum length on the input only; checked here
+    before anything looks the name up: the lock-out records store at most 255 characters."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class SignInForm(NameLengthCheckedMixin, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(NameLengthCheckedMixin, AdminAuthenticationForm):
+    pass

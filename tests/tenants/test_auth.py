@@ -75,9 +75,10 @@ def test_session_and_csrf_cookies_are_hardened(settings):
     assert settings.X_FRAME_OPTIONS == "DENY"
 
 
-def test_a_sign_in_name_too_long_is_a_form_error(tenant, owner):
+@pytest.mark.parametrize("url", ["/login/", "/admin/login/"])
+def test_a_sign_in_name_too_long_is_a_form_error(tenant, owner, url):
     client = Client(raise_request_exception=False)
-    response = client.post("/login/", {"username": "a" * 300 + "@acme.test", "password": "x"})
+    response = client.post(url, {"username": "a" * 300 + "@acme.test", "password": "x"})
     assert response.status_code == 200
     assert response.context["form"].errors["username"]
     assert not response.wsgi_request.user.is_authenticated
