@@ -251,11 +251,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.tenancy.permissions.IsTenantMember"],
+    "DEFAULT_PARSER_CLASSES": [
+        "tenants.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "tenants.api.pagination.DefaultCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["tenants.api.throttling.TenantKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"tenant_key": env_str("API_THROTTLE_RATE", "1200/minute")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tenants.api.openapi.TenantAutoSchema",
     "EXCEPTION_HANDLER": "tenants.api.errors.exception_handler",
     # JSON only; /api/docs/ is the interactive explorer.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -22,6 +22,7 @@ from metrics.views import (
     RecomputeJobView,
     RecomputeView,
 )
+from tenants.forms import AdminSignInForm, SignInForm
 from tenants.views.api_keys import APIKeyListView, APIKeyRevokeView
 from tenants.views.invitations import InvitationAcceptView
 from tenants.views.team import InvitationRevokeView, MemberRemoveView, MemberRoleView, TeamView
@@ -29,6 +30,7 @@ from tenants.views.tenant_switch import TenantSwitchView
 
 admin.site.site_header = "csplatform administration"
 admin.site.site_title = "csplatform admin"
+admin.site.login_form = AdminSignInForm
 
 
 # Addresses of earlier versions, kept working for bookmarks and links already sent by email
@@ -77,7 +79,11 @@ urlpatterns = [
     path("invitations/<str:token>/", InvitationAcceptView.as_view(), name="invitation-accept"),
     path(
         "login/",
-        login_rate_limited(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        login_rate_limited(
+            auth_views.LoginView.as_view(
+                authentication_form=SignInForm, redirect_authenticated_user=True
+            )
+        ),
         name="login",
     ),
     path("", include("django.contrib.auth.urls")),
@@ -91,3 +97,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
 ]
+
+# Under the API's paths errors answer in its JSON error format, elsewhere as pages.
+handler400 = "tenants.api.handlers.bad_request"
+handler403 = "tenants.api.handlers.permission_denied"
+handler404 = "tenants.api.handlers.page_not_found"
+handler500 = "tenants.api.handlers.server_error"

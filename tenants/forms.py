@@ -1,7 +1,10 @@
 """Forms of the team, API-key and invitation pages; they validate input for the services."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
+from django.core.validators import MaxLengthValidator
 
 from tenants.models import Role
 
@@ -53,3 +56,21 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class NameLengthCheckedMixin:
+    """Django's sign-in forms set the name's maximum length on the input only; checked here
+    before anything looks the name up: the lock-out records store at most 255 characters."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class SignInForm(NameLengthCheckedMixin, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(NameLengthCheckedMixin, AdminAuthenticationForm):
+    pass

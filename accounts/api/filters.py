@@ -4,6 +4,7 @@ import django_filters as filters
 from django.db.models import Q
 
 from accounts.models import Account, AccountNote, Contact, LifecycleStage, Subscription
+from tenants.api.filters import UtcIsoDateTimeFilter
 
 
 class AccountFilter(filters.FilterSet):
@@ -12,7 +13,7 @@ class AccountFilter(filters.FilterSet):
     owner_email = filters.CharFilter(field_name="owner__user__email", lookup_expr="iexact")
     domain = filters.CharFilter(lookup_expr="iexact")
     name = filters.CharFilter(lookup_expr="icontains")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Account
@@ -22,7 +23,7 @@ class AccountFilter(filters.FilterSet):
 class ContactFilter(filters.FilterSet):
     account_external_id = filters.CharFilter(field_name="account__external_id")
     email = filters.CharFilter(lookup_expr="iexact")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Contact

@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers
 from accounts.models import Account, Contact, NpsResponse
 from accounts.services.nps import nps_response_record, nps_response_update
 from tenants.api.fields import ExternalIdField, StrictSerializer, not_too_far_in_future
+from tenants.api.filters import UtcIsoDateTimeFilter
 from tenants.tenancy.upsert import UpsertMixin
 from tenants.tenancy.viewsets import TenantModelViewSet
 
@@ -41,7 +42,9 @@ class NpsResponseSerializer(StrictSerializer):
 
     def create(self, validated_data):
         validated_data.pop("tenant", None)  # the service takes it from the request
-        response, _ = nps_response_record(tenant=self.context["request"].tenant, **validated_data)
+        response, self.created = nps_response_record(
+            tenant=self.context["request"].tenant, **validated_data
+        )
         return response
 
     def update(self, instance, validated_data):
@@ -51,8 +54,8 @@ class NpsResponseSerializer(StrictSerializer):
 class NpsResponseFilter(filters.FilterSet):
     contact_external_id = filters.CharFilter(field_name="contact__external_id")
     account_external_id = filters.CharFilter(field_name="account__external_id")
-    answered_after = filters.IsoDateTimeFilter(field_name="answered_at", lookup_expr="gte")
-    answered_before = filters.IsoDateTimeFilter(field_name="answered_at", lookup_expr="lt")
+    answered_after = UtcIsoDateTimeFilter(field_name="answered_at", lookup_expr="gte")
+    answered_before = UtcIsoDateTimeFilter(field_name="answered_at", lookup_expr="lt")
 
     class Meta:
         model = NpsResponse

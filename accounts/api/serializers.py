@@ -18,7 +18,13 @@ from accounts.services.accounts import (
     subscription_upsert,
 )
 from accounts.services.hierarchy import account_parent_problem
-from tenants.api.fields import ExternalIdField, StrictSerializer, not_too_far_in_future
+from tenants.api.fields import (
+    ExternalIdField,
+    OptionalEmailField,
+    StrictSerializer,
+    not_too_far_in_future,
+    within_json_depth,
+)
 from tenants.models import Membership
 
 
@@ -53,13 +59,15 @@ class TenantUpsertSerializer(StrictSerializer):
     def validate_traits(self, value):
         if not isinstance(value, dict):
             raise serializers.ValidationError("Must be a JSON object.")
-        return value
+        return within_json_depth(value)
 
     def _call(self, validated_data, instance=None):
         tenant = self.context["request"].tenant
         external_id = validated_data.pop("external_id", None) or instance.external_id
         try:
-            obj, _ = type(self).upsert(tenant=tenant, external_id=external_id, **validated_data)
+            obj, self.created = type(self).upsert(
+                tenant=tenant, external_id=external_id, **validated_data
+            )
         except DjangoValidationError as error:
             # The service re-checks under its locks; report by the API's field names.
             raise serializers.ValidationError(self._by_field_name(error)) from None
@@ -130,6 +138,9 @@ class ContactSerializer(TenantUpsertSerializer):
     upsert = staticmethod(contact_upsert)
     account_external_id = ExternalIdField(
         Account, source="account", required=False, allow_null=True
+    )
+    email = OptionalEmailField(
+        max_length=254, help_text=_("The contact's email address; null when unknown.")
     )
     latest_nps = serializers.SerializerMethodField()
 
@@ -203,7 +214,10 @@ class SubscriptionSerializer(TenantUpsertSerializer):
 
 class NoteSerializer(StrictSerializer):
     account_external_id = ExternalIdField(Account, source="account")
-    author_email = serializers.EmailField(source="author.user.email", read_only=True)
+    author_email = serializers.EmailField(
+        source="author.user.email", read_only=True, allow_null=True,
+        help_text=_("The member who wrote the note; null for notes written with an API key."),
+    )  # fmt: skip
     occurred_at = serializers.DateTimeField(required=False, validators=[not_too_far_in_future])
 
     class Meta:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from accounts.api.serializers import (
     AccountSerializer,
     ContactSerializer,
@@ -24,7 +26,8 @@ MAX_FILE_LABEL = "20 MB"
 
 # Spreadsheets run a cell starting with one of these as a formula. Exports prefix such a cell
 # with an apostrophe (OWASP "CSV injection"); imports remove that prefix again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Their full-width forms too: spreadsheets with East Asian input read "＝" as "=".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 Kind = ImportJob.Kind
 
@@ -94,7 +97,12 @@ FORMATS = {
 
 
 class CsvFileError(ValueError):
-    """The file as a whole cannot be used; the message is for the person who uploaded it."""
+    """The file as a whole cannot be used; the message is for the person who uploaded it.
+    `line`: where reading stopped, when that is known."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -140,7 +148,20 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _reader(text: str, delimiter: str):
-    return enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+    # Strict: a quote left open would otherwise swallow the following lines into its cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    return enumerate(reader, start=1)
+
+
+def _unreadable(line: int, error: csv.Error) -> CsvFileError:
+    return CsvFileError(
+        _(
+            "Line %(line)d cannot be read (%(error)s): a quote that opens a value must close "
+            'it, and a quote inside a quoted value is written twice ("").'
+        )
+        % {"line": line, "error": error},
+        line=line,
+    )
 
 
 def _is_blank(cells: list[str]) -> bool:
@@ -150,13 +171,14 @@ def _is_blank(cells: list[str]) -> bool:
 def read_table(text: str) -> Table:
     """Find the delimiter and read the header; CsvFileError if there is no header."""
     delimiter = sniff_delimiter(text)
+    line = 0
     try:
         for line, cells in _reader(text, delimiter):
             if not _is_blank(cells):
                 columns = [cell.strip().lower() for cell in cells]
                 return Table(text=text, delimiter=delimiter, header_line=line, columns=columns)
     except csv.Error as error:
-        raise CsvFileError(f"This is not a readable CSV file: {error}.") from None
+        raise _unreadable(line + 1, error) from None
     raise CsvFileError("The file is empty: it needs a header row and at least one row of data.")
 
 
@@ -192,7 +214,7 @@ def iter_rows(table: Table) -> Iterator[tuple[int, list[str]]]:
             if last > table.header_line and not _is_blank(cells):
                 yield last, cells
     except csv.Error as error:
-        raise CsvFileError(f"The file cannot be read after line {last}: {error}.") from None
+        raise _unreadable(last + 1, error) from None
 
 
 def chunked(rows: Iterator, size: int) -> Iterator[list]:

@@ -100,7 +100,7 @@ def _validate(job: ImportJob, tenant: Tenant) -> None:
         if not errors.count:
             _check_rows(job, table, fmt, Actor(tenant, job.created_by), errors)
     except CsvFileError as error:
-        errors.add(row_error(1, "", str(error)))
+        errors.add(row_error(error.line, "", str(error)))
     if not job.row_count and not errors.count:
         errors.add(row_error(1, "", "The file has a header but no rows of data below it."))
     job.errors, job.error_count = errors.kept, errors.count

@@ -1,10 +1,14 @@
 """Recording NPS answers; an answer with an external id is an upsert (resending is safe)."""
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NpsResponse
 from metrics import changes as metrics_changes
 from tenants.models import Tenant
+
+UNIQUE_XID = "nps_unique_xid"
 
 
 @transaction.atomic
@@ -12,9 +16,20 @@ def nps_response_update(*, response: NpsResponse, **values) -> NpsResponse:
     if "contact" in values and "account" not in values:
         values["account"] = values["contact"].account
     answered_before = response.answered_at
+    taken = _("Another answer has this external_id.")
+    external_id = values.get("external_id")
+    others = NpsResponse.objects.for_tenant(response.tenant).exclude(pk=response.pk)
+    if external_id and others.filter(external_id=external_id).exists():
+        raise ValidationError({"external_id": taken})
     for name, value in values.items():
         setattr(response, name, value)
-    response.save(update_fields=list(values))
+    try:
+        with transaction.atomic():  # a savepoint: the answer may be taken since the check
+            response.save(update_fields=list(values))
+    except IntegrityError as error:
+        if getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") != UNIQUE_XID:
+            raise
+        raise ValidationError({"external_id": taken}) from None
     _figures_change(response, answered_before)
     return response
 

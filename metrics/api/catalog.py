@@ -62,9 +62,10 @@ class FeatureViewSet(UpsertMixin, TenantModelViewSet):
     def perform_upsert(self, serializer, instance):
         values = dict(serializer.validated_data)
         event_name = values.pop("event_name", None) or instance.event_name
-        serializer.instance, _ = feature_upsert(
+        serializer.instance, created = feature_upsert(
             tenant=self.request.tenant, event_name=event_name, **values
         )
+        return created
 
     def perform_destroy(self, instance):
         feature_delete(tenant=self.request.tenant, feature=instance)
@@ -228,7 +229,10 @@ class SpendViewSet(UpsertMixin, TenantModelViewSet):
     def perform_upsert(self, serializer, instance):
         values = dict(serializer.validated_data)
         month = values.pop("month", None) or instance.month
-        serializer.instance, _ = spend_upsert(tenant=self.request.tenant, month=month, **values)
+        serializer.instance, created = spend_upsert(
+            tenant=self.request.tenant, month=month, **values
+        )
+        return created
 
     def perform_destroy(self, instance):
         spend_delete(tenant=self.request.tenant, spend=instance)

@@ -11,12 +11,12 @@ from metrics.api.ingest_schema import (
     BATCH_EXAMPLE,
     EventBatchResultSerializer,
     EventBatchSerializer,
-    error_response,
 )
 from metrics.ingestion.events import events_ingest
 from metrics.ingestion.validation import BatchTooLarge
 from metrics.models import UsageEvent
 from tenants.api.errors import json_error
+from tenants.api.openapi import error_response
 from tenants.tenancy.viewsets import TenantViewSet
 
 

@@ -23,9 +23,9 @@ from metrics.api.figures_serializers import (
     DailyFiguresSerializer,
     MonthlyFiguresSerializer,
 )
-from metrics.api.ingest_schema import error_response
 from metrics.definitions import DAILY, MONTHLY, Grain, describe
 from metrics.models import MetricFigure
+from tenants.api.openapi import error_response
 from tenants.tenancy.viewsets import TenantViewSet
 
 CUT_PARAMETERS = [

@@ -4,7 +4,7 @@ They document the shapes only: events are validated in plain Python
 (metrics/ingestion/validation.py), which is far faster per event than a serializer.
 """
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
 from metrics.ingestion.validation import MAX_EVENTS
@@ -52,23 +52,6 @@ class EventBatchResultSerializer(serializers.Serializer):
     duplicates = serializers.IntegerField()
     rejected = serializers.IntegerField()
     results = EventResultSerializer(many=True)
-
-
-class IngestErrorDetailSerializer(serializers.Serializer):
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
-
-
-class IngestErrorSerializer(serializers.Serializer):
-    error = IngestErrorDetailSerializer()
-
-
-def error_response(description: str) -> OpenApiResponse:
-    return OpenApiResponse(IngestErrorSerializer, description=description)
 
 
 class SegmentMessageSerializer(serializers.Serializer):

@@ -21,7 +21,6 @@ from metrics.api.ingest_schema import (
     SegmentBatchSerializer,
     SegmentMessageSerializer,
     SegmentSuccessSerializer,
-    error_response,
 )
 from metrics.api.segment_auth import SegmentBasicAuthentication
 from metrics.ingestion.segment import segment_messages_process
@@ -29,6 +28,7 @@ from metrics.ingestion.validation import BatchTooLarge, parse_timestamp
 from metrics.models import UsageEvent
 from tenants.api.authentication import APIKeyAuthentication
 from tenants.api.errors import json_error
+from tenants.api.openapi import error_response
 from tenants.tenancy.viewsets import TenantViewSet
 
 _RESPONSES = {

@@ -4,12 +4,15 @@
   names `tenant`, which always comes from the API key.
 - ExternalIdField addresses a related row by its tenant-unique external id; its queryset is
   the model's scoped manager, evaluated per request inside the caller's tenant.
+- OptionalEmailField shows a missing address as null, as its email format requires.
 - not_too_far_in_future guards timestamps against clock errors.
+- within_json_depth keeps free-form JSON (traits) shallow enough for every reader.
 """
 
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -54,9 +57,44 @@ class ExternalIdField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+class OptionalEmailField(serializers.EmailField):
+    """An address that may be missing: stored as "" (the model's blank), shown and accepted
+    as null, since "" is not an email address as the schema's format promises."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(allow_null=True, allow_blank=True, **kwargs)
+
+    def validate_empty_values(self, data):
+        if data is None:
+            return True, ""
+        return super().validate_empty_values(data)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
 def not_too_far_in_future(value):
     if value > timezone.now() + FUTURE_TOLERANCE:
         raise serializers.ValidationError(
             "Is more than a day in the future; check the sender's clock and time zone."
         )
+    return value
+
+
+MAX_JSON_DEPTH = 20
+
+
+def within_json_depth(value, limit: int = MAX_JSON_DEPTH):
+    """Refuses JSON nested deeper than `limit`; iterative, so any depth can be checked."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                raise serializers.ValidationError(
+                    _("Is nested more than %(limit)d levels deep.") % {"limit": limit}
+                )
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
     return value

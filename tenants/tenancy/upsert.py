@@ -3,7 +3,9 @@
 `PUT /resource/{external_id}/` creates the row (201) or replaces it (200);
 `POST /resource/` with an `external_id` that exists updates it (200) instead of failing.
 `PATCH` changes an existing row only, and never its key (that would touch another row).
-The viewset's serializer does validation; `perform_upsert` calls the resource's service.
+The viewset's serializer does validation; `perform_upsert` calls the resource's service and
+returns whether the service created the row: of parallel requests creating one new key, only
+the one whose insert won answers 201, since all of them may have found no row beforehand.
 """
 
 from django.db import IntegrityError
@@ -31,16 +33,20 @@ class UpsertMixin:
 
     def _save(self, serializer, instance):
         try:
-            self.perform_upsert(serializer, instance)
+            created = self.perform_upsert(serializer, instance)
         except IntegrityError as error:  # a concurrent insert of the same key
             raise ValidationError(
                 {self.upsert_key: ["Was created concurrently; retry."]}
             ) from error
-        status_code = status.HTTP_201_CREATED if instance is None else status.HTTP_200_OK
+        if created is None:
+            created = instance is None
+        status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(serializer.data, status=status_code)
 
-    def perform_upsert(self, serializer, instance):
+    def perform_upsert(self, serializer, instance) -> bool | None:
+        """Saves; True when the service inserted the row (None: it cannot tell)."""
         serializer.save()
+        return getattr(serializer, "created", None)
 
     @staticmethod
     def _body(request) -> dict:

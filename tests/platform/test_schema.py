@@ -41,3 +41,23 @@ def test_every_operation_has_a_summary_in_good_english():
     # "a account" and friends: the nouns of this API that take "an".
     wrong = re.findall(r"\ba (account|answer|event|invitation|api|nps|email|external)", texts, re.I)
     assert not wrong
+
+
+def test_every_operation_documents_401_403_404_with_the_error_format():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    error = schema["components"]["schemas"]["Error"]
+    assert error["properties"]["error"]["$ref"] == "#/components/schemas/ErrorDetail"
+    operations = [
+        (method.upper(), path, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    ]
+    assert len(operations) > 40
+    for method, path, operation in operations:
+        for code in ("401", "403", "404"):
+            response = operation["responses"].get(code)
+            assert response, f"{method} {path} does not document {code}"
+            body = response["content"]["application/json"]["schema"]
+            assert body == {"$ref": "#/components/schemas/Error"}, (method, path, code)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from tests.factories import MembershipFactory, UserFactory
 
@@ -72,3 +73,12 @@ def test_session_and_csrf_cookies_are_hardened(settings):
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
     assert settings.CSRF_COOKIE_SAMESITE == "Lax"
     assert settings.X_FRAME_OPTIONS == "DENY"
+
+
+@pytest.mark.parametrize("url", ["/login/", "/admin/login/"])
+def test_a_sign_in_name_too_long_is_a_form_error(tenant, owner, url):
+    client = Client(raise_request_exception=False)
+    response = client.post(url, {"username": "a" * 300 + "@acme.test", "password": "x"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert not response.wsgi_request.user.is_authenticated

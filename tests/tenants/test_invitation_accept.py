@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 
 from tenants.models import Invitation, Membership
@@ -78,3 +79,17 @@ def test_reinviting_renews_the_same_invitation(tenant, owner):
     second, new_url = _invite(tenant, owner, role="viewer")
     assert first.pk == second.pk and old_url != new_url
     assert Invitation.objects.for_tenant(tenant).get().role == "viewer"
+
+
+@pytest.mark.parametrize("email", ["o'brien@acme.test", "first!last@acme.test", "a&b=c@acme.test"])
+def test_valid_addresses_with_unusual_characters_can_join_and_sign_in(tenant, owner, email):
+    _, url = _invite(tenant, owner, email=email)
+    client = Client()
+    password = "a-long-passphrase"
+    response = client.post(url, {"name": "Nina", "password1": password, "password2": password})
+    assert response.status_code == 302 and response["Location"] == "/"
+    user = get_user_model().objects.get(email=email)
+    assert Membership.objects.for_tenant(tenant).filter(user=user).exists()
+    client.logout()
+    response = client.post("/login/", {"username": email, "password": password})
+    assert response.status_code == 302
