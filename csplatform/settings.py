@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_filters",
     "template_partials",
     "axes",
+    "auditlog",
     "tenants",
     "accounts",
     "health",
@@ -98,6 +99,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tenants.tenancy.middleware.TenantMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Records the signed-in user (and address) on audit entries written during the request.
+    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "csplatform.urls"
@@ -139,6 +142,16 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# Audit log (django-auditlog): entries live in the tenants app, one tenant each. Registered
+# rows are read through the base manager, since changes happen with or without an active
+# tenant. The client address is not recorded: the library would trust X-Forwarded-For.
+AUDITLOG_LOGENTRY_MODEL = "tenants.AuditEntry"
+AUDITLOG_USE_BASE_MANAGER = True
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# The library's migrations would create its own, unused entry table (they ignore the swap).
+MIGRATION_MODULES = {"auditlog": None}
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 
 # --- Security -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from metrics.views import (
     RecomputeJobView,
     RecomputeView,
 )
+from tenants.audit.views import AuditLogExportView, AuditLogView
 from tenants.views.api_keys import APIKeyListView, APIKeyRevokeView
 from tenants.views.invitations import InvitationAcceptView
 from tenants.views.team import InvitationRevokeView, MemberRemoveView, MemberRoleView, TeamView
@@ -68,6 +69,8 @@ urlpatterns = [
     ),
     path("settings/api-keys/", APIKeyListView.as_view(), name="api-keys"),
     path("settings/api-keys/<str:pk>/revoke/", APIKeyRevokeView.as_view(), name="api-key-revoke"),
+    path("settings/audit-log/", AuditLogView.as_view(), name="audit-log"),
+    path("settings/audit-log.csv", AuditLogExportView.as_view(), name="audit-log-export"),
     path("data/", DataImportView.as_view(), name="data-import"),
     path("data/imports/<int:pk>/", ImportJobView.as_view(), name="data-import-job"),
     path("data/imports/<int:pk>/apply/", ImportJobApplyView.as_view(), name="data-import-apply"),

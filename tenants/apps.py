@@ -7,3 +7,11 @@ class TenantsConfig(AppConfig):
 
     def ready(self):
         from tenants.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from tenants.audit.registry import audit_register
+        from tenants.models import Invitation, Membership, Tenant, TenantAPIKey
+
+        audit_register(Tenant)
+        audit_register(Membership)
+        audit_register(Invitation, exclude_fields=["token_hash"])
+        # last_used_at changes with use, not with anyone's decision.
+        audit_register(TenantAPIKey, exclude_fields=["hashed_key", "last_used_at"])

@@ -1,0 +1,37 @@
+"""The audit log's filters: actor, kind of record and a range of days."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tenants.audit.selectors import audit_actor_choices, audit_model_choices
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
+    model = forms.TypedChoiceField(label=_("Record"), required=False, coerce=int, empty_value=None)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        everyone = [("", _("Anyone"))]
+        self.fields["actor"].choices = everyone + audit_actor_choices()
+        self.fields["model"].choices = [("", _("Any record"))] + audit_model_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("Pick a day on or after the first one."))
+        return cleaned
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "actor": data.get("actor"),
+            "content_type": data.get("model"),
+            "since": data.get("since"),
+            "until": data.get("until"),
+        }
