@@ -13,6 +13,7 @@ from accounts.views.data_io import (
     ImportJobView,
 )
 from csplatform.home import HomeView
+from csplatform.personal_data.views import ContactEraseView, ContactPersonalDataView
 from csplatform.views import Moved, healthz
 from metrics.views import (
     AccountUsageView,
@@ -53,6 +54,12 @@ urlpatterns = [
     path("accounts/", AccountListView.as_view(), name="accounts"),
     path("accounts/<int:pk>/", AccountDetailView.as_view(), name="account"),
     path("accounts/<int:pk>/usage/", AccountUsageView.as_view(), name="account-usage"),
+    path(
+        "contacts/<int:pk>/personal-data.json",
+        ContactPersonalDataView.as_view(),
+        name="contact-personal-data",
+    ),
+    path("contacts/<int:pk>/erase/", ContactEraseView.as_view(), name="contact-erase"),
     path("metrics/", MetricsDashboardView.as_view(), name="metrics"),
     path("metrics/definitions/", MetricDefinitionsView.as_view(), name="metrics-definitions"),
     path("metrics/recompute/", RecomputeView.as_view(), name="metrics-recompute"),
