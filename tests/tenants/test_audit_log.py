@@ -180,6 +180,11 @@ def test_csv_export_in_the_tenant_time_zone(tenant, owner, owner_client):
     assert "+08:00,Asia/Shanghai" in lines[1]
     assert "'=HYPERLINK(1)" in "\n".join(lines)
     assert len(lines) == 1 + AuditEntry.objects.for_tenant(tenant).count()
+    page = owner_client.get("/settings/audit-log/").content.decode()
+    entry = AuditEntry.objects.for_tenant(tenant).latest("id")
+    local = timezone.localtime(entry.timestamp, datetime.UTC) + datetime.timedelta(hours=8)
+    assert "Time (Asia/Shanghai)" in page
+    assert local.strftime("%Y-%m-%d %H:%M") in page
 
 
 def test_deleting_a_tenant_keeps_no_dangling_constraint(tenant, owner):
