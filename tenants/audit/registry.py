@@ -13,11 +13,17 @@ _deletions = AuditlogModelRegistry(create=False, update=False, delete=True, acce
 
 # How entries name a row of a model whose str() holds personal data (a contact's name).
 _describers = {}
+# The translated name of each kind of record, shown on the audit page.
+_labels = {}
 
 
-def audit_register(model, *, deletions_only: bool = False, describe=None, **options) -> None:
+def audit_register(
+    model, *, label=None, deletions_only: bool = False, describe=None, **options
+) -> None:
     """Record changes of `model` (options as django-auditlog's register, e.g. exclude_fields;
-    `describe(row)` names the row in entries instead of str(row))."""
+    `label` names the kind of record on the audit page; `describe(row)` names the row in
+    entries instead of str(row))."""
+    _labels[model] = label or model._meta.verbose_name
     if deletions_only:
         _deletions.register(model, **options)
         # The library's diff reads field options from its default registry only (pinned
@@ -34,9 +40,10 @@ def audit_describe(instance) -> str | None:
     return None if describe is None else describe(instance)
 
 
+def audit_label(model) -> str:
+    return str(_labels.get(model) or (model._meta.verbose_name if model else ""))
+
+
 def audited_models() -> list:
     """Every audited model, for the audit log's filter."""
-    return sorted(
-        auditlog.get_models(),
-        key=lambda model: model._meta.verbose_name,
-    )
+    return sorted(auditlog.get_models(), key=audit_label)

@@ -5,13 +5,13 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
 
-from tenants.audit.registry import audited_models
+from tenants.audit.registry import audit_label, audited_models
 from tenants.models import AuditEntry, Membership, Tenant
 
 
 def audit_model_choices() -> list[tuple[str, str]]:
     types = ContentType.objects.get_for_models(*audited_models())
-    return [(str(types[model].pk), str(model._meta.verbose_name)) for model in audited_models()]
+    return [(str(types[model].pk), audit_label(model)) for model in audited_models()]
 
 
 def audit_actor_choices() -> list[tuple[str, str]]:

@@ -60,6 +60,12 @@ class AuditEntry(TenantModel, AbstractLogEntry):
         indexes = [models.Index(fields=["tenant", "-timestamp"], name="auditentry_tenant_time")]
 
     @property
+    def record_label(self) -> str:
+        from tenants.audit.registry import audit_label
+
+        return audit_label(self.content_type.model_class())
+
+    @property
     def actor_display(self) -> str:
         if self.api_key_id is not None:
             return f"API key {self.api_key.name}"

@@ -98,7 +98,9 @@ def test_each_tenant_sees_only_its_own_entries(tenant, other_tenant, owner_clien
     for body in (page, export):
         assert "Globex pipeline" in body
         assert "Acme secret pipeline" not in body
-    assert "Acme secret pipeline" in owner_client.get("/settings/audit-log/").content.decode()
+    assert (
+        "API key: Acme secret pipeline" in owner_client.get("/settings/audit-log/").content.decode()
+    )
 
 
 def test_only_owners_and_admins_open_it(member_client, viewer_client):
