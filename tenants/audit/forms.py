@@ -7,7 +7,7 @@ from tenants.audit.selectors import audit_actor_choices, audit_model_choices
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
+    actor = forms.ChoiceField(label=_("Who"), required=False)
     model = forms.TypedChoiceField(label=_("Record"), required=False, coerce=int, empty_value=None)
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
@@ -17,7 +17,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         everyone = [("", _("Anyone"))]
-        self.fields["actor"].choices = everyone + audit_actor_choices()
+        self.fields["actor"].choices = everyone + audit_actor_choices(_("API key %(name)s"))
         self.fields["model"].choices = [("", _("Any record"))] + audit_model_choices()
 
     def clean(self):
@@ -29,8 +29,10 @@ class AuditFilterForm(forms.Form):
 
     def filters(self) -> dict:
         data = self.cleaned_data
+        kind, _dash, pk = (data.get("actor") or "").partition("-")
         return {
-            "actor": data.get("actor"),
+            "actor": int(pk) if kind == "user" else None,
+            "api_key": pk if kind == "key" else None,
             "content_type": data.get("model"),
             "since": data.get("since"),
             "until": data.get("until"),

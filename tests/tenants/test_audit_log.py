@@ -59,7 +59,7 @@ def test_tenant_settings_are_recorded_in_that_tenant(tenant, other_tenant):
     assert not AuditEntry.objects.for_tenant(other_tenant).filter(action=UPDATE).exists()
 
 
-def test_an_api_key_is_the_actor_of_its_deletions(tenant, api, api_key):
+def test_an_api_key_is_the_actor_of_its_deletions(tenant, api, api_key, owner_client):
     account_upsert(tenant=tenant, external_id="acc-1", name="Initech")
     assert not _entries(tenant, Account).exists()  # edits of accounts are routine
     assert api.delete("/api/v1/accounts/acc-1/").status_code == 204
@@ -68,6 +68,9 @@ def test_an_api_key_is_the_actor_of_its_deletions(tenant, api, api_key):
     assert entry.api_key == api_key[0]
     assert entry.actor is None
     assert entry.changes["external_id"] == ["acc-1", None]
+    response = owner_client.get("/settings/audit-log/", {"actor": f"key-{api_key[0].pk}"})
+    assert [shown.pk for shown in response.context["page"].object_list] == [entry.pk]
+    assert "API key Test integration" in response.content.decode()
 
 
 def test_imports_are_recorded_from_upload_to_result(
@@ -135,7 +138,7 @@ def test_filters_by_actor_model_and_day(tenant, owner, member, owner_client):
         return {entry.pk for entry in response.context["page"].object_list}
 
     mine = set(AuditEntry.objects.for_tenant(tenant).filter(actor=owner).values_list("pk", flat=1))
-    assert mine and shown(actor=owner.pk) == mine
+    assert mine and shown(actor=f"user-{owner.pk}") == mine
     assert shown(model=key_type) == {old.pk}
     today = tenant.today().isoformat()
     assert old.pk not in shown(since=today)
@@ -159,7 +162,8 @@ def test_page_query_count_is_constant(
     for number in range(3):
         api_key_revoke(tenant=tenant, api_key=api_key_create(tenant=tenant, name=f"k{number}")[0])
     owner_client.get("/settings/audit-log/")
-    with django_assert_num_queries(6) as first:
+    # Session, user, membership, the two filter lists, the count and the page.
+    with django_assert_num_queries(7) as first:
         owner_client.get("/settings/audit-log/")
     for number in range(30):
         api_key_create(tenant=tenant, name=f"more{number}")
