@@ -140,3 +140,36 @@ def test_account_page_offers_it_to_managers_only(person, owner_client, member_cl
     url = f"/accounts/{person.account_id}/"
     assert f"/contacts/{person.pk}/erase/" in owner_client.get(url).content.decode()
     assert f"/contacts/{person.pk}/erase/" not in member_client.get(url).content.decode()
+
+
+def test_the_next_metrics_run_forgets_the_erased_contact(tenant):
+    from accounts.services.personal_data import contact_erase
+    from metrics.models import AccountDay
+    from tenants.tenancy.context import tenant_scope
+    from tests.metrics.history import History
+
+    day = datetime.date(2026, 1, 3)
+    history = History(tenant)
+    history.term("acme", datetime.date(2025, 12, 1), None, 100)
+    ana = history.contact("p-1", "acme")
+    bob = history.contact("p-2", "acme")
+    history.events(
+        [
+            (history.at(day), "Login", "acme", "p-1"),
+            (history.at(day, "13:00"), "Login", "acme", "p-2"),
+        ]
+    )
+    history.answer(ana, 2, history.at(day))
+    history.answer(bob, 10, history.at(day))
+    history.nightly(datetime.date(2026, 1, 20))
+
+    def contacts_on_day():
+        with tenant_scope(tenant):
+            return AccountDay.objects.get(day=day).contacts
+
+    assert sorted(contacts_on_day()) == sorted([ana.pk, bob.pk])
+    assert history.value("nps", day) == 0  # one promoter, one detractor
+    contact_erase(tenant=tenant, contact=ana)
+    history.nightly(datetime.date(2026, 1, 20))
+    assert contacts_on_day() == [bob.pk]
+    assert history.value("nps", day) == 100
