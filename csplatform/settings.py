@@ -150,6 +150,8 @@ AUDITLOG_LOGENTRY_MODEL = "tenants.AuditEntry"
 AUDITLOG_USE_BASE_MANAGER = True
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = True
+# No correlation id from a client header: it is not ours to trust, nor of bounded length.
+AUDITLOG_CID_HEADER = None
 # The library's migrations would create its own, unused entry table (they ignore the swap).
 MIGRATION_MODULES = {"auditlog": None}
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)

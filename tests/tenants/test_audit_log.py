@@ -210,3 +210,16 @@ def test_roles_recorded_when_members_join(tenant):
     membership_add(tenant=tenant, user=user, role=Role.ADMIN)
     entry = _entries(tenant, Membership).get(action=CREATE)
     assert entry.changes["role"] == [None, "admin"]
+
+
+def test_a_client_header_cannot_break_or_fill_entries(tenant, member, owner_client):
+    membership = Membership.objects.for_tenant(tenant).get(user=member)
+    response = owner_client.post(
+        f"/settings/team/members/{membership.pk}/role/",
+        {"role": "viewer"},
+        HTTP_X_CORRELATION_ID="x" * 300,
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert response.status_code == 302
+    entry = _entries(tenant, Membership).get(action=UPDATE)
+    assert entry.cid is None and entry.remote_addr is None
