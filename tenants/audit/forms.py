@@ -1,5 +1,7 @@
 """The audit log's filters: actor, kind of record and a range of days."""
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,21 @@ class AuditFilterForm(forms.Form):
         everyone = [("", _("Anyone"))]
         self.fields["actor"].choices = everyone + audit_actor_choices(_("API key %(name)s"))
         self.fields["model"].choices = [("", _("Any record"))] + audit_model_choices()
+
+    # Days far outside these would overflow when turned into times of the tenant's zone.
+    EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)
+
+    def _in_range(self, name):
+        day = self.cleaned_data.get(name)
+        if day is not None and not self.EARLIEST <= day <= self.LATEST:
+            raise forms.ValidationError(_("Pick a day between 1900 and 9000."))
+        return day
+
+    def clean_since(self):
+        return self._in_range("since")
+
+    def clean_until(self):
+        return self._in_range("until")
 
     def clean(self):
         cleaned = super().clean()

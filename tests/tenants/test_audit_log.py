@@ -154,6 +154,11 @@ def test_bad_filters_answer_400_with_field_messages(owner_client):
     )
     assert response.context["form"].errors["until"]
     assert owner_client.get("/settings/audit-log.csv", {"until": "nope"}).status_code == 400
+    # Days at the ends of the calendar cannot overflow into an error page.
+    for params in ({"since": "0001-01-01"}, {"until": "9999-12-31"}):
+        response = owner_client.get("/settings/audit-log/", params)
+        assert response.status_code == 400
+        assert response.context["form"].errors
 
 
 def test_page_query_count_is_constant(
