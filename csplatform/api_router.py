@@ -10,6 +10,7 @@ from accounts.api.viewsets import (
     NoteViewSet,
     SubscriptionViewSet,
 )
+from csplatform.personal_data.api import ContactPersonalDataViewSet
 from metrics.api.catalog import (
     ChurnReasonViewSet,
     ChurnRecordViewSet,
@@ -26,6 +27,7 @@ router.register("members", MemberViewSet, basename="member")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("accounts", AccountViewSet, basename="account")
 router.register("contacts", ContactViewSet, basename="contact")
+router.register("contacts", ContactPersonalDataViewSet, basename="contact-privacy")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("notes", NoteViewSet, basename="note")
 router.register("features", FeatureViewSet, basename="feature")

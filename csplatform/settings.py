@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_ratelimit",
+    "auditlog",
     "tenants",
     "accounts",
     "health",
@@ -111,6 +112,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tenants.tenancy.middleware.TenantMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Records the signed-in user (and address) on audit entries written during the request.
+    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "csplatform.urls"
@@ -156,6 +159,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "csplatform.security.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# Audit log (django-auditlog): entries live in the tenants app, one tenant each. Registered
+# rows are read through the base manager, since changes happen with or without an active
+# tenant. The client address is not recorded: the library would trust X-Forwarded-For.
+AUDITLOG_LOGENTRY_MODEL = "tenants.AuditEntry"
+AUDITLOG_USE_BASE_MANAGER = True
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# No correlation id from a client header: it is not ours to trust, nor of bounded length.
+AUDITLOG_CID_HEADER = None
+# The library's migrations would create its own, unused entry table (they ignore the swap).
+MIGRATION_MODULES = {"auditlog": None}
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 
 # --- Security -------------------------------------------------------------------------------

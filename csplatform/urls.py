@@ -13,6 +13,7 @@ from accounts.views.data_io import (
     ImportJobView,
 )
 from csplatform.home import HomeView
+from csplatform.personal_data.views import ContactEraseView, ContactPersonalDataView
 from csplatform.security.login_rate import login_rate_limited
 from csplatform.views import Moved, healthz
 from metrics.views import (
@@ -22,6 +23,7 @@ from metrics.views import (
     RecomputeJobView,
     RecomputeView,
 )
+from tenants.audit.views import AuditLogExportView, AuditLogView
 from tenants.forms import AdminSignInForm, SignInForm
 from tenants.views.api_keys import APIKeyListView, APIKeyRevokeView
 from tenants.views.invitations import InvitationAcceptView
@@ -55,6 +57,12 @@ urlpatterns = [
     path("accounts/", AccountListView.as_view(), name="accounts"),
     path("accounts/<int:pk>/", AccountDetailView.as_view(), name="account"),
     path("accounts/<int:pk>/usage/", AccountUsageView.as_view(), name="account-usage"),
+    path(
+        "contacts/<int:pk>/personal-data.json",
+        ContactPersonalDataView.as_view(),
+        name="contact-personal-data",
+    ),
+    path("contacts/<int:pk>/erase/", ContactEraseView.as_view(), name="contact-erase"),
     path("metrics/", MetricsDashboardView.as_view(), name="metrics"),
     path("metrics/definitions/", MetricDefinitionsView.as_view(), name="metrics-definitions"),
     path("metrics/recompute/", RecomputeView.as_view(), name="metrics-recompute"),
@@ -71,6 +79,8 @@ urlpatterns = [
     ),
     path("settings/api-keys/", APIKeyListView.as_view(), name="api-keys"),
     path("settings/api-keys/<str:pk>/revoke/", APIKeyRevokeView.as_view(), name="api-key-revoke"),
+    path("settings/audit-log/", AuditLogView.as_view(), name="audit-log"),
+    path("settings/audit-log.csv", AuditLogExportView.as_view(), name="audit-log-export"),
     path("data/", DataImportView.as_view(), name="data-import"),
     path("data/imports/<int:pk>/", ImportJobView.as_view(), name="data-import-job"),
     path("data/imports/<int:pk>/apply/", ImportJobApplyView.as_view(), name="data-import-apply"),

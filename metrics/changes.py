@@ -14,6 +14,7 @@ from metrics.models import MetricsState
 from metrics.services.attribution import events_attach_account, events_attach_contact
 from metrics.services.churn_reasons import churn_reasons_ensure_defaults
 from metrics.services.dirty_days import BEGINNING, figures_mark_dirty, local_day, terms_mark_changed
+from metrics.services.erasure import contact_events_erase
 from tenants.models import Tenant
 from tenants.tenancy.tasks import enqueue_on_commit
 
@@ -34,6 +35,7 @@ __all__ = [
     "account_changed",
     "account_created",
     "contact_created",
+    "contact_erased",
     "nps_answer_changed",
     "tenant_created",
     "tenant_settings_changed",
@@ -86,3 +88,9 @@ def nps_answer_changed(*, tenant: Tenant, answered_at: list[datetime]) -> None:
     days = [local_day(tenant, moment) for moment in answered_at if moment is not None]
     if days:
         figures_mark_dirty(tenant=tenant, since=min(days))
+
+
+def contact_erased(*, tenant: Tenant, contact) -> int:
+    """A contact is erased on request: its usage events are deleted and the days they were
+    counted in are computed again. Returns how many events were deleted."""
+    return contact_events_erase(tenant=tenant, contact=contact)

@@ -1,14 +1,17 @@
-"""Admin site for tenants, memberships, invitations and API keys (tenant staff: own rows only)."""
+"""Admin site for tenants, memberships, invitations, API keys and the audit log (tenant staff:
+own rows only)."""
 
 from django.contrib import admin, messages
 from rest_framework_api_key.models import APIKey
 
-from tenants.models import Invitation, Membership, Tenant, TenantAPIKey
+from tenants.models import AuditEntry, Invitation, Membership, Tenant, TenantAPIKey
 from tenants.services.api_keys import api_key_create, api_key_revoke
 from tenants.services.tenants import tenant_settings_update
 from tenants.tenancy.admin import TenantAdmin
 
 admin.site.unregister(APIKey)  # the library's untenanted key model is not used
+# django-auditlog's own admin would list every tenant's entries to any staff user.
+admin.site.unregister(AuditEntry)
 
 
 @admin.register(Tenant)
@@ -111,3 +114,22 @@ class TenantAPIKeyAdmin(TenantAdmin):
             request,
             f"The API key for “{api_key.name}” is: {raw_key} — copy it now, it is shown only once.",
         )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyForStaffMixin, TenantAdmin):
+    """Nobody edits history, superusers included."""
+
+    list_display = ["timestamp", "actor_email", "api_key", "action", "content_type", "object_repr"]
+    list_filter = ["action", "content_type"]
+    list_select_related = ["content_type", "api_key"]
+    search_fields = ["object_repr", "actor_email"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,4 +6,16 @@ class TenantsConfig(AppConfig):
     verbose_name = "Tenants and access"
 
     def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
         from tenants.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from tenants.audit.registry import audit_register
+        from tenants.models import Invitation, Membership, Tenant, TenantAPIKey
+
+        audit_register(Tenant, label=_("Tenant settings"))
+        audit_register(Membership, label=_("Member role"))
+        audit_register(Invitation, label=_("Invitation"), exclude_fields=["token_hash"])
+        # last_used_at changes with use, not with anyone's decision.
+        audit_register(
+            TenantAPIKey, label=_("API key"), exclude_fields=["hashed_key", "last_used_at"]
+        )

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ImportJob
+from tenants.audit.services import UPDATE, audit_record
 from tenants.models import Membership, Tenant
 from tenants.tenancy.tasks import enqueue_on_commit
 
@@ -44,5 +45,9 @@ def import_job_request_apply(*, tenant: Tenant, job: ImportJob) -> bool:
         .update(status=Status.APPLYING, updated_at=timezone.now())
     )
     if claimed:
+        # A conditional UPDATE sends no model signal: who applied the file is written here.
+        audit_record(
+            instance=job, action=UPDATE, changes={"status": [Status.VALIDATED, Status.APPLYING]}
+        )
         enqueue_on_commit(apply_import, tenant, job.pk)
     return bool(claimed)

@@ -1,11 +1,13 @@
-"""Models of the platform: tenants, their members and roles, invitations and API keys."""
+"""Models of the platform: tenants, members and roles, invitations, API keys, the audit log."""
 
 from tenants.models.api_key import TenantAPIKey
+from tenants.models.audit_entry import AuditEntry
 from tenants.models.invitation import Invitation
 from tenants.models.membership import MANAGE_ROLES, WRITE_ROLES, Membership, Role
 from tenants.models.tenant import Tenant
 
 __all__ = [
+    "AuditEntry",
     "MANAGE_ROLES",
     "WRITE_ROLES",
     "Invitation",

@@ -5,11 +5,14 @@ anything the client names. Querysets come from the model's scoped manager, new r
 request's tenant, and the active tenant is reset when the request ends.
 """
 
+from contextlib import ExitStack
+
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import mixins, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from tenants.audit.context import acting_api_key
 from tenants.tenancy import context
 from tenants.tenancy.models import TenantModel, is_tenant_scoped
 from tenants.tenancy.permissions import IsTenantMember
@@ -29,9 +32,11 @@ class TenantViewSet(viewsets.GenericViewSet):
 
     def dispatch(self, request, *args, **kwargs):
         self._tenant_token = None
+        self._audit_actor = ExitStack()
         try:
             return super().dispatch(request, *args, **kwargs)
         finally:
+            self._audit_actor.close()
             if self._tenant_token is not None:
                 context.deactivate(self._tenant_token)
 
@@ -46,6 +51,7 @@ class TenantViewSet(viewsets.GenericViewSet):
             # A key acts in its own tenant only, whatever session cookie came along.
             request.tenant = api_key.tenant
             request.membership = None
+            self._audit_actor.enter_context(acting_api_key(api_key))
         elif isinstance(request.successful_authenticator, SessionAuthentication):
             # The browser session's tenant, only when DRF authenticated the session itself:
             # SessionAuthentication is what enforces CSRF on unsafe methods.

