@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views import View
 
 from tenants.models.membership import MANAGE_ROLES, WRITE_ROLES
+from tenants.tenancy.stale_tab import page_tenant, stale_tab_response
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -32,6 +33,10 @@ class TenantView(LoginRequiredMixin, View):
             raise PermissionDenied("Your role cannot open this page.")
         if request.method not in SAFE_METHODS and role not in self.write_roles:
             raise PermissionDenied("Your role cannot make changes here.")
+        if request.method not in SAFE_METHODS:
+            marker = page_tenant(request)
+            if marker is not None and (stale := stale_tab_response(request, marker)):
+                return stale
         # Pages show times and "today" in the tenant's time zone (labelled where shown).
         with timezone.override(request.tenant.time_zone):
             return super().dispatch(request, *args, **kwargs)
