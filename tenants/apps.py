@@ -13,9 +13,13 @@ class TenantsConfig(AppConfig):
         from tenants.models import Invitation, Membership, Tenant, TenantAPIKey
 
         audit_register(Tenant, label=_("Tenant settings"))
-        audit_register(Membership, label=_("Member role"))
+        # owned_accounts is the accounts' side of a relation, not a field of the member.
+        audit_register(Membership, label=_("Member role"), exclude_fields=["owned_accounts"])
         audit_register(Invitation, label=_("Invitation"), exclude_fields=["token_hash"])
-        # last_used_at changes with use, not with anyone's decision.
+        # The key's id is its prefix and its hash; last_used_at changes with use, not with
+        # anyone's decision.
         audit_register(
-            TenantAPIKey, label=_("API key"), exclude_fields=["hashed_key", "last_used_at"]
+            TenantAPIKey,
+            label=_("API key"),
+            exclude_fields=["id", "hashed_key", "last_used_at"],
         )

@@ -12,6 +12,7 @@ from accounts.services.accounts import account_upsert
 from tenants.models import AuditEntry, Membership, Role, Tenant, TenantAPIKey
 from tenants.services.api_keys import api_key_create, api_key_revoke
 from tenants.services.tenants import tenant_settings_update
+from tenants.tenancy.context import tenant_scope
 
 CREATE, UPDATE, DELETE = 0, 1, 2
 
@@ -228,3 +229,17 @@ def test_a_client_header_cannot_break_or_fill_entries(tenant, member, owner_clie
     assert response.status_code == 302
     entry = _entries(tenant, Membership).get(action=UPDATE)
     assert entry.cid is None and entry.remote_addr is None
+
+
+def test_api_key_entries_hold_no_part_of_the_key_hash_and_members_no_relations(tenant, owner):
+    key, _ = api_key_create(tenant=tenant, name="Hash check")
+    stored = TenantAPIKey.objects.for_tenant(tenant).get(pk=key.pk)
+    with tenant_scope(tenant):
+        texts = [str(entry.changes) for entry in AuditEntry.objects.all()]
+        member_entries = [
+            e.changes for e in AuditEntry.objects.filter(object_pk__in=[
+                str(pk) for pk in Membership.objects.values_list("pk", flat=True)])
+        ]  # fmt: skip
+    assert texts and not any(stored.hashed_key in text for text in texts)
+    assert not any(stored.pk in text for text in texts)  # the id is prefix.hash
+    assert all("owned_accounts" not in str(changes) for changes in member_entries)
