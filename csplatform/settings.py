@@ -156,7 +156,7 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 # anyone lock out any known email, and per address would let one client lock out everyone
 # behind the same address.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "csplatform.security.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "tenants.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

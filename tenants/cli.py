@@ -60,8 +60,6 @@ class Progress:
             ascii=not tty,
             dynamic_ncols=False,
             mininterval=0.2 if tty else LOG_INTERVAL_SECONDS,
-            disable=None if tty else False,
-            delay=0,
         )
 
     def update(self, done: int, total: int, extra: str = "") -> None:
@@ -74,8 +72,7 @@ class Progress:
             self.close()
 
     def close(self) -> None:
-        if not self.bar.disable:
-            self.bar.close()
+        self.bar.close()
 
     def __enter__(self) -> "Progress":
         return self

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-from accounts.csv_io.formats import FORMATS, Kind, escape_cell
+from accounts.csv_io.formats import FORMATS, Kind
 from accounts.models import Account, Contact, Subscription
 from tenants.models import Tenant
+from tenants.spreadsheet import escape_cell
 
 FETCH_ROWS = 2000  # rows per fetch from the server-side cursor
 FLUSH_ROWS = 500  # rows per chunk of the response body

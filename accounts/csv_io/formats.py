@@ -24,10 +24,6 @@ from accounts.models import Account, Contact, ImportJob, Subscription
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILE_LABEL = "20 MB"
 
-# Spreadsheets run a cell starting with one of these as a formula. Exports prefix such a cell
-# with an apostrophe (OWASP "CSV injection"); imports remove that prefix again.
-# Their full-width forms too: spreadsheets with East Asian input read "＝" as "=".
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 Kind = ImportJob.Kind
 
@@ -241,11 +237,3 @@ def check_upload(raw: bytes, kind: str) -> Table:
     if next(iter_rows(table), None) is None:
         raise CsvFileError("The file has a header but no rows of data below it.")
     return table
-
-
-def escape_cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def unescape_cell(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value

@@ -13,8 +13,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from rest_framework.relations import RelatedField
 from rest_framework.settings import api_settings
 
-from accounts.csv_io.formats import Format, unescape_cell
+from accounts.csv_io.formats import Format
 from tenants.models import Membership, Tenant
+from tenants.spreadsheet import unescape_cell
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,7 @@ def account_parent_problem(
         return None
     if parent.tenant_id is not None and parent.tenant_id != tenant.pk:
         return _("No account with that external id in this tenant.")
-    while parent is not None and parent.pk is None:  # accounts this file creates
-        parent = getattr(parent, "_csv_parent", None)
-    node_id = None if parent is None else parent.pk
+    node_id = _saved_id(parent)
     seen = set()
     while node_id is not None:
         if node_id == account_pk:
@@ -34,10 +32,7 @@ def account_parent_problem(
             return None
         seen.add(node_id)
         if node_id in pending:
-            node = pending[node_id]
-            while node is not None and node.pk is None:
-                node = getattr(node, "_csv_parent", None)
-            node_id = None if node is None else node.pk
+            node_id = _saved_id(pending[node_id])
             continue
         node_id = (
             Account.objects.for_tenant(tenant)
@@ -46,3 +41,11 @@ def account_parent_problem(
             .first()
         )
     return None
+
+
+def _saved_id(account) -> int | None:
+    """The id of `account`, or of the first saved account above it when it is one a CSV file
+    creates (unsaved, followed through the parent it was given)."""
+    while account is not None and account.pk is None:
+        account = getattr(account, "_csv_parent", None)
+    return None if account is None else account.pk

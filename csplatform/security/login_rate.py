@@ -11,7 +11,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
-from csplatform.security.client_ip import client_ip_key
+from tenants.client_ip import client_ip_key
 
 
 def _rate(group, request) -> str:

@@ -56,16 +56,9 @@ class FeatureViewSet(UpsertMixin, TenantModelViewSet):
     model = Feature
     serializer_class = FeatureSerializer
     upsert_key = "event_name"
+    upsert_service = staticmethod(feature_upsert)
     lookup_field = "event_name"
     lookup_value_regex = "[^/]+"
-
-    def perform_upsert(self, serializer, instance):
-        values = dict(serializer.validated_data)
-        event_name = values.pop("event_name", None) or instance.event_name
-        serializer.instance, created = feature_upsert(
-            tenant=self.request.tenant, event_name=event_name, **values
-        )
-        return created
 
     def perform_destroy(self, instance):
         feature_delete(tenant=self.request.tenant, feature=instance)
@@ -212,6 +205,7 @@ class SpendViewSet(UpsertMixin, TenantModelViewSet):
     model = AcquisitionSpend
     serializer_class = SpendSerializer
     upsert_key = "month"
+    upsert_service = staticmethod(spend_upsert)
     lookup_field = "month"
     lookup_value_regex = r"\d{4}-\d{2}"
     filter_backends = [DjangoFilterBackend]
@@ -225,14 +219,6 @@ class SpendViewSet(UpsertMixin, TenantModelViewSet):
             return MonthField().to_internal_value(key)
         except ValidationError:
             return None
-
-    def perform_upsert(self, serializer, instance):
-        values = dict(serializer.validated_data)
-        month = values.pop("month", None) or instance.month
-        serializer.instance, created = spend_upsert(
-            tenant=self.request.tenant, month=month, **values
-        )
-        return created
 
     def perform_destroy(self, instance):
         spend_delete(tenant=self.request.tenant, spend=instance)

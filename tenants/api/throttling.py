@@ -14,6 +14,7 @@ import time
 from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
+from tenants.client_ip import client_ip
 from tenants.models import TenantAPIKey
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,11 @@ class TenantKeyRateThrottle(SimpleRateThrottle):
         else:
             ident = f"ip:{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def get_ident(self, request):
+        # The address the sign-in lock-out counts too: X-Forwarded-For only as far as the
+        # configured proxies wrote it (DRF's own reading trusts what the client sends).
+        return client_ip(request) or "unknown"
 
     def allow_request(self, request, view):
         if self.rate is None:

@@ -7,16 +7,14 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from tenants.models import Tenant
+from tenants.spreadsheet import escape_cell
 
 HEADER = ["time", "time_zone", "actor", "action", "record", "record_id", "description", "changes"]
 CHUNK = 500
-# A cell starting with one of these is read as a formula by spreadsheets.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return escape_cell("" if value is None else str(value))
 
 
 def audit_csv(*, tenant: Tenant, entries) -> Iterator[str]:

@@ -73,8 +73,6 @@ class TenantQuerySet(models.QuerySet):
                 raise ValidationError({name: "Select a valid choice; that one does not exist."})
         return super().update(**values)
 
-    update.queryset_only = True
-
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
     """Default manager: every query is limited to the active tenant."""
@@ -126,12 +124,10 @@ class TenantModel(models.Model):
     def validate_tenant_relations(self):
         """No foreign key may point at another tenant's row (checked for every subclass)."""
         errors = {}
-        for field in self._meta.concrete_fields:
-            if not field.is_relation or field.name == "tenant":
-                continue
+        for field in _tenant_relations(type(self)):
             related = field.related_model
             value_id = getattr(self, field.attname)
-            if value_id is None or not _is_tenant_owned(related):
+            if value_id is None:
                 continue
             cached = field.get_cached_value(self, default=None)
             if cached is not None and cached.pk == value_id:
@@ -178,10 +174,10 @@ def _related_tenant_id(model, name: str, value) -> int | None:
     """The tenant of the row an update's value points at, when `name` is a foreign key to a
     tenant-owned model and the value names a row (expressions are left to the database)."""
     try:
-        field = model._meta.get_field(name)
+        field = model._meta.get_field(name)  # by name or attname (account or account_id)
     except FieldDoesNotExist:
-        field = next((f for f in model._meta.concrete_fields if f.attname == name), None)
-    if field is None or not field.is_relation or not _is_tenant_owned(field.related_model):
+        return None
+    if not field.is_relation or not _is_tenant_owned(field.related_model):
         return None
     if value is None or hasattr(value, "resolve_expression"):
         return None

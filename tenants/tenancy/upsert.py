@@ -43,10 +43,21 @@ class UpsertMixin:
         status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(serializer.data, status=status_code)
 
+    # A service `(tenant=..., <upsert_key>=..., **values) -> (row, created)`; without one the
+    # serializer saves.
+    upsert_service = None
+
     def perform_upsert(self, serializer, instance) -> bool | None:
         """Saves; True when the service inserted the row (None: it cannot tell)."""
-        serializer.save()
-        return getattr(serializer, "created", None)
+        if self.upsert_service is None:
+            serializer.save()
+            return getattr(serializer, "created", None)
+        values = dict(serializer.validated_data)
+        key = values.pop(self.upsert_key, None) or getattr(instance, self.upsert_key)
+        serializer.instance, created = type(self).upsert_service(
+            tenant=self.request.tenant, **{self.upsert_key: key}, **values
+        )
+        return created
 
     @staticmethod
     def _body(request) -> dict:

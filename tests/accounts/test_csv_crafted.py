@@ -7,9 +7,9 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.csv_io.formats import escape_cell, unescape_cell
 from accounts.models import Account, ImportJob
 from accounts.services.accounts import account_upsert
+from tenants.spreadsheet import escape_cell, unescape_cell
 
 pytestmark = pytest.mark.django_db
 

@@ -119,13 +119,9 @@ def _fill(route: str, ids: dict) -> list[str]:
     params = re.findall(r"<(?:(\w+):)?(\w+)>", route)
     if not params:
         return ["/" + route]
-    urls = []
-    for _ in range(1):
-        (converter, _name) = params[0]
-        values = ids["int"] if converter == "int" else ids["str"] + [str(n) for n in ids["int"]]
-        for value in values:
-            urls.append("/" + re.sub(r"<(?:\w+:)?\w+>", str(value), route, count=1))
-    return urls
+    converter = params[0][0]
+    values = ids["int"] if converter == "int" else ids["str"] + [str(n) for n in ids["int"]]
+    return ["/" + re.sub(r"<(?:\w+:)?\w+>", str(value), route, count=1) for value in values]
 
 
 def _body(response) -> bytes:

@@ -77,3 +77,16 @@ def test_an_unreachable_redis_lets_requests_through(tenant, hourly):
     }
     with override_settings(CACHES=unreachable):
         assert all(TenantKeyRateThrottle().allow_request(_request(key), None) for _ in range(3))
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_address_count(client, hourly):
+    hourly("2/hour")
+    statuses = [
+        client.get(
+            "/api/v1/accounts/",
+            REMOTE_ADDR="198.51.100.9",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",  # a new address each time, written by us
+        ).status_code
+        for n in range(3)
+    ]
+    assert statuses == [401, 401, 429]

@@ -7,7 +7,7 @@ import secrets
 import pytest
 from django.test import Client, RequestFactory
 
-from csplatform.security.client_ip import client_ip
+from tenants.client_ip import client_ip
 
 pytestmark = pytest.mark.django_db
 
