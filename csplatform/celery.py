@@ -12,7 +12,8 @@ from celery.schedules import crontab
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csplatform.settings")
 
 
-app = Celery("csplatform")
+# Every task runs as the application role (row-level security), tenant set by the task.
+app = Celery("csplatform", task_cls="tenants.tenancy.tasks:ApplicationTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.update(
     task_serializer="json",

@@ -50,7 +50,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+# PostgreSQL through psycopg2, with every statement run as the role and tenant the code acts
+# for (tenants/db/backend: row-level security beneath the application's tenant boundary).
+DATABASES["default"]["ENGINE"] = "tenants.db.backend"
+# Off only to measure what row-level security costs (bench/); `check --deploy` warns.
+DATABASE_ROW_SECURITY = env_bool("DATABASE_ROW_SECURITY", True)
 # The PostgreSQL role that row-level security confines to one tenant (tenants/db/rls.py).
 DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE", "csplatform_app")
 if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_APP_ROLE):
@@ -99,6 +103,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The application role for the whole request, its connection handed back clean.
+    "tenants.db.middleware.ApplicationRoleMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "csplatform.security.headers.PermissionsPolicyMiddleware",

@@ -11,6 +11,7 @@ from metrics.engine.run import MetricsBusy
 from metrics.models import MetricsState
 from metrics.services.recompute import metrics_nightly, recompute_job_run
 from tenants.models import Tenant
+from tenants.tenancy.context import cross_tenant
 from tenants.tenancy.tasks import tenant_task
 
 RETRY = {
@@ -27,10 +28,11 @@ def nightly_all() -> int:
 
     Beat calls this every hour, so each tenant is served soon after its own midnight."""
     now = timezone.now()
-    states = MetricsState.objects.unscoped().values_list(
-        "tenant_id", "computed_through", "rebuild_requested_at"
-    )
-    done = {tenant_id: (through, rebuild) for tenant_id, through, rebuild in states}
+    with cross_tenant():  # every tenant's bookmark, to queue the runs that are due
+        states = MetricsState.objects.unscoped().values_list(
+            "tenant_id", "computed_through", "rebuild_requested_at"
+        )
+        done = {tenant_id: (through, rebuild) for tenant_id, through, rebuild in states}
     queued = 0
     for tenant_id, time_zone in Tenant.objects.values_list("pk", "time_zone"):
         through, rebuild = done.get(tenant_id, (None, None))

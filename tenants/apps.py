@@ -10,6 +10,7 @@ class TenantsConfig(AppConfig):
 
         from tenants.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
         from tenants.audit.registry import audit_register
+        from tenants.db import checks  # noqa: F401  (registers the deployment check)
         from tenants.models import Invitation, Membership, Tenant, TenantAPIKey
 
         audit_register(Tenant, label=_("Tenant settings"))

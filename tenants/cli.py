@@ -1,11 +1,14 @@
-"""What every management command shares: errors that name the problem, date options, and a
-progress bar (tqdm) on standard error."""
+"""What every management command shares: the role it acts as (`ApplicationCommand`, or
+`OwnerCommand` for maintenance), errors that name the problem, date options, and a progress
+bar (tqdm) on standard error."""
 
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import CommandError, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from tqdm import tqdm
+
+from tenants.db.session import database_owner, entry_point
 
 # A non-terminal (a log file, CI) gets a new line at most this often, not a redraw per step.
 LOG_INTERVAL_SECONDS = 10.0
@@ -79,3 +82,22 @@ class Progress:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class ApplicationCommand(BaseCommand):
+    """The base of the project's commands: each run is an entry point of the application, as
+    the application role with no tenant active until the command sets one (tenant_scope),
+    like a request or a task; its connection is handed back clean."""
+
+    def execute(self, *args, **options):
+        with entry_point():
+            return super().execute(*args, **options)
+
+
+class OwnerCommand:
+    """Mixed into maintenance commands (migrate, flush, makemigrations): they act as the
+    login role that owns the tables, beyond row-level security."""
+
+    def execute(self, *args, **options):
+        with database_owner():
+            return super().execute(*args, **options)

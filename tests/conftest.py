@@ -13,11 +13,18 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from csplatform.celery import app as celery_app
+from tenants.db.session import owner_by_default
 from tenants.models import Role
 from tenants.services.api_keys import api_key_create
 from tests.factories import MembershipFactory, TenantFactory, UserFactory
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+# The tests' own code (building rows of several tenants, reading them back to assert) acts as
+# the login role that owns the tables. Everything the tests call through an entry point of
+# the application (a request, a task, a command) runs as the application role under
+# row-level security, exactly as in production (tenants/db/session.py).
+owner_by_default(True)
 
 
 @pytest.fixture(autouse=True, scope="session")

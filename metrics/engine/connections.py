@@ -11,6 +11,8 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 from django.db import connection, transaction
 
+from tenants.db.session import database_owner
+
 
 def can_run_apart() -> bool:
     """Whether work on other connections sees everything this connection has written."""
@@ -55,7 +57,9 @@ def run_apart(calls: list[Callable[[], None]]) -> None:
 
 
 def _cancel(running: set[int]) -> None:
-    """Cancel the statements of the given server processes (their transactions roll back)."""
-    with connection.cursor() as cursor:
+    """Cancel the statements of the given server processes (their transactions roll back).
+
+    As the login role: the application role may not signal the login role's sessions."""
+    with database_owner(), connection.cursor() as cursor:
         for pid in list(running):
             cursor.execute("SELECT pg_cancel_backend(%s)", [pid])

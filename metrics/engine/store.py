@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from metrics.engine.figures import FigureRow
 from metrics.models import MetricFigure
+from tenants.db.copy import copy_in
 from tenants.models import Tenant
 
 COLUMNS = [
@@ -55,7 +56,7 @@ def figures_replace(*, tenant: Tenant, grain: str, periods: list[date], rows: li
             f"DELETE FROM {table} WHERE tenant_id = %s AND grain = %s AND period = ANY(%s)",  # noqa: S608
             [tenant.pk, grain, list(periods)],
         )
-        cursor.copy_from(buffer, table, columns=COLUMNS)
+        copy_in(cursor, MetricFigure, COLUMNS, buffer)
 
 
 def _number(value) -> str:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from tenants.models import TenantAPIKey
+from tenants.tenancy.context import cross_tenant, tenant_scope
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -36,12 +37,10 @@ def authenticate_key(raw_key: str) -> TenantAPIKey:
     prefix, dot, _ = raw_key.partition(".")
     if not dot or not prefix or "\x00" in raw_key or len(raw_key) > 200:
         raise exceptions.AuthenticationFailed("Malformed API key.")
-    api_key = (
-        TenantAPIKey.objects.unscoped()  # the key itself names its tenant
-        .select_related("tenant")
-        .filter(prefix=prefix)
-        .first()
-    )
+    with cross_tenant():  # the key itself names its tenant
+        api_key = (
+            TenantAPIKey.objects.unscoped().select_related("tenant").filter(prefix=prefix).first()
+        )
     if api_key is None or not api_key.is_valid(raw_key):
         raise exceptions.AuthenticationFailed("Invalid API key.")
     if api_key.revoked:
@@ -56,7 +55,8 @@ def _touch(api_key: TenantAPIKey) -> None:
     # One conditional UPDATE a minute at most per key, so busy integrations stay cheap.
     now = timezone.now()
     if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
-        TenantAPIKey.objects.unscoped().filter(pk=api_key.pk).update(last_used_at=now)
+        with tenant_scope(api_key.tenant):
+            TenantAPIKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
 
 

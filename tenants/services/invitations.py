@@ -15,6 +15,7 @@ from django.utils import timezone
 from tenants.models import Invitation, Membership, Role, Tenant
 from tenants.models.invitation import hash_token
 from tenants.services.tenants import MAX_EMAIL_LENGTH, membership_add, user_get_or_create
+from tenants.tenancy.context import cross_tenant, tenant_scope
 from tenants.tenancy.tasks import enqueue_on_commit
 
 
@@ -90,12 +91,13 @@ def invitation_send(*, tenant: Tenant, invitation_id: int, token: str) -> bool:
 
 def invitation_for_token(token: str) -> Invitation | None:
     """The invitation behind a link; found across tenants because the token names it."""
-    return (
-        Invitation.objects.unscoped()
-        .select_related("tenant", "invited_by")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
+    with cross_tenant():
+        return (
+            Invitation.objects.unscoped()
+            .select_related("tenant", "invited_by")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
 
 
 @transaction.atomic
@@ -103,19 +105,20 @@ def invitation_accept(
     *, invitation: Invitation, user=None, password: str | None = None, name: str = ""
 ):
     """Turn the invitation into a membership for `user` (or a new user with `password`)."""
-    invitation = Invitation.objects.unscoped().select_for_update().get(pk=invitation.pk)
-    if invitation.status != "pending":
-        raise ValidationError(f"This invitation is {invitation.status}.")
-    if user is None:
-        user, _ = user_get_or_create(email=invitation.email, password=password, name=name)
-    elif user.email.lower() != invitation.email.lower():
-        raise ValidationError(
-            f"This invitation is for {invitation.email}; you are signed in as {user.email}."
-        )
-    membership = membership_add(tenant=invitation.tenant, user=user, role=invitation.role)
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
-    return membership
+    with tenant_scope(invitation.tenant):  # the invitation's tenant, found by its token
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.status != "pending":
+            raise ValidationError(f"This invitation is {invitation.status}.")
+        if user is None:
+            user, _ = user_get_or_create(email=invitation.email, password=password, name=name)
+        elif user.email.lower() != invitation.email.lower():
+            raise ValidationError(
+                f"This invitation is for {invitation.email}; you are signed in as {user.email}."
+            )
+        membership = membership_add(tenant=invitation.tenant, user=user, role=invitation.role)
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        return membership
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from metrics import changes as metrics_changes
 from tenants.models import Membership, Role, Tenant
+from tenants.tenancy.context import tenant_scope
 
 MAX_EMAIL_LENGTH = 150  # the email is also the username, which Django limits to 150
 
@@ -53,21 +54,24 @@ def tenant_create(
     """
     existing = Tenant.objects.filter(slug=slug).first()
     if existing is not None:
-        owner_is_same = Membership.objects.for_tenant(existing).filter(
-            user__email__iexact=owner_email, role=Role.OWNER
-        )
-        if not owner_is_same.exists():
+        with tenant_scope(existing):
+            owner_is_same = Membership.objects.filter(
+                user__email__iexact=owner_email, role=Role.OWNER
+            ).exists()
+        if not owner_is_same:
             raise ValidationError({"slug": f"A tenant with slug {slug!r} already exists."})
         return existing, False
     tenant = Tenant(slug=slug, name=name, time_zone=time_zone, currency=currency)
     tenant.full_clean()
-    tenant.save()
-    user, _ = user_get_or_create(email=owner_email, password=owner_password)
-    if not user.is_staff:
-        user.is_staff = True  # owners manage their tenant's rows in the admin site
-        user.save(update_fields=["is_staff"])
-    Membership.objects.for_tenant(tenant).create(tenant=tenant, user=user, role=Role.OWNER)
-    metrics_changes.tenant_created(tenant=tenant)
+    # Active from its first row on: its audit entry, its owner and its metrics belong to it.
+    with tenant_scope(tenant):
+        tenant.save()
+        user, _ = user_get_or_create(email=owner_email, password=owner_password)
+        if not user.is_staff:
+            user.is_staff = True  # owners manage their tenant's rows in the admin site
+            user.save(update_fields=["is_staff"])
+        Membership.objects.create(tenant=tenant, user=user, role=Role.OWNER)
+        metrics_changes.tenant_created(tenant=tenant)
     return tenant, True
 
 

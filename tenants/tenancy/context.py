@@ -1,6 +1,7 @@
-"""The tenant the current request, task or command acts for, held in a ContextVar.
+"""The tenant the current request, task or command acts for, held in a ContextVar, and
+whether it is on one of the named paths that cross tenants on purpose (`cross_tenant()`).
 
-A ContextVar (not a thread-local) so that async views and thread pools cannot see another
+ContextVars (not thread-locals) so that async views and thread pools cannot see another
 request's tenant; every setter resets its token in `finally`.
 """
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     from tenants.models import Tenant
 
 _current_tenant: ContextVar["Tenant | None"] = ContextVar("csplatform_tenant", default=None)
+_cross_tenant: ContextVar[bool] = ContextVar("csplatform_cross_tenant", default=False)
 
 
 class TenantRequired(RuntimeError):
@@ -52,3 +54,32 @@ def activate(tenant: "Tenant") -> object:
 
 def deactivate(token: object) -> None:
     _current_tenant.reset(token)
+
+
+def clear() -> object:
+    """No tenant active (an entry point starting); return the token that `deactivate` needs."""
+    return _current_tenant.set(None)
+
+
+@contextmanager
+def cross_tenant() -> Iterator[None]:
+    """A named path that reads or writes across tenants on purpose: sign-in lookups, the
+    nightly fan-out, superusers in the admin site. Row-level security lets the block see
+    every tenant's rows; the tenant manager still needs `.unscoped()` to do the same."""
+    token = _cross_tenant.set(True)
+    try:
+        yield
+    finally:
+        _cross_tenant.reset(token)
+
+
+def is_cross_tenant() -> bool:
+    return _cross_tenant.get()
+
+
+def cross_tenant_reset() -> object:
+    return _cross_tenant.set(False)
+
+
+def cross_tenant_restore(token: object) -> None:
+    _cross_tenant.reset(token)

@@ -1,5 +1,7 @@
 """Which tenant a signed-in user is acting in: session choice, validated against memberships."""
 
+from tenants.tenancy.context import cross_tenant
+
 SESSION_KEY = "tenant_id"
 
 
@@ -8,12 +10,13 @@ def resolve_membership(user, session):
     from tenants.models import Membership
 
     # Crossing tenants is the point here: list every tenant this user belongs to.
-    memberships = list(
-        Membership.objects.unscoped()
-        .filter(user=user)
-        .select_related("tenant")
-        .order_by("tenant__name", "id")
-    )
+    with cross_tenant():
+        memberships = list(
+            Membership.objects.unscoped()
+            .filter(user=user)
+            .select_related("tenant")
+            .order_by("tenant__name", "id")
+        )
     if not memberships:
         return None, memberships
     chosen = session.get(SESSION_KEY)

@@ -1,9 +1,20 @@
 """Celery tasks that act for one tenant, and queueing them after the transaction commits."""
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import transaction
 
+from tenants.db.session import entry_point
 from tenants.tenancy.context import tenant_scope
+
+
+class ApplicationTask(Task):
+    """The base of every task (the Celery app's `task_cls`): each run is an entry point of
+    the application, as the application role with no tenant until the task sets one, and
+    hands its connection back clean, whatever ran before it in the worker."""
+
+    def __call__(self, *args, **kwargs):
+        with entry_point():
+            return super().__call__(*args, **kwargs)
 
 
 def tenant_task(**options):

@@ -1,12 +1,16 @@
 """The second wall: PostgreSQL's row-level security confines the application role to one
 tenant on every tenant-owned table, whatever the SQL says."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from tenants.db.rls import app_role, tables_without_policy, tenant_tables
+from tenants.db.session import application_role
+from tenants.tenancy.context import tenant_scope
 from tests.platform.tenant_data import tenant_owned_models
 
 pytestmark = pytest.mark.django_db
@@ -34,13 +38,17 @@ def test_the_application_role_is_neither_superuser_nor_bypassrls():
         assert cursor.fetchone() == (False, False)
 
 
-def _as_app(cursor, tenant_id):
-    """This transaction as the application role, acting for `tenant_id` (None: nobody)."""
-    cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(app_role())}")
-    cursor.execute(
-        "SELECT set_config('csplatform.tenant_id', %s, true)",
-        ["" if tenant_id is None else str(tenant_id)],
-    )
+@contextmanager
+def _as_app(tenant):
+    """As the application, acting for `tenant` (None: no tenant active), in a transaction
+    rolled back at the end; the database backend sets the role and the tenant."""
+    with transaction.atomic(), application_role():
+        if tenant is None:
+            yield
+        else:
+            with tenant_scope(tenant):
+                yield
+        transaction.set_rollback(True)
 
 
 def _refused(cursor, sql, params=()) -> bool:
@@ -63,8 +71,7 @@ def test_raw_sql_sees_and_writes_only_the_active_tenants_rows(filled_tenants):
         assert all(counts.values()), counts  # a row of A everywhere: every table is tried
         problems = []
         for table, count in counts.items():
-            with transaction.atomic():
-                _as_app(cursor, a.pk)
+            with _as_app(a):
                 cursor.execute(
                     f'SELECT count(*), count(*) FILTER (WHERE tenant_id <> %s) FROM "{table}"',
                     [a.pk],
@@ -91,19 +98,14 @@ def test_raw_sql_sees_and_writes_only_the_active_tenants_rows(filled_tenants):
                     [b.pk],
                 ):
                     problems.append(f"{table}: an UPDATE moving a row to B went through")
-                transaction.set_rollback(True)
-            with transaction.atomic():
-                _as_app(cursor, None)
+            with _as_app(None):
                 cursor.execute(f'SELECT count(*) FROM "{table}"')
                 if cursor.fetchone()[0] != 0:
                     problems.append(f"{table}: rows visible with no tenant set")
-                transaction.set_rollback(True)
-            with transaction.atomic():
-                _as_app(cursor, b.pk)
+            with _as_app(b):
                 cursor.execute(f'SELECT count(*) FROM "{table}" WHERE tenant_id = %s', [a.pk])
                 if cursor.fetchone()[0] != 0:
                     problems.append(f"{table}: B sees A's rows")
-                transaction.set_rollback(True)
     assert not problems, "\n".join(problems)
 
 

@@ -9,6 +9,8 @@ import io
 
 from django.db import models
 
+from tenants.db.copy import copy_in
+
 NULL = r"\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -26,10 +28,8 @@ def copy_rows(cursor, model: type[models.Model], fields: list[str], lines: list[
     """COPY `lines` (each ending in a newline) into the model's table; returns the row count."""
     if not lines:
         return 0
-    columns = ", ".join(cursor.db.ops.quote_name(model._meta.get_field(f).column) for f in fields)
-    table = cursor.db.ops.quote_name(model._meta.db_table)
-    buffer = io.BytesIO("".join(lines).encode())
-    cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+    columns = [model._meta.get_field(f).column for f in fields]
+    copy_in(cursor, model, columns, io.BytesIO("".join(lines).encode()))
     return len(lines)
 
 

@@ -2,17 +2,17 @@
 
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from metrics.engine.calendar import local_today
 from metrics.engine.run import MetricsBusy
 from metrics.services.recompute import metrics_backfill, metrics_nightly
-from tenants.cli import Progress, date_option
+from tenants.cli import ApplicationCommand, Progress, date_option
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
 
 
-class Command(BaseCommand):
+class Command(ApplicationCommand):
     help = (
         "Recompute a tenant's metrics: rollups, daily and monthly figures, churn records. "
         "Without --date or --since it does what the nightly run does."

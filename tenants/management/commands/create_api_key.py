@@ -1,14 +1,15 @@
 """manage.py create_api_key SLUG --name NAME  (the new key alone on the last line)"""
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from tenants.cli import command_error
+from tenants.cli import ApplicationCommand, command_error
 from tenants.models import Tenant
 from tenants.services.api_keys import api_key_create
+from tenants.tenancy.context import tenant_scope
 
 
-class Command(BaseCommand):
+class Command(ApplicationCommand):
     help = "Create an API key for a tenant and print it (shown once; only its hash is stored)."
 
     def add_arguments(self, parser):
@@ -20,7 +21,8 @@ class Command(BaseCommand):
         if tenant is None:
             raise CommandError(f"No tenant with slug {slug!r}; create it with create_tenant first.")
         try:
-            api_key, raw_key = api_key_create(tenant=tenant, name=name)
+            with tenant_scope(tenant):
+                api_key, raw_key = api_key_create(tenant=tenant, name=name)
         except ValidationError as error:
             raise command_error(error) from None
         self.stderr.write(

@@ -1,13 +1,12 @@
 """manage.py create_tenant SLUG --name NAME --owner-email E --owner-password P"""
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand
 
-from tenants.cli import command_error
+from tenants.cli import ApplicationCommand, command_error
 from tenants.services.tenants import tenant_create
 
 
-class Command(BaseCommand):
+class Command(ApplicationCommand):
     help = (
         "Create a tenant with its owner. Running it again for the same tenant and owner is a no-op."
     )

@@ -1,11 +1,11 @@
 """manage.py bootstrap_demo: the demo tenant `make run` shows (created the first time only)."""
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from csplatform.demo.login import DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
 from csplatform.demo.seed.service import demo_seed
 from metrics.services.recompute import metrics_backfill
+from tenants.cli import ApplicationCommand
 from tenants.models import Role, Tenant
 from tenants.services.api_keys import api_key_create
 from tenants.services.tenants import (
@@ -20,7 +20,7 @@ from tenants.tenancy.context import tenant_scope
 DEMO_ACCOUNTS, DEMO_DAYS, DEMO_SEED = 150, 400, 7
 
 
-class Command(BaseCommand):
+class Command(ApplicationCommand):
     help = "Create the demo tenant, its team, an API key and demo data, unless it exists."
 
     def handle(self, *args, **options):
@@ -36,23 +36,24 @@ class Command(BaseCommand):
                 time_zone="Europe/Bucharest",
                 currency="USD",
             )
-            # The demo product's onboarding milestone and first value (see demo_seed's catalog).
-            tenant_settings_update(
-                tenant=tenant,
-                activation_event="integration_connected",
-                first_value_event="report_exported",
-            )
-            for email, role in [
-                ("csm@demo.example", Role.CSM),
-                ("viewer@demo.example", Role.VIEWER),
-            ]:
-                user, _ = user_get_or_create(email=email, password=DEMO_PASSWORD)
-                membership_add(tenant=tenant, user=user, role=role)
-            _, raw_key = api_key_create(tenant=tenant, name="Demo integration")
-            result = demo_seed(
-                tenant=tenant, accounts=DEMO_ACCOUNTS, days=DEMO_DAYS, seed=DEMO_SEED
-            )
-        with tenant_scope(tenant):
+            with tenant_scope(tenant):
+                # The demo product's activation and first value events (demo_seed's catalog).
+                tenant_settings_update(
+                    tenant=tenant,
+                    activation_event="integration_connected",
+                    first_value_event="report_exported",
+                )
+                for email, role in [
+                    ("csm@demo.example", Role.CSM),
+                    ("viewer@demo.example", Role.VIEWER),
+                ]:
+                    user, _ = user_get_or_create(email=email, password=DEMO_PASSWORD)
+                    membership_add(tenant=tenant, user=user, role=role)
+                _, raw_key = api_key_create(tenant=tenant, name="Demo integration")
+                result = demo_seed(
+                    tenant=tenant, accounts=DEMO_ACCOUNTS, days=DEMO_DAYS, seed=DEMO_SEED
+                )
+        with tenant_scope(tenant):  # after commit: the backfill runs on connections of its own
             run = metrics_backfill(tenant=tenant, since=result.period_start)
         events = result.rows["metrics.UsageEvent"]
         self.stdout.write(

@@ -1,14 +1,15 @@
 """manage.py seed_demo SLUG --accounts N --days D --seed S [--end-date YYYY-MM-DD] [--reset]"""
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from csplatform.demo.seed.service import CHUNK_ACCOUNTS, demo_seed
-from tenants.cli import Progress, command_error, date_option
+from tenants.cli import ApplicationCommand, Progress, command_error, date_option
 from tenants.models import Tenant
+from tenants.tenancy.context import tenant_scope
 
 
-class Command(BaseCommand):
+class Command(ApplicationCommand):
     help = (
         "Fill an existing tenant with a realistic, deterministic demo history: accounts, "
         "contacts, subscription terms, usage events, NPS answers, churn and spend. "
@@ -43,16 +44,19 @@ class Command(BaseCommand):
             raise CommandError(f"No tenant with slug {slug!r}; create it with create_tenant first.")
         bar = Progress(self.stderr, label=f"Seeding {slug}", unit="accounts")
         try:
-            result = demo_seed(
-                tenant=tenant,
-                accounts=accounts,
-                days=days,
-                seed=seed,
-                end_date=date_option("--end-date", end_date),
-                reset=reset,
-                chunk_size=chunk_size,
-                progress=lambda done, total, events: bar.update(done, total, f"{events:,} events"),
-            )
+            with tenant_scope(tenant):
+                result = demo_seed(
+                    tenant=tenant,
+                    accounts=accounts,
+                    days=days,
+                    seed=seed,
+                    end_date=date_option("--end-date", end_date),
+                    reset=reset,
+                    chunk_size=chunk_size,
+                    progress=lambda done, total, events: bar.update(
+                        done, total, f"{events:,} events"
+                    ),
+                )
         except ValidationError as error:
             raise command_error(error) from None
         if result.deleted:

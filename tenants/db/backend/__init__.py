@@ -1,0 +1,1 @@
+"""The PostgreSQL backend of csplatform: row-level security for every statement (base.py)."""
