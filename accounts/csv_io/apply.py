@@ -112,7 +112,6 @@ def _apply_rows(job: ImportJob, tenant: Tenant) -> tuple[int, int]:
                 progress.report(job, phase=Status.APPLYING, done=checker.row_count, total=total)
     except CsvFileError as error:
         raise RowFailed(row_error(1, "", str(error))) from None
-    rows_stage(checker)
     if "parent_external_id" in table.columns:
         # Hierarchy changes of one tenant take turns (as in account_upsert), so that two at
         # once cannot close a cycle that neither sees alone.
@@ -121,6 +120,7 @@ def _apply_rows(job: ImportJob, tenant: Tenant) -> tuple[int, int]:
     failed = checker.first_error()
     if failed is not None:
         raise RowFailed(failed)
+    rows_stage(checker)
     written_prepare()
     _write(fmt, table.columns, tenant, checker.lines)
     written = written_summary()

@@ -146,34 +146,35 @@ class FileChecker:
             self.owner_ids.extend(self._owners(start, len(padded)))
 
     def _read_column(self, column: str, cells: list[str], start: int) -> None:
-        values = []
+        # A column at a time, the common cells in comprehensions: the rare ones (a formula
+        # escape, JSON, a value the quick test does not take) in the loop below.
+        values = [cell.strip() or None for cell in cells]
         quick = self._quick[column]
-        for offset, cell in enumerate(cells):
-            value = cell.strip()
-            if not value:
-                values.append(None)
-                continue
-            unescaped = value[:1] == "'" and unescape_cell(value)
-            if unescaped:
-                value = unescaped
-            if column in self.fmt.json:
-                try:
-                    value = _parse_json(value)
-                except ValueError as error:
-                    self._pre.setdefault(start + offset, []).append(
-                        row_error(
-                            self.lines[start + offset], column, f"Is not valid JSON ({error})."
-                        )
-                    )
-                    values.append(None)
+        unusual = set()  # cells whose formula escape was removed: the field checks them
+        for n in [n for n, value in enumerate(values) if value is not None and value[0] == "'"]:
+            unescaped = unescape_cell(values[n])
+            if unescaped != values[n]:
+                values[n] = unescaped
+                unusual.add(n)
+        if column in self.fmt.json:
+            for n, value in enumerate(values):
+                if value is None:
                     continue
-            if quick is None:  # a relation: resolved once the file is staged
-                values.append(value)
-                continue
-            typed = quick(value) if not unescaped else None
-            if typed is None:
-                typed = self._by_field(start + offset, column, value)
-            values.append(typed)
+                try:
+                    values[n] = _parse_json(value)
+                except ValueError as error:
+                    line = self.lines[start + n]
+                    self._pre.setdefault(start + n, []).append(
+                        row_error(line, column, f"Is not valid JSON ({error}).")
+                    )
+                    values[n] = None
+                    unusual.discard(n)
+        if quick is not None:  # relations are resolved once the file is staged
+            typed = [None if value is None else quick(value) for value in values]
+            refused = [n for n, value in enumerate(typed) if value is None]
+            for n in sorted(unusual.union(n for n in refused if values[n] is not None)):
+                typed[n] = self._by_field(start + n, column, values[n])
+            values = typed
         self.values[column].extend(values)
 
     def _quick_test(self, column: str):

@@ -1,16 +1,14 @@
-"""A checked file in a temporary table, and the stored records its rows name, found at once.
+"""The stored records a file's rows name, found at once, and the checked rows in a table.
 
-The rows are copied (COPY) into `csv_import_rows`, which lives until the transaction ends;
-every look-up and write joins it, so a file of any length costs the same few statements.
-Every statement names the job's tenant (`tenant_id = %s`); the temporary table holds only
-the file's rows.
+`records_find` looks up the rows the file updates and the accounts it names with one query
+each, the file's keys sent as one array. For the apply, the checked rows are copied (COPY)
+into `csv_import_rows`, a temporary table that lives until the transaction ends, which the
+upsert (`writes`) reads. Every statement names the job's tenant (`tenant_id = %s`).
 """
 
 import csv
 import io
 import json
-from datetime import date
-from decimal import Decimal
 
 from django.db import connection
 from rest_framework.relations import RelatedField
@@ -46,9 +44,13 @@ def rows_stage(checker: FileChecker) -> None:
     """COPY the checked values into the temporary table (inside the caller's transaction)."""
     columns = staged_columns(checker)
     data = [checker.lines]
-    for name, _ in columns[1:]:
+    for name, kind in columns[1:]:
         values = checker.owner_ids if name == "owner_id" else checker.values[name]
-        data.append([_text(value) for value in values])
+        if kind == "jsonb":
+            values = [None if value is None else json.dumps(value) for value in values]
+        elif kind in ("numeric", "date"):
+            values = [None if value is None else str(value) for value in values]
+        data.append(values)  # text and ids as they are
     buffer = io.StringIO()
     # Unquoted empty cells are NULL; a checked value is never empty (a blank cell is None).
     csv.writer(buffer, lineterminator="\n").writerows(zip(*data, strict=True))
@@ -61,16 +63,6 @@ def rows_stage(checker: FileChecker) -> None:
         names = ", ".join(name for name, _ in columns)
         cursor.copy_expert(f"COPY {ROWS} ({names}) FROM STDIN WITH (FORMAT csv)", buffer)
         cursor.execute(f"ANALYZE {ROWS}")  # the joins below are planned with its size
-
-
-def _text(value):
-    if value is None:
-        return None
-    if isinstance(value, (dict, list)):
-        return json.dumps(value)
-    if isinstance(value, (Decimal, date)):
-        return str(value)
-    return value
 
 
 def records_find(checker: FileChecker, *, tenant_id: int, lock: bool) -> Found:
@@ -89,12 +81,13 @@ def records_find(checker: FileChecker, *, tenant_id: int, lock: bool) -> Found:
         for name in ("parent_external_id", "account_external_id")
         if name in fmt.columns and name in checker.columns
     ]
+    keys = sorted({key for key in checker.values["external_id"] if key is not None})
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT t.external_id, t.id{extra} FROM {table} t "  # noqa: S608
-            f"WHERE t.tenant_id = %s AND t.external_id IN (SELECT external_id FROM {ROWS})"
+            "WHERE t.tenant_id = %s AND t.external_id = ANY(%s)"
             + (" FOR NO KEY UPDATE" if lock else ""),
-            [tenant_id],
+            [tenant_id, keys],
         )
         for external_id, pk, *rest in cursor.fetchall():
             if fmt.kind == Kind.ACCOUNTS:
@@ -105,11 +98,12 @@ def records_find(checker: FileChecker, *, tenant_id: int, lock: bool) -> Found:
             else:
                 found.existing[external_id] = Existing(pk)
         for name in references:
+            named = sorted({key for key in checker.values[name] if key is not None})
             cursor.execute(
                 f"SELECT a.external_id, a.id, a.parent_id FROM {Account._meta.db_table} a "  # noqa: S608
-                f"WHERE a.tenant_id = %s AND a.external_id IN (SELECT {name} FROM {ROWS})"
+                "WHERE a.tenant_id = %s AND a.external_id = ANY(%s)"
                 + (" FOR KEY SHARE" if lock else ""),
-                [tenant_id],
+                [tenant_id, named],
             )
             for external_id, pk, parent_id in cursor.fetchall():
                 found.accounts[external_id] = pk

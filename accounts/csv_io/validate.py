@@ -2,13 +2,12 @@
 
 File-level checks (header, duplicate external ids) and every row with the API serializer's
 rules and messages (`rows`), the records they name found for the whole file at once through a
-temporary table (`staging`); the result is a preview of the first rows, how many rows would
+few queries (`staging`); the result is a preview of the first rows, how many rows would
 create or update a record, and every error with its line. Run by the `validate_import` task.
 """
 
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.csv_io import progress
@@ -22,7 +21,7 @@ from accounts.csv_io.formats import (
     read_table,
 )
 from accounts.csv_io.rows import Actor, FileChecker, row_error
-from accounts.csv_io.staging import records_find, rows_stage
+from accounts.csv_io.staging import records_find
 from accounts.models import ImportJob
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
@@ -118,10 +117,7 @@ def _check_rows(job, table, fmt, actor, errors: _Errors) -> None:
         checker.read(chunk, preview=PREVIEW_ROWS)
         if checker.row_count < total:  # the last step is reported once the file is settled
             progress.report(job, phase=Status.VALIDATING, done=checker.row_count, total=total)
-    # The temporary table lives until the end of the transaction; nothing else is written.
-    with transaction.atomic():
-        rows_stage(checker)
-        checker.settle(records_find(checker, tenant_id=actor.tenant.pk, lock=False))
+    checker.settle(records_find(checker, tenant_id=actor.tenant.pk, lock=False))
     for row in sorted(checker.errors):
         for error in checker.errors[row]:
             errors.add(error)
