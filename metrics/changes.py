@@ -11,7 +11,12 @@ from datetime import date, datetime
 from django.db.models.functions import Now
 
 from metrics.models import MetricsState
-from metrics.services.attribution import events_attach_account, events_attach_contact
+from metrics.services.attribution import (
+    events_attach_account,
+    events_attach_accounts,
+    events_attach_contact,
+    events_attach_contacts,
+)
 from metrics.services.churn_reasons import churn_reasons_ensure_defaults
 from metrics.services.dirty_days import BEGINNING, figures_mark_dirty, local_day, terms_mark_changed
 from metrics.services.erasure import contact_events_erase
@@ -34,7 +39,9 @@ __all__ = [
     "METRIC_SETTINGS",
     "account_changed",
     "account_created",
+    "accounts_created",
     "contact_created",
+    "contacts_created",
     "contact_erased",
     "nps_answer_changed",
     "tenant_created",
@@ -71,6 +78,16 @@ def account_created(*, tenant: Tenant, account) -> int:
 def contact_created(*, tenant: Tenant, contact) -> int:
     """Events that named the contact before it existed (or moved) are attached to it."""
     return events_attach_contact(tenant=tenant, contact=contact)
+
+
+def accounts_created(*, tenant: Tenant, accounts) -> int:
+    """`account_created` for every account of a queryset, at once (a CSV import)."""
+    return events_attach_accounts(tenant=tenant, accounts=accounts)
+
+
+def contacts_created(*, tenant: Tenant, contacts) -> int:
+    """`contact_created` for every contact of a queryset, at once (a CSV import)."""
+    return events_attach_contacts(tenant=tenant, contacts=contacts)
 
 
 def account_changed(*, tenant: Tenant, since: date = BEGINNING) -> None:

@@ -161,7 +161,7 @@ def _unreadable(line: int, error: csv.Error) -> CsvFileError:
 
 
 def _is_blank(cells: list[str]) -> bool:
-    return not any(cell.strip() for cell in cells)
+    return not "".join(cells).strip()  # one C call a row: files of 400,000 rows are read
 
 
 def read_table(text: str) -> Table:

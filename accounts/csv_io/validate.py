@@ -1,8 +1,9 @@
 """The validation pass of an import job: every row checked, nothing written but the job.
 
-File-level checks (header, duplicate external ids) and each row through the API serializer;
-the result is a preview of the first rows, how many rows would create or update a record,
-and every error with its line. Run by the `validate_import` task.
+File-level checks (header, duplicate external ids) and every row with the API serializer's
+rules and messages (`rows`), the records they name found for the whole file at once through a
+few queries (`staging`); the result is a preview of the first rows, how many rows would
+create or update a record, and every error with its line. Run by the `validate_import` task.
 """
 
 import logging
@@ -19,7 +20,8 @@ from accounts.csv_io.formats import (
     iter_rows,
     read_table,
 )
-from accounts.csv_io.rows import Actor, RowChecker, row_error
+from accounts.csv_io.rows import Actor, FileChecker, row_error
+from accounts.csv_io.staging import records_find
 from accounts.models import ImportJob
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
@@ -28,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 20
 MAX_STORED_ERRORS = 1000
-CHUNK_ROWS = 250  # rows checked per query of existing records, and per progress report
+CHUNK_ROWS = 5000  # rows read between two progress reports
 
 Status = ImportJob.Status
 
@@ -110,31 +112,21 @@ def _validate(job: ImportJob, tenant: Tenant) -> None:
 def _check_rows(job, table, fmt, actor, errors: _Errors) -> None:
     job.row_count = total = count_rows(table)
     progress.report(job, phase=Status.VALIDATING, done=0, total=total)
-    checker = RowChecker(fmt, table.columns, actor, dry_run=True)
-    first_line: dict[str, int] = {}
-    done = 0
+    checker = FileChecker(fmt, table.columns, actor)
     for chunk in chunked(iter_rows(table), CHUNK_ROWS):
-        for row in checker.check(chunk):
-            if row.external_id:
-                seen = first_line.setdefault(row.external_id, row.line)
-                if seen != row.line:
-                    row.errors.append(
-                        row_error(
-                            row.line,
-                            "external_id",
-                            f"Lines {seen} and {row.line} have the same external_id "
-                            f"{row.external_id!r}; keep one of them.",
-                        )
-                    )
-            for error in row.errors:
-                errors.add(error)
-            if row.action == "create":
-                job.create_count += 1
-            elif row.action == "update":
-                job.update_count += 1
-            if len(job.preview) < PREVIEW_ROWS:
-                cells = [cell.strip() for cell in row.cells[: len(table.columns)]]
-                cells += [""] * (len(table.columns) - len(cells))
-                job.preview.append({"line": row.line, "action": row.action, "cells": cells})
-        done += len(chunk)
-        progress.report(job, phase=Status.VALIDATING, done=done, total=total)
+        checker.read(chunk, preview=PREVIEW_ROWS)
+        if checker.row_count < total:  # the last step is reported once the file is settled
+            progress.report(job, phase=Status.VALIDATING, done=checker.row_count, total=total)
+    checker.settle(records_find(checker, tenant_id=actor.tenant.pk, lock=False))
+    for row in sorted(checker.errors):
+        for error in checker.errors[row]:
+            errors.add(error)
+    job.create_count = checker.actions.count("create")
+    job.update_count = checker.actions.count("update")
+    job.preview = [
+        {"line": line, "action": action, "cells": cells}
+        for line, action, cells in zip(
+            checker.lines, checker.actions, checker.first_cells, strict=False
+        )
+    ]
+    progress.report(job, phase=Status.VALIDATING, done=total, total=total)

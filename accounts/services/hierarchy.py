@@ -27,7 +27,7 @@ def account_parent_problem(
     seen = set()
     while node_id is not None:
         if node_id == account_pk:
-            return _("An account cannot be its own parent or the parent of an account above it.")
+            return cycle_message()
         if node_id in seen:  # a cycle stored already (never by us); stop walking
             return None
         seen.add(node_id)
@@ -41,6 +41,10 @@ def account_parent_problem(
             .first()
         )
     return None
+
+
+def cycle_message() -> str:
+    return _("An account cannot be its own parent or the parent of an account above it.")
 
 
 def _saved_id(account) -> int | None:

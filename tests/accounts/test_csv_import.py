@@ -12,7 +12,7 @@ from accounts.csv_io import apply as apply_module
 from accounts.csv_io import progress
 from accounts.csv_io import validate as validate_module
 from accounts.csv_io.formats import FORMATS, MAX_FILE_BYTES
-from accounts.csv_io.rows import RowChecker
+from accounts.csv_io.rows import FileChecker
 from accounts.models import Account, Contact, ImportJob, Subscription
 from accounts.services.accounts import account_upsert, contact_upsert, subscription_upsert
 from accounts.tasks import apply_import, validate_import
@@ -316,10 +316,10 @@ def test_an_unexpected_error_fails_the_job_and_writes_nothing(tenant, monkeypatc
         row_count=1,
     )
 
-    def boom(self, rows):
+    def boom(self, rows, **options):
         raise RuntimeError("worker bug")
 
-    monkeypatch.setattr(RowChecker, "check", boom)
+    monkeypatch.setattr(FileChecker, "read", boom)
     assert task.delay(tenant.pk, job.pk).get() == Status.FAILED
     job.refresh_from_db()
     assert "failed unexpectedly" in job.message

@@ -25,6 +25,20 @@ HATCHES = {
 
 # (file, function, kind): (calls, why it is safe)
 LISTED = {
+    ("accounts/csv_io/staging.py", "_ancestors_find", "raw SQL"): (
+        1, "accounts above the file's, WHERE tenant_id = the job's tenant"),
+    ("accounts/csv_io/staging.py", "records_find", "raw SQL"): (
+        3, "rows and accounts a file names, WHERE tenant_id = the job's tenant"),
+    ("accounts/csv_io/staging.py", "rows_stage", "raw SQL"): (
+        5, "COPY of one file's checked rows into a temporary table of the transaction"),
+    ("accounts/csv_io/writes.py", "changes_report", "raw SQL"): (
+        2, "ids the import wrote (its temporary table), inside a for_tenant queryset"),
+    ("accounts/csv_io/writes.py", "rows_write", "raw SQL"): (
+        3, "the import's upsert: every row stamped and joined with the job's tenant"),
+    ("accounts/csv_io/writes.py", "written_prepare", "raw SQL"): (
+        3, "a temporary table of the ids the import wrote; reads no rows"),
+    ("accounts/csv_io/writes.py", "written_summary", "raw SQL"): (
+        2, "counts the import's temporary table of written ids"),
     ("csplatform/demo/seed/copy.py", "ids_reserve", "raw SQL"): (
         1, "reserves sequence values; reads no rows"),
     ("csplatform/demo/seed/service.py", "demo_seed", "raw SQL"): (
