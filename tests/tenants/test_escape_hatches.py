@@ -68,6 +68,8 @@ LISTED = {
         1, "superusers see all tenants; staff are filtered to their own"),
     ("tenants/tenancy/membership.py", "resolve_membership", "unscoped"): (
         1, "sign-in lists the user's memberships in every tenant"),
+    ("tenants/tenancy/outbox.py", "_relay_across_tenants", "unscoped"): (
+        1, "the outbox relay sends every tenant's queued tasks (task names and ids only)"),
 }  # fmt: skip
 
 
