@@ -28,15 +28,18 @@ app.conf.update(
     task_soft_time_limit=25 * 60,
     task_ignore_result=True,
     broker_connection_retry_on_startup=True,
-    # A request that queues a task after commit tries to reach the broker for this long at
-    # most, then leaves the task to the outbox relay: with Redis down, pages answer at once
-    # rather than after kombu's default of retrying for 4 s, or a blackholed host's minutes.
+    # Sending a task makes one attempt to connect, of at most 2 s: a request that queues a
+    # task after commit, with Redis down, answers at once and leaves the task to the outbox
+    # relay (tenants/tenancy/outbox.py), rather than wait through kombu's default retries
+    # (2 s apart, for 4 s) or a blackholed host's minutes. Sends that pass a retry policy
+    # (beat, tasks queueing tasks) still retry by it.
     broker_connection_timeout=2,
     broker_transport_options={
         # A task not acknowledged within this window is handed to another worker; it must
         # exceed the hard time limit or long tasks would run twice.
         "visibility_timeout": 2 * 60 * 60,
         "socket_connect_timeout": 2,
+        "max_retries": 0,
     },
     timezone="UTC",
     beat_schedule={

@@ -5,9 +5,10 @@ import time
 
 import pytest
 
-from tenants.models import Invitation
+from tenants.models import Invitation, OutboxTask
 from tenants.models.invitation import hash_token
 from tenants.services.invitations import invitation_create
+from tests.conftest import UNREACHABLE_BROKER, broker
 
 
 @pytest.mark.django_db(transaction=True)
@@ -32,6 +33,24 @@ def test_invitation_is_emailed_by_a_real_worker(tenant, owner, worker, tmp_path)
 
     assert send_invitation.apply(args=[tenant.pk, invitation.pk]).get() is False
     assert Invitation.objects.for_tenant(tenant).get().sent_at == invitation.sent_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_starting_worker_sends_what_waited_for_the_broker(tenant, owner, request, tmp_path):
+    with broker(UNREACHABLE_BROKER, eager=False):  # Redis is down
+        invitation = invitation_create(
+            tenant=tenant, email="new@acme.test", role="csm", invited_by=owner
+        )
+    assert OutboxTask.objects.for_tenant(tenant).get().sent_at is None
+    worker = request.getfixturevalue("worker")  # Redis is back, and a worker starts
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and invitation.sent_at is None:
+        assert worker.poll() is None, "the worker died"
+        time.sleep(0.2)
+        invitation.refresh_from_db()
+    assert invitation.sent_at is not None, "the outbox was not relayed when the worker started"
+    assert OutboxTask.objects.for_tenant(tenant).get().sent_at is not None
+    assert len(list(tmp_path.glob("*.log"))) == 1
 
 
 def test_tasks_keep_the_names_queued_messages_carry():

@@ -41,7 +41,7 @@ def _broker_error() -> str | None:
     """Nothing was sent: whether the broker answers at all, told by its error."""
     try:
         with current_app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1)
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
     except BROKER_ERRORS as failure:
         return f"{type(failure).__name__}: {failure}"
     return None
