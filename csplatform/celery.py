@@ -1,13 +1,16 @@
 """The Celery application: Redis broker, JSON only, at-least-once delivery, static beat schedule.
 
 Tasks must be idempotent (a retried or redelivered task changes nothing the second time),
-because acks_late + task_reject_on_worker_lost redeliver work whose worker died.
+because acks_late + task_reject_on_worker_lost redeliver work whose worker died, and the
+task outbox (tenants/tenancy/outbox.py) sends a task again if it crashed half-way through
+sending it.
 """
 
 import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csplatform.settings")
 
@@ -26,9 +29,19 @@ app.conf.update(
     task_soft_time_limit=25 * 60,
     task_ignore_result=True,
     broker_connection_retry_on_startup=True,
-    # A task not acknowledged within this window is handed to another worker; it must exceed
-    # the hard time limit or long tasks would run twice.
-    broker_transport_options={"visibility_timeout": 2 * 60 * 60},
+    # Sending a task makes one attempt to connect, of at most 2 s: a request that queues a
+    # task after commit, with Redis down, answers at once and leaves the task to the outbox
+    # relay (tenants/tenancy/outbox.py), rather than wait through kombu's default retries
+    # (2 s apart, for 4 s) or a blackholed host's minutes. Sends that pass a retry policy
+    # (beat, tasks queueing tasks) still retry by it.
+    broker_connection_timeout=2,
+    broker_transport_options={
+        # A task not acknowledged within this window is handed to another worker; it must
+        # exceed the hard time limit or long tasks would run twice.
+        "visibility_timeout": 2 * 60 * 60,
+        "socket_connect_timeout": 2,
+        "max_retries": 0,
+    },
     timezone="UTC",
     beat_schedule={
         # Nightly jobs. Each fans out one task per tenant; per-tenant work checks the
@@ -36,6 +49,13 @@ app.conf.update(
         "tenants-purge-expired-invitations": {
             "task": "accounts.tasks.purge_expired_invitations_all",  # its name before the move
             "schedule": crontab(minute=15, hour=3),
+        },
+        # Tasks that could not be sent when they were queued (the broker was down); the
+        # message expires rather than piling up while no worker runs.
+        "tenants-relay-outbox": {
+            "task": "tenants.tasks.relay_outbox",
+            "schedule": 60.0,
+            "options": {"expires": 55},
         },
         # Hourly, so that each tenant's run starts soon after its own local midnight.
         "metrics-nightly": {
@@ -47,3 +67,11 @@ app.conf.update(
 
 
 app.autodiscover_tasks()
+
+
+@worker_ready.connect
+def _relay_outbox_on_start(sender, **kwargs):
+    """A worker that starts (say, with Redis back after an outage) has the outbox relayed at
+    once rather than at the next minute. Queued as a message: the worker's main process
+    does no database work of its own."""
+    sender.app.send_task("tenants.tasks.relay_outbox", expires=60)

@@ -69,6 +69,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "csp"),
+        # With Redis unreachable, what reads the cache (the API throttle, the sign-in limit,
+        # import progress) gives up within seconds and goes on without it, never hangs.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
 

@@ -14,8 +14,11 @@ CACHES["default"]["KEY_PREFIX"] = f"csp-test-{os.getpid()}"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.support"]  # noqa: F405
-# Messages queued during a test land in a queue of this run's own, not the shared one.
-CELERY_TASK_DEFAULT_QUEUE = f"csplatform-test-{os.getpid()}"
+# Messages queued during a test land in a queue of this run's own, not the shared one; a
+# worker started by a test is told its test process's queue, so what it queues goes there too.
+CELERY_TASK_DEFAULT_QUEUE = (
+    os.environ.get("CSPLATFORM_TEST_QUEUE") or f"csplatform-test-{os.getpid()}"
+)
 # The suite signs in many times from 127.0.0.1 within a minute; the tests of the limit set
 # their own (tests/tenants/test_signin_limits.py).
 LOGIN_RATE_LIMIT = "10000/m"

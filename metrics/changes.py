@@ -21,7 +21,7 @@ from metrics.services.churn_reasons import churn_reasons_ensure_defaults
 from metrics.services.dirty_days import BEGINNING, figures_mark_dirty, local_day, terms_mark_changed
 from metrics.services.erasure import contact_events_erase
 from tenants.models import Tenant
-from tenants.tenancy.tasks import enqueue_on_commit
+from tenants.tenancy.outbox import enqueue_on_commit
 
 # Tenant fields that change metric definitions: every figure is computed again.
 METRIC_SETTINGS = frozenset(

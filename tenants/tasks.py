@@ -1,9 +1,11 @@
-"""Celery tasks of the platform: invitation emails and their housekeeping; each calls a service."""
+"""Celery tasks of the platform: invitation emails and their housekeeping, and the relay of
+the task outbox; each calls a service."""
 
 from celery import shared_task
 
 from tenants.models import Tenant
 from tenants.services.invitations import invitation_send, invitations_purge_expired
+from tenants.tenancy.outbox import outbox_relay
 from tenants.tenancy.tasks import tenant_task
 
 # The tasks keep the names they had in the accounts app: messages queued before an upgrade
@@ -16,8 +18,9 @@ from tenants.tenancy.tasks import tenant_task
     retry_backoff=True,
     max_retries=5,
 )
-def send_invitation(tenant, invitation_id: int, token: str) -> bool:
-    return invitation_send(tenant=tenant, invitation_id=invitation_id, token=token)
+def send_invitation(tenant, invitation_id: int, token: str | None = None) -> bool:
+    # `token` is only in messages queued by earlier versions; the link is issued here now.
+    return invitation_send(tenant=tenant, invitation_id=invitation_id)
 
 
 @tenant_task(name="accounts.tasks.purge_expired_invitations")
@@ -32,3 +35,10 @@ def purge_expired_invitations_all() -> int:
     for tenant_id in tenant_ids:
         purge_expired_invitations.delay(tenant_id)
     return len(tenant_ids)
+
+
+@shared_task(name="tenants.tasks.relay_outbox")
+def relay_outbox() -> int:
+    """Send the queued tasks the broker could not take when they were queued (every minute,
+    and when a worker starts)."""
+    return outbox_relay().sent

@@ -4,6 +4,7 @@ tenant; logged-in clients and API clients for each."""
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,6 +34,46 @@ def _celery_eager():
     celery_app.loader.import_default_modules()  # configure now, or our value is overwritten
     celery_app.conf.task_always_eager = True
     yield
+
+
+# Nothing listens on port 1: sending to this broker truly fails, as with Redis down.
+UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
+
+
+@contextmanager
+def broker(url: str, *, eager: bool):
+    """Celery sends to `url` (eagerly run tasks never touch a broker) until the block ends."""
+    conf = celery_app.conf
+    saved = conf.broker_write_url, conf.task_always_eager
+    _drop_broker_connections()
+    conf.broker_write_url, conf.task_always_eager = url, eager  # what sending connects to
+    try:
+        yield
+    finally:
+        _drop_broker_connections()
+        conf.broker_write_url, conf.task_always_eager = saved
+
+
+def _drop_broker_connections():
+    # The app takes its pools (kombu's, shared per URL) once; a new URL needs them taken anew.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down():
+    """The broker cannot be reached; `with broker_back():` inside the test brings it back."""
+    with broker(UNREACHABLE_BROKER, eager=False):
+        yield
+
+
+@contextmanager
+def broker_back(*, eager: bool = True):
+    """The real broker (REDIS_URL) again; tasks run in-process unless a worker runs them."""
+    from django.conf import settings
+
+    with broker(settings.CELERY_BROKER_URL, eager=eager):
+        yield
 
 
 @pytest.fixture
@@ -148,6 +189,7 @@ def worker(tmp_path, settings):
         "REDIS_URL": settings.REDIS_URL,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path),
+        "CSPLATFORM_TEST_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
     }
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     process = subprocess.Popen(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import ImportJob
 from tenants.audit.services import UPDATE, audit_record
 from tenants.models import Membership, Tenant
-from tenants.tenancy.tasks import enqueue_on_commit
+from tenants.tenancy.outbox import enqueue_on_commit
 
 Status = ImportJob.Status
 

@@ -27,7 +27,7 @@ from metrics.engine.rollups import days_received_since
 from metrics.engine.run import MetricsBusy, Progress, RunResult, metrics_recompute, tenant_lock
 from metrics.models import DirtyDay, MetricsState, RecomputeJob
 from tenants.models import Tenant
-from tenants.tenancy.tasks import enqueue_on_commit
+from tenants.tenancy.outbox import enqueue_on_commit
 
 # In-flight ingestion transactions commit after they stamp `received_at`: look back this far
 # past the watermark so none is missed (a day recomputed twice is harmless).

@@ -38,7 +38,7 @@ class InvitationSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         request = self.context["request"]
         try:
-            invitation, _ = invitation_create(
+            invitation = invitation_create(
                 tenant=request.tenant,
                 email=validated_data["email"],
                 role=validated_data["role"],

@@ -1,9 +1,11 @@
-"""Models of the platform: tenants, members and roles, invitations, API keys, the audit log."""
+"""Models of the platform: tenants, members and roles, invitations, API keys, the audit log,
+the task outbox."""
 
 from tenants.models.api_key import TenantAPIKey
 from tenants.models.audit_entry import AuditEntry
 from tenants.models.invitation import Invitation
 from tenants.models.membership import MANAGE_ROLES, WRITE_ROLES, Membership, Role
+from tenants.models.outbox import OutboxTask
 from tenants.models.tenant import Tenant
 
 __all__ = [
@@ -12,6 +14,7 @@ __all__ = [
     "WRITE_ROLES",
     "Invitation",
     "Membership",
+    "OutboxTask",
     "Role",
     "Tenant",
     "TenantAPIKey",

@@ -17,7 +17,10 @@ def hash_token(token: str) -> str:
 class Invitation(TenantModel):
     email = models.EmailField()
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CSM)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The hash of the link's token, set when the email is sent (the token itself is never
+    # stored); empty until then, and emptied when the invitation is renewed, so that an
+    # earlier link stops working.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

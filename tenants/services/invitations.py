@@ -16,16 +16,16 @@ from tenants.models import Invitation, Membership, Role, Tenant
 from tenants.models.invitation import hash_token
 from tenants.services.tenants import MAX_EMAIL_LENGTH, membership_add, user_get_or_create
 from tenants.tenancy.context import cross_tenant, tenant_scope
-from tenants.tenancy.tasks import enqueue_on_commit
+from tenants.tenancy.outbox import enqueue_on_commit
 
 
 @transaction.atomic
-def invitation_create(
-    *, tenant: Tenant, email: str, role: str, invited_by
-) -> tuple[Invitation, str]:
+def invitation_create(*, tenant: Tenant, email: str, role: str, invited_by) -> Invitation:
     """Create (or renew) the open invitation for `email`; the mail goes out after commit.
 
-    Returns the invitation and the raw token of its link (only its hash is stored).
+    The link's token is issued when the mail is sent (`invitation_send`), so it is never
+    written anywhere but the email. Renewing empties the stored hash: an earlier link stops
+    working at once, and the mail that follows carries a new one.
     """
     email = (email or "").strip()
     try:
@@ -41,8 +41,6 @@ def invitation_create(
         raise ValidationError({"role": f"Choose one of: {allowed}."})
     if Membership.objects.for_tenant(tenant).filter(user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {tenant.name}."})
-    token = secrets.token_urlsafe(32)
-    expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
     invitation = (
         Invitation.objects.for_tenant(tenant)
         .filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True)
@@ -53,27 +51,53 @@ def invitation_create(
         invitation = Invitation(tenant=tenant, email=email)
     invitation.role = role
     invitation.invited_by = invited_by
-    invitation.token_hash = hash_token(token)
-    invitation.expires_at = expires_at
+    invitation.token_hash = None
+    # Unsent, it still expires; once sent, its link works for the whole period from then.
+    invitation.expires_at = _expiry(timezone.now())
     invitation.sent_at = None
     invitation.save()
     from tenants.tasks import send_invitation
 
-    enqueue_on_commit(send_invitation, tenant, invitation.pk, token)
-    return invitation, token
+    enqueue_on_commit(send_invitation, tenant, invitation.pk)
+    return invitation
+
+
+def _expiry(start):
+    return start + timedelta(days=settings.INVITATION_VALID_DAYS)
 
 
 def invitation_url(token: str) -> str:
     return settings.SITE_URL + reverse("invitation-accept", args=[token])
 
 
-def invitation_send(*, tenant: Tenant, invitation_id: int, token: str) -> bool:
-    """Email the invitation; idempotent: a sent, accepted or revoked one is not sent again."""
-    invitation = Invitation.objects.for_tenant(tenant).filter(pk=invitation_id).first()
+@transaction.atomic
+def invitation_send(*, tenant: Tenant, invitation_id: int) -> bool:
+    """Issue the invitation's link and email it. Idempotent: a sent, accepted, revoked or
+    expired invitation is not sent again.
+
+    The row stays locked until the mail is out and the hash committed, so a duplicated task
+    waits and then finds it sent. A mail that fails rolls the new hash back, and the retry
+    issues another link.
+    """
+    invitation = (
+        Invitation.objects.for_tenant(tenant)
+        .select_for_update(of=("self",))
+        .select_related("invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
     if invitation is None or invitation.status != "pending" or invitation.sent_at is not None:
         return False
-    if invitation.token_hash != hash_token(token):
-        return False  # renewed since this task was queued; the newer task sends it
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(token)
+    invitation.sent_at = timezone.now()
+    invitation.expires_at = _expiry(invitation.sent_at)
+    # A plain UPDATE: sending is not a change anybody made to the invitation (no audit entry).
+    Invitation.objects.for_tenant(tenant).filter(pk=invitation.pk).update(
+        token_hash=invitation.token_hash,
+        sent_at=invitation.sent_at,
+        expires_at=invitation.expires_at,
+    )
     context = {"invitation": invitation, "tenant": tenant, "url": invitation_url(token)}
     send_mail(
         subject=f"You are invited to {tenant.name} on csplatform",
@@ -81,12 +105,7 @@ def invitation_send(*, tenant: Tenant, invitation_id: int, token: str) -> bool:
         from_email=None,
         recipient_list=[invitation.email],
     )
-    claimed = (
-        Invitation.objects.for_tenant(tenant)
-        .filter(pk=invitation.pk, sent_at__isnull=True)
-        .update(sent_at=timezone.now())
-    )
-    return bool(claimed)
+    return True
 
 
 def invitation_for_token(token: str) -> Invitation | None:

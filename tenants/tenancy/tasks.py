@@ -1,7 +1,6 @@
-"""Celery tasks that act for one tenant, and queueing them after the transaction commits."""
+"""Celery tasks that act for one tenant (queued through the outbox, `tenants.tenancy.outbox`)."""
 
 from celery import Task, shared_task
-from django.db import transaction
 
 from tenants.db.session import entry_point
 from tenants.tenancy.context import tenant_scope
@@ -40,8 +39,3 @@ def tenant_task(**options):
         return shared_task(**options)(run)
 
     return decorate
-
-
-def enqueue_on_commit(task, tenant, *args, **kwargs):
-    """Queue `task` for `tenant` once the current transaction commits (never before)."""
-    transaction.on_commit(lambda: task.delay(tenant.pk, *args, **kwargs))

@@ -38,7 +38,7 @@ class TeamView(TenantView):
         form = InvitationForm(request.POST)
         if form.is_valid():
             try:
-                invitation, _ = invitation_create(
+                invitation = invitation_create(
                     tenant=request.tenant,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],

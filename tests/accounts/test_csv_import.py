@@ -663,3 +663,59 @@ def test_admin_shows_jobs_read_only_to_their_tenants_staff(tenant, other_tenant,
     client.post(f"/admin/accounts/importjob/{ours.pk}/change/", {"status": "applied"})
     ours.refresh_from_db()
     assert ours.status == Status.UPLOADED
+
+
+# --- With the broker (Redis) down ---------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_and_its_apply_are_accepted_with_the_broker_down(
+    tenant, member_client, broker_down
+):
+    from tenants.models import OutboxTask
+    from tenants.tenancy.outbox import outbox_relay
+    from tests.conftest import broker_back
+
+    def queued():
+        return [e.task_name for e in OutboxTask.objects.for_tenant(tenant).filter(sent_at=None)]
+
+    response = member_client.post(
+        "/data/", {"kind": "accounts", "file": _file("external_id,name\na,Acme\n")}
+    )
+    assert response.status_code == 302  # answered as usual: the upload is stored
+    job = _job(tenant)
+    assert job.status == Status.UPLOADED and queued() == ["accounts.tasks.validate_import"]
+    with broker_back():
+        assert outbox_relay().sent == 1
+    job.refresh_from_db()
+    assert job.status == Status.VALIDATED and job.create_count == 1
+
+    response = member_client.post(f"/data/imports/{job.pk}/apply/")
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == Status.APPLYING and queued() == ["accounts.tasks.apply_import"]
+    assert not Account.objects.for_tenant(tenant).exists()
+    with broker_back():
+        assert outbox_relay().sent == 1
+    job.refresh_from_db()
+    assert job.status == Status.APPLIED
+    assert Account.objects.for_tenant(tenant).get().name == "Acme"
+
+
+def test_the_job_page_works_with_redis_down(tenant, member_client, settings):
+    """The progress bar is read from Redis: without it the page shows the job's state."""
+    ImportJob.objects.create(
+        tenant=tenant, kind="accounts", original_filename="a.csv", content="x",
+        status=Status.VALIDATING,
+    )  # fmt: skip
+    job = _job(tenant)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    assert progress.read(job) is None
+    progress.report(job, phase="validating", done=1, total=2)  # dropped, not raised
+    response = member_client.get(f"/data/imports/{job.pk}/")
+    assert response.status_code == 200

@@ -338,3 +338,27 @@ def test_anonymous_users_are_sent_to_login(client):
     for url in ["/metrics/", "/metrics/definitions/", "/metrics/recompute/"]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recompute_is_accepted_with_the_broker_down_and_runs_once_it_is_back(
+    tenant, owner_client, broker_down
+):
+    from tenants.models import OutboxTask
+    from tenants.tenancy.outbox import outbox_relay
+    from tests.conftest import broker_back
+
+    _subscription(tenant)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    data = {"since": yesterday - datetime.timedelta(days=2), "until": yesterday}
+    response = owner_client.post("/metrics/recompute/", data)
+    job = RecomputeJob.objects.for_tenant(tenant).get()
+    assert response.status_code == 302 and response["Location"] == f"/metrics/recompute/{job.pk}/"
+    assert job.status == RecomputeJob.Status.QUEUED
+    (entry,) = OutboxTask.objects.for_tenant(tenant)
+    assert entry.task_name == "metrics.tasks.run_recompute_job" and entry.sent_at is None
+    assert owner_client.get(response["Location"]).status_code == 200
+    with broker_back():
+        assert outbox_relay().sent == 1
+    job.refresh_from_db()
+    assert job.status == RecomputeJob.Status.DONE and job.days_done == 3

@@ -114,3 +114,21 @@ def test_a_core_flag_marks_figures_and_a_plain_feature_does_not(api, tenant):
     response = api.patch("/api/v1/features/Login/", {"is_core": True})
     assert response.status_code == 200 and response.json()["is_core"] is True
     assert _marks(tenant) == [("figures", BEGINNING)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_time_zone_is_saved_with_the_broker_down_and_rebuilt_once_it_is_back(
+    tenant, broker_down
+):
+    from tenants.models import OutboxTask
+    from tenants.tenancy.outbox import outbox_relay
+    from tests.conftest import broker_back
+
+    assert tenant_settings_update(tenant=tenant, time_zone="Asia/Tokyo") == ["time_zone"]
+    (entry,) = OutboxTask.objects.for_tenant(tenant)
+    assert entry.task_name == "metrics.tasks.nightly" and entry.sent_at is None
+    assert not MetricsState.objects.for_tenant(tenant).exists()  # no run yet
+    with broker_back():
+        assert outbox_relay().sent == 1
+    state = MetricsState.objects.for_tenant(tenant).get()  # the run the change queued
+    assert state.computed_through is not None and state.rebuild_requested_at is None

@@ -22,7 +22,7 @@ def test_every_tenant_model_in_the_admin_uses_tenant_admin():
 def test_staff_see_only_their_tenants_rows(tenant, other_tenant, owner, outsider, client):
     ours, _ = api_key_create(tenant=tenant, name="ours")
     theirs, _ = api_key_create(tenant=other_tenant, name="theirs")
-    invitation, _ = invitation_create(
+    invitation = invitation_create(
         tenant=other_tenant, email="x@globex.test", role="csm", invited_by=outsider
     )
     client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")

@@ -106,6 +106,10 @@ LISTED = {
         1, "sign-in lists the user's memberships in every tenant"),
     ("tenants/tenancy/middleware.py", "TenantMiddleware.__call__", "cross-tenant"): (
         1, "superusers in the admin site work across tenants (TenantAdmin)"),
+    ("tenants/tenancy/outbox.py", "_relay", "unscoped"): (
+        1, "the outbox relay sends every tenant's queued tasks (task names and ids only)"),
+    ("tenants/tenancy/outbox.py", "_relay_across_tenants", "cross-tenant"): (
+        1, "the outbox relay sends every tenant's queued tasks (task names and ids only)"),
 }  # fmt: skip
 
 

@@ -1,10 +1,12 @@
 """Accepting an invitation link: new users sign up, existing users sign in; bad links 404."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.core import mail
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from tenants.models import Invitation, Membership
@@ -15,8 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _invite(tenant, owner, email="new@acme.test", role="csm"):
-    invitation, token = invitation_create(tenant=tenant, email=email, role=role, invited_by=owner)
-    return invitation, f"/invitations/{token}/"
+    """The invitation and the link of the email it sent (the token exists nowhere else)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        invitation = invitation_create(tenant=tenant, email=email, role=role, invited_by=owner)
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None
+    return invitation, re.search(r"/invitations/[^/\s]+/", mail.outbox[-1].body).group()
 
 
 def test_new_user_creates_account_and_joins(tenant, owner, client):
@@ -74,11 +80,37 @@ def test_unusable_links_answer_404(tenant, owner, client, state):
     assert "cannot be used" in response.content.decode()
 
 
-def test_reinviting_renews_the_same_invitation(tenant, owner):
+def test_reinviting_renews_the_same_invitation(tenant, owner, client):
     first, old_url = _invite(tenant, owner)
     second, new_url = _invite(tenant, owner, role="viewer")
     assert first.pk == second.pk and old_url != new_url
     assert Invitation.objects.for_tenant(tenant).get().role == "viewer"
+    assert client.get(old_url).status_code == 404  # the renewed link replaced the old one
+    assert client.get(new_url).status_code == 200
+
+
+def test_a_renewed_link_stops_working_before_the_new_email_goes_out(tenant, owner, client):
+    _, old_url = _invite(tenant, owner)
+    invitation_create(tenant=tenant, email="new@acme.test", role="csm", invited_by=owner)
+    assert client.get(old_url).status_code == 404  # renewed, not yet sent: no link works
+    invitation = Invitation.objects.for_tenant(tenant).get()
+    assert invitation.token_hash is None and invitation.sent_at is None
+
+
+def test_the_link_is_valid_for_the_whole_period_from_the_email(tenant, owner, settings):
+    invitation = invitation_create(
+        tenant=tenant, email="new@acme.test", role="csm", invited_by=owner
+    )
+    Invitation.objects.for_tenant(tenant).update(expires_at=timezone.now() + timedelta(hours=1))
+    from tenants.tasks import send_invitation  # sent a day late, say, after a broker outage
+
+    assert send_invitation.apply(args=[tenant.pk, invitation.pk]).get() is True
+    invitation.refresh_from_db()
+    remaining = invitation.expires_at - invitation.sent_at
+    assert remaining == timedelta(days=settings.INVITATION_VALID_DAYS)
+    # Sending again (a duplicated message) issues no second link.
+    assert send_invitation.apply(args=[tenant.pk, invitation.pk]).get() is False
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.parametrize("email", ["o'brien@acme.test", "first!last@acme.test", "a&b=c@acme.test"])

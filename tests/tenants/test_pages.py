@@ -107,9 +107,7 @@ def test_viewer_can_read_team_but_not_invite(viewer_client, tenant):
 
 @pytest.mark.outsider("invitation-revoke")
 def test_revoke_invitation_and_outsider_gets_404(tenant, owner, owner_client, outsider_client):
-    invitation, _ = invitation_create(
-        tenant=tenant, email="a@acme.test", role="csm", invited_by=owner
-    )
+    invitation = invitation_create(tenant=tenant, email="a@acme.test", role="csm", invited_by=owner)
     assert (
         outsider_client.post(f"/settings/team/invitations/{invitation.pk}/revoke/").status_code
         == 404
@@ -119,9 +117,7 @@ def test_revoke_invitation_and_outsider_gets_404(tenant, owner, owner_client, ou
 
 
 def test_owner_revokes_invitation(tenant, owner, client):
-    invitation, _ = invitation_create(
-        tenant=tenant, email="a@acme.test", role="csm", invited_by=owner
-    )
+    invitation = invitation_create(tenant=tenant, email="a@acme.test", role="csm", invited_by=owner)
     client.force_login(owner, backend=MODEL_BACKEND)
     assert client.post(f"/settings/team/invitations/{invitation.pk}/revoke/").status_code == 302
     invitation.refresh_from_db()

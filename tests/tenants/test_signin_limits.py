@@ -120,3 +120,20 @@ def test_the_site_and_admin_sign_in_share_one_limit(settings):
         "/login/", {"username": "c@x.test", "password": "x"}, REMOTE_ADDR=address
     )
     assert limited.status_code == 429
+
+
+def test_with_redis_down_people_sign_in_and_failures_still_lock_the_pair(owner, settings):
+    """The rate limit is counted in Redis and skipped without it; the lock-out is counted in
+    the database and still holds."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    settings.LOGIN_RATE_LIMIT = "1/d"
+    address = _ip()
+    response = Client().post("/login/", OWNER, REMOTE_ADDR=address)
+    assert response.status_code == 302 and response["Location"] == "/"
+    _fail(Client(), "owner@acme.test", 5, REMOTE_ADDR=address)
+    assert Client().post("/login/", OWNER, REMOTE_ADDR=address).status_code == 429

@@ -1,0 +1,37 @@
+"""OutboxTask: a Celery task recorded in the same transaction as the rows it works on.
+
+A task queued straight to the broker after commit is lost when the broker is down, and the
+rows it was meant to finish stay half-done for good. Written here instead, the task commits
+or rolls back with its rows; it is handed to the broker right after commit, and the relay
+(`tenants.tenancy.outbox`) sends whatever the broker could not take then.
+"""
+
+from django.db import models
+
+from tenants.tenancy.models import TenantModel
+
+
+class OutboxTask(TenantModel):
+    task_name = models.CharField(max_length=200)
+    # Positional arguments of the task, the tenant's id first (as `@tenant_task` expects).
+    # Identifiers only: a secret written here would sit in the database and the broker.
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # The relay's look-up: the oldest tasks not sent yet, of every tenant.
+            models.Index(
+                fields=["id"], condition=models.Q(sent_at__isnull=True), name="outbox_pending"
+            ),
+            models.Index(fields=["sent_at"], name="outbox_sent_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk}"

@@ -1,0 +1,151 @@
+"""The transactional outbox of tenant tasks: written with the caller's rows, sent after commit.
+
+`enqueue_on_commit` records the task as an `OutboxTask` in the caller's transaction and tries
+to hand it to the broker as soon as that transaction commits. If the broker (Redis) cannot
+be reached the error is logged and the request still succeeds: the task is in the database,
+and the relay sends it once the broker is back (Celery beat every minute, a worker when it
+starts, `manage.py outbox_relay`). Delivery is at least once, so every task queued this way
+must be idempotent.
+
+Whoever sends an entry holds its row lock (`SELECT ... FOR UPDATE SKIP LOCKED`) from the
+look-up until it is marked sent, so the send after commit and any number of relays never
+hand one entry to the broker twice; only a crash between the broker taking it and the mark
+committing sends it again.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from celery import current_app
+from celery.exceptions import NotRegistered
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from tenants.models import OutboxTask, Tenant
+from tenants.tenancy.context import cross_tenant, tenant_scope
+
+logger = logging.getLogger(__name__)
+
+# What an unreachable broker raises: kombu wraps connection failures in its OperationalError;
+# a connection that breaks while publishing raises redis-py's or the socket's own.
+BROKER_ERRORS = (KombuOperationalError, RedisConnectionError, RedisTimeoutError, OSError)
+RELAY_BATCH = 100
+# Sent entries are kept a while, for an operator to see what went out when.
+SENT_KEPT = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class RelayResult:
+    sent: int
+    waiting: int  # entries still not sent
+    error: str = ""  # the broker's error when it could not be reached
+
+
+def enqueue_on_commit(task, tenant: Tenant, *args, **kwargs) -> OutboxTask:
+    """Queue `task` for `tenant`: recorded now, in the current transaction, and sent to the
+    broker once it commits (never before). Arguments must be JSON values and never secrets."""
+    with tenant_scope(tenant):
+        entry = OutboxTask.objects.create(
+            tenant=tenant, task_name=task.name, args=[tenant.pk, *args], kwargs=kwargs
+        )
+    # robust: whatever happens while sending, the caller's committed work stands and the
+    # relay sends the entry later.
+    transaction.on_commit(lambda: outbox_task_send(tenant=tenant, entry_id=entry.pk), robust=True)
+    return entry
+
+
+def outbox_task_send(*, tenant: Tenant, entry_id: int) -> bool:
+    """Hand one entry to the broker now; False when it is sent already, a relay holds it or
+    the broker cannot be reached (then it waits for the relay)."""
+    # After commit the caller's tenant may no longer be active: the entry's tenant is.
+    with tenant_scope(tenant), transaction.atomic():
+        entry = (
+            OutboxTask.objects.select_for_update(skip_locked=True)
+            .filter(pk=entry_id, sent_at__isnull=True)
+            .first()
+        )
+        if entry is None:
+            return False
+        _publish(entry)
+        return entry.sent_at is not None
+
+
+def outbox_relay(*, batch: int = RELAY_BATCH) -> RelayResult:
+    """Send every entry the broker could not take when it was queued, oldest first."""
+    return _relay_across_tenants(batch=batch)
+
+
+def _relay_across_tenants(*, batch: int) -> RelayResult:
+    """The relay reads and marks every tenant's entries: the one cross-tenant use of the
+    outbox. Each batch is claimed with FOR UPDATE SKIP LOCKED, so that relays running at
+    once (beat, a starting worker, the command) and the send after commit share the work
+    without sending an entry twice."""
+    with cross_tenant():
+        return _relay(batch=batch)
+
+
+def _relay(*, batch: int) -> RelayResult:
+    every_tenant = OutboxTask.objects.unscoped()
+    every_tenant.filter(sent_at__lt=timezone.now() - SENT_KEPT).delete()
+    pending = every_tenant.filter(sent_at__isnull=True).order_by("pk")
+    sent, after, error = 0, 0, None
+    while error is None:
+        with transaction.atomic():
+            entries = list(pending.filter(pk__gt=after).select_for_update(skip_locked=True)[:batch])
+            for entry in entries:
+                after = entry.pk
+                error = _publish(entry)
+                if error is not None:
+                    break  # the broker is away: the rest would fail the same way
+                sent += entry.sent_at is not None
+        if len(entries) < batch:
+            break
+    waiting = pending.count()
+    if sent or error:
+        logger.info("Outbox relay: %s sent, %s waiting", sent, waiting)
+    return RelayResult(sent=sent, waiting=waiting, error=error or "")
+
+
+def _publish(entry: OutboxTask) -> str | None:
+    """Send a locked entry to the broker and mark it sent; the broker's error, if it could
+    not be reached (None otherwise, the entry is then sent or names its problem)."""
+    entry.attempts += 1
+    entry.last_attempt_at = timezone.now()
+    try:
+        task = _task(entry.task_name)
+    except NotRegistered:
+        # Not a task of this version: kept for an operator, and skipped by the relay.
+        entry.last_error = f"No task named {entry.task_name!r} is registered."
+        entry.save(update_fields=["attempts", "last_attempt_at", "last_error"])
+        logger.error("Outbox entry %s: %s", entry.pk, entry.last_error)
+        return None
+    try:
+        # No publish retries: a request waits for one short connection attempt at most
+        # (broker_connection_timeout and socket_connect_timeout, csplatform/celery.py).
+        task.apply_async(args=entry.args, kwargs=entry.kwargs, retry=False)
+    except BROKER_ERRORS as failure:
+        entry.last_error = f"{type(failure).__name__}: {failure}"[:2000]
+        entry.save(update_fields=["attempts", "last_attempt_at", "last_error"])
+        logger.warning(
+            "The broker did not take %s (outbox entry %s); the relay sends it later: %s",
+            entry.task_name,
+            entry.pk,
+            entry.last_error,
+        )
+        return entry.last_error
+    entry.sent_at = timezone.now()
+    entry.last_error = ""
+    entry.save(update_fields=["attempts", "last_attempt_at", "last_error", "sent_at"])
+    return None
+
+
+def _task(name: str):
+    """The registered task of that name (the task modules are imported on first use)."""
+    app = current_app
+    if name not in app.tasks:
+        app.loader.import_default_modules()
+    return app.tasks[name]
