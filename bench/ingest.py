@@ -101,8 +101,9 @@ def seed(env: dict, accounts: int) -> tuple[int, str]:
     from tenants.services.api_keys import api_key_create
     from tenants.tenancy.context import tenant_scope
 
-    tenant = Tenant.objects.create(name="Bench", slug="bench")
-    with tenant_scope(tenant):
+    tenant = Tenant(name="Bench", slug="bench")
+    with tenant_scope(tenant):  # from its first row: its audit entry belongs to it
+        tenant.save()
         _, raw_key = api_key_create(tenant=tenant, name="Benchmark")
         Account.objects.bulk_create(
             Account(tenant=tenant, external_id=f"acc-{n}", name=f"Account {n}")

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from tenants.db.rls import app_role, tables_without_policy, tenant_tables
+from tenants.db.rls import app_role, rls_ensure, tables_without_policy, tenant_tables
 from tenants.db.session import application_role
 from tenants.tenancy.context import tenant_scope
 from tests.platform.tenant_data import tenant_owned_models
@@ -117,3 +117,21 @@ def test_the_owner_keeps_maintaining_every_row(filled_tenants):
         cursor.execute("SELECT count(*) FROM tenants_membership WHERE tenant_id IN (%s, %s)",
                        [a.pk, b.pk])  # fmt: skip
         assert cursor.fetchone()[0] >= 3
+
+
+def test_policies_of_an_earlier_definition_are_replaced_by_migrate(db):
+    with connection.cursor() as cursor:
+        cursor.execute("COMMENT ON POLICY tenant_isolation ON accounts_account IS NULL")
+    assert tables_without_policy(connection, ["accounts_account"]) == ["accounts_account"]
+    assert rls_ensure(connection, apps) == ["accounts_account"]
+    assert tables_without_policy(connection, tenant_tables(apps)) == []
+
+
+def test_the_policy_reads_the_settings_once_per_statement_not_per_row(filled_tenants):
+    a, _ = filled_tenants
+    with _as_app(a), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN SELECT count(*) FROM accounts_account")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    filters = [line for line in plan.splitlines() if "Filter:" in line]
+    assert "InitPlan" in plan and filters, plan
+    assert not any("current_setting" in line for line in filters), plan

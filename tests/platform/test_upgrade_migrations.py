@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as global_apps
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -12,6 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from accounts.models import Account, AccountNote, Contact, ImportJob, NpsResponse, Subscription
 from metrics.models import ChurnRecord, RecomputeJob, UsageEvent
+from tenants.db.rls import rls_ensure
 from tenants.models import Invitation, Membership, Tenant, TenantAPIKey
 from tests.support.models import Memo
 
@@ -34,6 +36,9 @@ def _migrate(targets):
     leaves = executor.loader.graph.leaf_nodes()
     executor.migrate(targets or leaves)
     ContentType.objects.clear_cache()
+    if targets is None:
+        # As `manage.py migrate` does: grants and policies of the tables just made again.
+        rls_ensure(connection, global_apps)
     if targets not in (None, OLD):
         return None
     nodes = OLD_LEAVES if targets == OLD else leaves

@@ -89,7 +89,7 @@ LISTED = {
     ("tenants/db/copy.py", "copy_in", "raw SQL"): (
         5, "COPY into a temporary table, then INSERT under the active tenant's policy"),
     ("tenants/db/rls.py", "rls_ensure", "raw SQL"): (
-        15, "creates the role, its grants and the policies; reads no tenant rows"),
+        16, "creates the role, its grants and the policies; reads no tenant rows"),
     ("tenants/db/rls.py", "tables_without_policy", "raw SQL"): (
         2, "reads the catalogue (pg_class, pg_policies), no tenant rows"),
     ("tenants/services/invitations.py", "invitation_for_token", "unscoped"): (
