@@ -110,6 +110,7 @@ def step(args) -> dict:
     from accounts.models import Account, ImportJob
     from accounts.tasks import apply_import, validate_import
     from tenants.services.tenants import tenant_create
+    from tenants.tenancy.context import tenant_scope
 
     Status = ImportJob.Status
     text = accounts_file(args.rows)
@@ -119,25 +120,29 @@ def step(args) -> dict:
     tenant, _ = tenant_create(slug=SLUG, name="Bench", owner_email=OWNER)
     database_url = os.environ["DATABASE_URL"]
     first_copy = plain_copy(database_url, text)
-    job = ImportJob.objects.for_tenant(tenant).create(
-        tenant=tenant, kind="accounts", original_filename="bench.csv", content=text
-    )
+    with tenant_scope(tenant):
+        job = ImportJob.objects.for_tenant(tenant).create(
+            tenant=tenant, kind="accounts", original_filename="bench.csv", content=text
+        )
     started = time.perf_counter()
     status = validate_import(tenant.pk, job.pk)
     checked = time.perf_counter() - started
     if status != Status.VALIDATED:
-        job.refresh_from_db()
+        with tenant_scope(tenant):
+            job.refresh_from_db()
         raise SystemExit(f"validation ended {status}: {job.errors[:3]} {job.message}")
     # What import_job_request_apply does, without queueing the task.
-    ImportJob.objects.for_tenant(tenant).filter(pk=job.pk).update(status=Status.APPLYING)
+    with tenant_scope(tenant):
+        ImportJob.objects.for_tenant(tenant).filter(pk=job.pk).update(status=Status.APPLYING)
     started = time.perf_counter()
     status = apply_import(tenant.pk, job.pk)
     applied = time.perf_counter() - started
-    job.refresh_from_db()
-    if status != Status.APPLIED:
-        raise SystemExit(f"apply ended {status}: {job.message}")
-    stored = Account.objects.for_tenant(tenant).count()
-    with_parent = Account.objects.for_tenant(tenant).filter(parent__isnull=False).count()
+    with tenant_scope(tenant):
+        job.refresh_from_db()
+        if status != Status.APPLIED:
+            raise SystemExit(f"apply ended {status}: {job.message}")
+        stored = Account.objects.for_tenant(tenant).count()
+        with_parent = Account.objects.for_tenant(tenant).filter(parent__isnull=False).count()
     second_copy = plain_copy(database_url, text)
     return {
         "rows": args.rows,
