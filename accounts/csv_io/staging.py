@@ -20,14 +20,21 @@ from accounts.models import Account
 ROWS = "csv_import_rows"
 
 
+# The model column a relation cell writes: the id of the account it names.
+RELATION_COLUMNS = {"parent_external_id": "parent_id", "account_external_id": "account_id"}
+
+
 def staged_columns(checker: FileChecker) -> list[tuple[str, str]]:
-    """(name, SQL type) of the staged columns: the file's line, then each column of the
-    format; relations as the external id given, the owner as the member's id."""
-    columns = [("line", "integer")]
+    """(name, SQL type) of the staged columns: the file's line, the id the row has or gets and
+    whether it is new, then each column of the format; relations as the id of the account
+    they name, the owner as the member's id."""
+    columns = [("line", "integer"), ("id", "bigint"), ("is_new", "boolean")]
     for name in checker.fmt.columns:
         bound = checker.fields[name]
         if name == "owner_email":
             columns.append(("owner_id", "bigint"))
+        elif name in RELATION_COLUMNS:
+            columns.append((RELATION_COLUMNS[name], "bigint"))
         elif isinstance(bound, RelatedField) or name == "external_id":
             columns.append((name, "text"))
         elif name in checker.fmt.json:
@@ -40,23 +47,49 @@ def staged_columns(checker: FileChecker) -> list[tuple[str, str]]:
     return columns
 
 
+def ids_reserve(cursor, model, count: int) -> list[int]:
+    """`count` ids of the model's identity sequence, for the rows a file creates: a parent
+    created by the file is known by its id before it is written (one query)."""
+    if not count:
+        return []
+    cursor.execute(  # one array, not a row per id: a file creates up to 400,000 rows
+        "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
+        [model._meta.db_table, model._meta.pk.column, count],
+    )
+    return cursor.fetchone()[0]
+
+
 def rows_stage(checker: FileChecker) -> None:
-    """COPY the checked values into the temporary table (inside the caller's transaction)."""
+    """COPY the checked values into the temporary table (inside the caller's transaction),
+    each row with its id: the stored row's, or one reserved for the row it creates."""
     columns = staged_columns(checker)
-    data = [checker.lines]
-    for name, kind in columns[1:]:
-        values = checker.owner_ids if name == "owner_id" else checker.values[name]
-        if kind == "jsonb":
-            values = [None if value is None else json.dumps(value) for value in values]
-        elif kind in ("numeric", "date"):
-            values = [None if value is None else str(value) for value in values]
-        data.append(values)  # text and ids as they are
-    buffer = io.StringIO()
-    # Unquoted empty cells are NULL; a checked value is never empty (a blank cell is None).
-    csv.writer(buffer, lineterminator="\n").writerows(zip(*data, strict=True))
-    buffer.seek(0)
-    definition = ", ".join(f"{name} {kind}" for name, kind in columns)
+    existing = checker.existing_pks
+    xids = checker.values["external_id"]
     with connection.cursor() as cursor:
+        reserved = iter(ids_reserve(cursor, checker.fmt.model, existing.count(None)))
+        ids = [next(reserved) if pk is None else pk for pk in existing]
+        created = {xid: pk for xid, pk, old in zip(xids, ids, existing, strict=True) if old is None}
+        data = [checker.lines, ids, [pk is None for pk in existing]]
+        for name, kind in columns[3:]:
+            if name == "owner_id":
+                values = checker.owner_ids
+            elif name in RELATION_COLUMNS.values():
+                column = next(key for key, value in RELATION_COLUMNS.items() if value == name)
+                targets = checker.targets.get(column, [None] * len(ids))
+                # ("new", xid): an account created on an earlier line of the file.
+                values = [created[t[1]] if isinstance(t, tuple) else t for t in targets]
+            else:
+                values = checker.values[name]
+            if kind == "jsonb":
+                values = [None if value is None else json.dumps(value) for value in values]
+            elif kind in ("numeric", "date"):
+                values = [None if value is None else str(value) for value in values]
+            data.append(values)  # text and ids as they are
+        buffer = io.StringIO()
+        # Unquoted empty cells are NULL; a checked value is never empty (a blank cell is None).
+        csv.writer(buffer, lineterminator="\n").writerows(zip(*data, strict=True))
+        buffer.seek(0)
+        definition = ", ".join(f"{name} {kind}" for name, kind in columns)
         # A test's transaction never commits: a table left by the previous job goes first.
         cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{ROWS}")
         cursor.execute(f"CREATE TEMPORARY TABLE {ROWS} ({definition}) ON COMMIT DROP")

@@ -61,6 +61,7 @@ def import_job_validate(*, tenant: Tenant, job_id: int) -> ImportJob:
     if not claimed:
         return jobs.defer("content").get(pk=job_id)
     job = jobs.get(pk=job_id)
+    job.content_sha256 = job.content_digest()
     try:
         with tenant_scope(tenant):
             _validate(job, tenant)
@@ -74,6 +75,7 @@ def import_job_validate(*, tenant: Tenant, job_id: int) -> ImportJob:
     job.save(
         update_fields=[
             "status",
+            "content_sha256",
             "row_count",
             "create_count",
             "update_count",

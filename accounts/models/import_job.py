@@ -4,6 +4,8 @@ The file's text is kept on the row so that the validation and apply tasks, which
 another machine, read exactly what was uploaded. Pages load jobs with `content` deferred.
 """
 
+import hashlib
+
 from django.db import models
 
 from tenants.tenancy.models import TenantModel
@@ -29,6 +31,12 @@ class ImportJob(TenantModel):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     original_filename = models.CharField(max_length=255)
     content = models.TextField(help_text="The uploaded file, decoded from UTF-8.")
+    content_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the file as it was checked (hex): the apply trusts that check "
+        "only for the same file.",
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
     row_count = models.PositiveIntegerField(default=0)
     create_count = models.PositiveIntegerField(
@@ -63,6 +71,9 @@ class ImportJob(TenantModel):
     @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING
+
+    def content_digest(self) -> str:
+        return hashlib.sha256(self.content.encode()).hexdigest()
 
     @property
     def can_apply(self) -> bool:

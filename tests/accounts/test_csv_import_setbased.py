@@ -1,6 +1,7 @@
 """CSV import applied set-based: large files, data changed since validation, query counts,
 tenant isolation and what metrics are told."""
 
+import hashlib
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -8,7 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.csv_io import apply as apply_module
+from accounts.csv_io import staging as staging_module
 from accounts.csv_io.apply import import_job_apply
+from accounts.csv_io.rows import FileChecker
 from accounts.csv_io.validate import import_job_validate
 from accounts.models import Account, Contact, ImportJob, Subscription
 from accounts.services.accounts import account_upsert, subscription_upsert
@@ -142,3 +146,54 @@ def test_metrics_hear_of_created_accounts_and_contacts_and_changed_terms(tenant)
     assert Subscription.objects.for_tenant(tenant).get().mrr == Decimal("20.00")
     [mark] = DirtyDay.objects.for_tenant(tenant).filter(kind=DirtyDay.Kind.FIGURES)
     assert mark.day == date(2025, 5, 1) - timedelta(days=tenant.renewal_grace_days)
+
+
+def test_validation_stores_the_files_hash_and_apply_trusts_only_that_file(tenant, monkeypatch):
+    content = "external_id,name,segment\na1,Initech,SMB\na2,Hooli,Ent\n"
+    job = _validated(tenant, "accounts", content)
+    assert job.content_sha256 == hashlib.sha256(content.encode()).hexdigest()
+    seen = []
+    real_init = FileChecker.__init__
+
+    def spy(self, *args, trusted=False, **kwargs):
+        seen.append(trusted)
+        real_init(self, *args, trusted=trusted, **kwargs)
+
+    monkeypatch.setattr(FileChecker, "__init__", spy)
+    job = _apply(tenant, job)
+    assert (job.status, job.create_count, seen) == (Status.APPLIED, 2, [True])
+    assert Account.objects.for_tenant(tenant).get(external_id="a2").segment == "Ent"
+
+
+def test_a_file_changed_after_validation_is_checked_again_in_full(tenant):
+    job = _validated(tenant, "accounts", "external_id,name,segment\na1,Initech,SMB\na2,Hooli,Ent\n")
+    # The stored text no longer is the file that was checked: a cell too long for the field.
+    long_name = "x" * 300
+    ImportJob.objects.for_tenant(tenant).filter(pk=job.pk).update(
+        content=f"external_id,name,segment\na1,Initech,SMB\na2,{long_name},Ent\n"
+    )
+    job = _apply(tenant, job)
+    assert job.status == Status.FAILED
+    assert job.message == (
+        "Line 3, name: Ensure this field has no more than 255 characters. Nothing was imported."
+    )
+    assert not Account.objects.for_tenant(tenant).exists()
+
+
+def test_a_row_created_by_someone_else_during_the_apply_fails_naming_it(tenant, monkeypatch):
+    job = _validated(tenant, "accounts", "external_id,name\na1,Ours\na2,Ours too\n")
+    real_stage = staging_module.rows_stage
+
+    def stage_then_race(checker):
+        real_stage(checker)
+        # As if another transaction had created a2 since the file's rows were looked up.
+        Account.objects.for_tenant(tenant).create(tenant=tenant, external_id="a2", name="Theirs")
+
+    monkeypatch.setattr(apply_module, "rows_stage", stage_then_race)
+    job = _apply(tenant, job)
+    assert job.status == Status.FAILED
+    assert job.message == (
+        "Line 3, external_id: Was created by someone else while the file was applied; "
+        "apply it again. Nothing was imported."
+    )
+    assert not Account.objects.for_tenant(tenant).exists()

@@ -27,14 +27,18 @@ HATCHES = {
 LISTED = {
     ("accounts/csv_io/staging.py", "_ancestors_find", "raw SQL"): (
         1, "accounts above the file's, WHERE tenant_id = the job's tenant"),
+    ("accounts/csv_io/staging.py", "ids_reserve", "raw SQL"): (
+        1, "reserves sequence values for the rows a file creates; reads no rows"),
     ("accounts/csv_io/staging.py", "records_find", "raw SQL"): (
         3, "rows and accounts a file names, WHERE tenant_id = the job's tenant"),
     ("accounts/csv_io/staging.py", "rows_stage", "raw SQL"): (
         5, "COPY of one file's checked rows into a temporary table of the transaction"),
     ("accounts/csv_io/writes.py", "changes_report", "raw SQL"): (
         2, "ids the import wrote (its temporary table), inside a for_tenant queryset"),
+    ("accounts/csv_io/writes.py", "raced_line", "raw SQL"): (
+        2, "the file's new rows found created meanwhile, WHERE tenant_id = the job's tenant"),
     ("accounts/csv_io/writes.py", "rows_write", "raw SQL"): (
-        3, "the import's upsert: every row stamped and joined with the job's tenant"),
+        3, "the import's INSERT and UPDATE: every row stamped and joined with the job's tenant"),
     ("accounts/csv_io/writes.py", "written_prepare", "raw SQL"): (
         3, "a temporary table of the ids the import wrote; reads no rows"),
     ("accounts/csv_io/writes.py", "written_summary", "raw SQL"): (
