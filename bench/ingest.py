@@ -328,6 +328,7 @@ def ingest(env: dict, args, raw_key: str, database_url: str, run: int = 0) -> fl
         stored = count_events(database_url) - before - len(warmup)
         if accepted != len(events) or stored != len(events):
             raise RuntimeError(f"sent {len(events)}, accepted {accepted}, stored {stored}")
+        log(f"  {len(events) / seconds:,.0f} ev/s")
         return seconds
     finally:
         server.terminate()
