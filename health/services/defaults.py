@@ -34,9 +34,13 @@ DEFAULT_MEASURES = [
 def scorecards_ensure_defaults(*, tenant: Tenant) -> Scorecard:
     """The tenant's default scorecard, created the first time (idempotent)."""
     with tenant_scope(tenant):
+        defaults = Scorecard.objects.for_tenant(tenant).filter(is_default=True)
+        existing = defaults.first()
+        if existing is not None:
+            return existing
         # The tenant row locked: two first calls at once create one default, not two.
         Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
-        existing = Scorecard.objects.for_tenant(tenant).filter(is_default=True).first()
+        existing = defaults.first()
         if existing is not None:
             return existing
         taken = set(Scorecard.objects.for_tenant(tenant).values_list("priority", flat=True))
