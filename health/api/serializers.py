@@ -1,6 +1,7 @@
 """Serializers of scorecards (with nested measures), versions and health scores. They parse
 and render; every rule about what a scorecard may be is in health/services."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from health.models import HealthScore, Measure, Scorecard, ScorecardVersion
@@ -118,7 +119,7 @@ class HistoryQuerySerializer(serializers.Serializer):
     def validate(self, attrs):
         since, until = attrs.get("since"), attrs.get("until")
         if since and until and since > until:
-            raise serializers.ValidationError({"until": ["Must be on or after since."]})
+            raise serializers.ValidationError({"until": [_("Must be on or after since.")]})
         return attrs
 
 

@@ -2,6 +2,7 @@
 accounts' health scores (current, history, breakdown)."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -87,8 +88,11 @@ class ScorecardViewSet(TenantModelViewSet):
     required_roles = MANAGE_ROLES
 
     def get_queryset(self):
-        scorecards_ensure_defaults(tenant=self.request.tenant)
         return selectors.scorecards()
+
+    def list(self, request, *args, **kwargs):
+        scorecards_ensure_defaults(tenant=request.tenant)  # every tenant starts with one
+        return super().list(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.instance = scorecard_create(
@@ -135,7 +139,7 @@ class ScorecardVersionViewSet(TenantReadOnlyViewSet):
         scorecard = self.request.query_params.get("scorecard")
         if self.action == "list" and scorecard is not None:
             if not scorecard.isascii() or not scorecard.isdecimal() or len(scorecard) > 18:
-                raise ValidationError({"scorecard": ["Must be a scorecard id."]})
+                raise ValidationError({"scorecard": [_("Must be a scorecard id.")]})
             rows = rows.filter(scorecard_id=int(scorecard))
         return rows
 
@@ -174,7 +178,7 @@ class HealthScoreViewSet(TenantViewSet):
         band = request.query_params.get("band")
         if band is not None:
             if band not in {"good", "average", "poor"}:
-                raise ValidationError({"band": ["Must be good, average or poor."]})
+                raise ValidationError({"band": [_("Must be good, average or poor.")]})
             rows = rows.filter(band=band)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -17,11 +17,20 @@ class Source(models.TextChoices):
     """Where a measure's raw value comes from (README, "Health scores", defines each)."""
 
     USAGE_FREQUENCY = "usage_frequency", _("Usage frequency (active days in trailing 30)")
-    CORE_DEPTH = "core_depth", _("Core depth (% of core features used, trailing 30 days)")
-    FEATURE_BREADTH = "feature_breadth", _("Feature breadth (% of features used, trailing 30 days)")
-    USAGE_TREND = "usage_trend", _("Usage trend (% change of events, trailing 30 vs prior 30 days)")
+    CORE_DEPTH = "core_depth", _("Core depth (percentage of core features used, trailing 30 days)")
+    FEATURE_BREADTH = (
+        "feature_breadth",
+        _("Feature breadth (percentage of features used, trailing 30 days)"),
+    )
+    USAGE_TREND = (
+        "usage_trend",
+        _("Usage trend (percent change of events, trailing 30 vs prior 30 days)"),
+    )
     NPS_LATEST = "nps_latest", _("Latest NPS answer (mean of each contact's latest, 0-10)")
-    ONBOARDING_PROGRESS = "onboarding_progress", _("Onboarding progress (% of required steps)")
+    ONBOARDING_PROGRESS = (
+        "onboarding_progress",
+        _("Onboarding progress (percentage of required steps)"),
+    )
     DAYS_TO_RENEWAL = "days_to_renewal", _("Days to renewal")
     DAYS_SINCE_ACTIVITY = "days_since_activity", _("Days since last activity")
 
