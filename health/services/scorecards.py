@@ -144,8 +144,7 @@ def scorecard_delete(*, tenant: Tenant, scorecard: Scorecard) -> None:
     """Delete a scorecard that is not the default; its versions (and the scores that name
     them) stay."""
     if scorecard.is_default:
-        raise ValidationError(
-            {"is_default": _("The default scorecard cannot be deleted; make another the default.")}
-        )
+        message = _("The default scorecard cannot be deleted: it scores every other account.")
+        raise ValidationError({"is_default": message})
     with tenant_scope(tenant):
         Scorecard.objects.for_tenant(tenant).filter(pk=scorecard.pk).delete()

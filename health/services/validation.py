@@ -71,13 +71,18 @@ def _matching(tenant: Tenant, fields: dict, instance: Scorecard | None, error) -
                 "is_default", _("The default scorecard is for every account: no segment or stage.")
             )
     elif instance is not None and instance.is_default:
-        error("is_default", _("Make another scorecard the default first."))
+        error("is_default", _("The default scorecard stays the default; change its measures."))
     elif not segment and not stage:
         error("segment", _("Choose a segment or a lifecycle stage: which accounts is it for?"))
-    if segment and not Account.objects.for_tenant(tenant).filter(segment=segment).exists():
+    unchanged = instance is not None and instance.segment == segment
+    if segment and not unchanged and not _segment_exists(tenant, segment):
         error("segment", _("No account has the segment %(segment)r.") % {"segment": segment})
     if stage and stage not in LifecycleStage.values:
         error("lifecycle_stage", _("Not a lifecycle stage."))
+
+
+def _segment_exists(tenant: Tenant, segment: str) -> bool:
+    return Account.objects.for_tenant(tenant).filter(segment=segment).exists()
 
 
 def _measures(measures: list[dict], error) -> None:

@@ -217,3 +217,15 @@ def test_list_query_counts_stay_constant(api, tenant):
         health_scores_compute(tenant=tenant, day=DAY - timedelta(days=offset))
     assert counts() == before
     assert max(before.values()) <= 8
+
+
+def test_a_scorecard_keeps_working_when_its_segment_empties(owner_api, tenant):
+    first = account(tenant, "a1", segment="Enterprise")
+    created = owner_api.post("/api/v1/scorecards/", _card(), format="json").json()
+    with tenant_scope(tenant):
+        first.segment = "SMB"
+        first.save()
+    url = f"/api/v1/scorecards/{created['id']}/"
+    assert owner_api.patch(url, {"good_min": 90}, format="json").status_code == 200
+    moved = owner_api.patch(url, {"segment": "Mid-market"}, format="json")
+    assert moved.status_code == 400 and "segment" in moved.json()["error"]["fields"]
