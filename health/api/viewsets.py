@@ -54,6 +54,58 @@ SCORECARD_EXAMPLE = {
 }
 
 
+BREAKDOWN_EXAMPLE = {
+    "account_external_id": "crm-0042",
+    "day": "2026-10-01",
+    "score": 61,
+    "band": "average",
+    "scorecard": 1,
+    "scorecard_version": 3,
+    "scorecard_version_number": 2,
+    "parts": [
+        {
+            "source": "usage_frequency",
+            "raw": 12,
+            "score": 60,
+            "weight": 25,
+            "effective_weight": 0.416667,
+            "contribution": 25,
+            "missing": False,
+        },
+        {
+            "source": "usage_trend",
+            "raw": -20.0,
+            "score": 60,
+            "weight": 20,
+            "effective_weight": 0.333333,
+            "contribution": 20,
+            "missing": False,
+        },
+        {
+            "source": "nps_latest",
+            "raw": 6.5,
+            "score": 65,
+            "weight": 15,
+            "effective_weight": 0.25,
+            "contribution": 16.25,
+            "missing": False,
+        },
+        {
+            "source": "onboarding_progress",
+            "raw": None,
+            "score": None,
+            "weight": 10,
+            "effective_weight": 0,
+            "contribution": 0,
+            "missing": True,
+        },
+    ],
+}
+BREAKDOWN_EXAMPLES = [
+    OpenApiExample("A score explained", value=BREAKDOWN_EXAMPLE, response_only=True)
+]
+
+
 class PriorityPagination(DefaultCursorPagination):
     ordering = ("priority", "id")
 
@@ -193,6 +245,7 @@ class HealthScoreViewSet(TenantViewSet):
         summary="Get an account's current health score with its breakdown",
         parameters=[ACCOUNT],
         responses=HealthScoreBreakdownSerializer,
+        examples=BREAKDOWN_EXAMPLES,
     )
     def retrieve(self, request, *args, **kwargs):
         score = selectors.score_latest(self._account())
@@ -222,6 +275,7 @@ class HealthScoreViewSet(TenantViewSet):
         ),
         parameters=[ACCOUNT, DayQuerySerializer],
         responses=HealthScoreBreakdownSerializer,
+        examples=BREAKDOWN_EXAMPLES,
     )
     @action(detail=True, methods=["get"])
     def breakdown(self, request, *args, **kwargs):
