@@ -11,6 +11,7 @@ from accounts.api.viewsets import (
     SubscriptionViewSet,
 )
 from csplatform.personal_data.api import ContactPersonalDataViewSet
+from health.api.viewsets import HealthScoreViewSet, ScorecardVersionViewSet, ScorecardViewSet
 from metrics.api.catalog import (
     ChurnReasonViewSet,
     ChurnRecordViewSet,
@@ -37,6 +38,9 @@ router.register("churn-records", ChurnRecordViewSet, basename="churn-record")
 router.register("spend", SpendViewSet, basename="spend")
 router.register("events", EventViewSet, basename="event")
 router.register("metrics", MetricFigureViewSet, basename="metrics")
+router.register("scorecards", ScorecardViewSet, basename="scorecard")
+router.register("scorecard-versions", ScorecardVersionViewSet, basename="scorecard-version")
+router.register("health-scores", HealthScoreViewSet, basename="health-score")
 
 urlpatterns = [
     path("tenant/", TenantInfoViewSet.as_view({"get": "current"}), name="tenant-current"),

@@ -1,11 +1,25 @@
-"""Reading computed KPI figures for the API and the dashboard (one query per table)."""
+"""Reading computed KPI figures for the API and the dashboard (one query per table), and
+accounts' usage as of a day from the daily rollups, for health scores."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+import pandas as pd
+from django.db.models import Count, OuterRef, Q, Subquery
+
+from accounts.models import Account
 from metrics.definitions import ALL, Grain, Unit
-from metrics.models import Dimension, MetricFigure, MetricsState, RecomputeJob, UsageEvent
+from metrics.engine.inputs import usage_windows_frame
+from metrics.models import (
+    AccountDay,
+    Dimension,
+    Feature,
+    MetricFigure,
+    MetricsState,
+    RecomputeJob,
+    UsageEvent,
+)
 from tenants.models import Membership
 
 
@@ -148,3 +162,39 @@ def account_recent_events(account, limit: int = 20):
         .select_related("contact")
         .order_by("-timestamp", "-id")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class UsageAsOf:
+    """What the daily rollups say of every account's usage as of one local day, for other
+    apps (health scores) that must not scan the events."""
+
+    windows: pd.DataFrame  # usage_windows_frame's columns, indexed by account
+    last_active: dict[int, date]  # each account's last day with events, on or before the day
+    features: int  # distinct features in the catalog
+    core_features: int  # distinct core features
+
+
+def account_usage_as_of(*, tenant, day: date, window_days: int = 30) -> UsageAsOf:
+    """Trailing `window_days` ending with `day` (and the same length before it, for trends)
+    for all of the tenant's accounts, in three queries."""
+    recent = day - timedelta(days=window_days - 1)
+    before = recent - timedelta(days=window_days)
+    windows = usage_windows_frame(tenant, before, day, recent).set_index("account")
+    last_day = (
+        AccountDay.objects.for_tenant(tenant)
+        .filter(account_id=OuterRef("pk"), day__lte=day, events__gt=0)
+        .order_by("-day")
+        .values("day")[:1]
+    )
+    last_active = dict(
+        Account.objects.for_tenant(tenant)
+        .annotate(last=Subquery(last_day))
+        .filter(last__isnull=False)
+        .values_list("pk", "last")
+    )
+    catalog = Feature.objects.for_tenant(tenant).aggregate(
+        features=Count("feature", distinct=True),
+        core=Count("feature", distinct=True, filter=Q(is_core=True)),
+    )
+    return UsageAsOf(windows, last_active, catalog["features"], catalog["core"])

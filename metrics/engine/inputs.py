@@ -164,3 +164,42 @@ def spend_by_month(tenant: Tenant) -> dict[date, int]:
     """Acquisition spend per month, in cents."""
     rows = AcquisitionSpend.objects.for_tenant(tenant).values_list("month", "amount")
     return {month: int(amount * 100) for month, amount in rows}
+
+
+def usage_windows_frame(tenant: Tenant, first: date, last: date, split: date) -> pd.DataFrame:
+    """Per account with rollups from `first` to `last`: active days and events from `split`
+    on, events before `split`, and the distinct catalog features (all, core) it used from
+    `split` on. A feature is core when an event name of it is flagged core."""
+    sql = f"""
+        WITH days AS (
+            SELECT account_id, day, events, event_counts FROM {AccountDay._meta.db_table}
+            WHERE tenant_id = %(tenant)s AND account_id IS NOT NULL
+              AND day BETWEEN %(first)s AND %(last)s
+        ), used AS (
+            SELECT d.account_id, count(DISTINCT f.feature) AS features,
+                   count(DISTINCT f.feature) FILTER (WHERE f.is_core) AS core
+            FROM days d
+            CROSS JOIN LATERAL jsonb_object_keys(d.event_counts) AS k(name)
+            JOIN {Feature._meta.db_table} f
+              ON f.tenant_id = %(tenant)s AND f.event_name = k.name
+            WHERE d.day >= %(split)s
+            GROUP BY d.account_id
+        )
+        SELECT d.account_id,
+               count(*) FILTER (WHERE d.day >= %(split)s AND d.events > 0),
+               COALESCE(sum(d.events) FILTER (WHERE d.day >= %(split)s), 0),
+               COALESCE(sum(d.events) FILTER (WHERE d.day < %(split)s), 0),
+               COALESCE(max(u.features), 0), COALESCE(max(u.core), 0)
+        FROM days d LEFT JOIN used u ON u.account_id = d.account_id
+        GROUP BY d.account_id
+    """  # noqa: S608
+    columns = {
+        "account": "int64",
+        "active_days": "int64",
+        "events": "int64",
+        "events_before": "int64",
+        "features_used": "int64",
+        "core_used": "int64",
+    }
+    params = {**_days(tenant, first, last), "split": split}
+    return _frame(sql, params, columns)

@@ -10,6 +10,8 @@ from django.core.management import call_command
 
 from accounts.models import Account, ImportJob, Subscription
 from accounts.services.accounts import note_create
+from health.services.defaults import scorecards_ensure_defaults
+from health.services.scores import health_scores_compute
 from metrics.models import ChurnRecord, DirtyDay, RecomputeJob
 from metrics.services.recompute import metrics_backfill
 from tenants.models import Role
@@ -31,7 +33,7 @@ def tenant_owned_models():
 
 @pytest.fixture
 def filled_tenants(db):
-    """Tenant A with a row in every table; tenant B with its owner only."""
+    """Tenant A with a row in every table; tenant B with its owner (and default scorecard) only."""
     a, _ = tenant_create(slug="acme", name="Acme Hidden Holdings", owner_email="boss@acme.test")
     b, _ = tenant_create(slug="globex", name="Globex", owner_email="owner@globex.test")
     call_command(
@@ -41,6 +43,7 @@ def filled_tenants(db):
     with tenant_scope(a):
         first_start = Subscription.objects.earliest("start_date").start_date
         metrics_backfill(tenant=a, since=first_start)
+        health_scores_compute(tenant=a, day=a.today() - timedelta(days=1))
         csm, _ = user_get_or_create(email="hidden-csm@acme.test", password="pass-word-123")
         membership = membership_add(tenant=a, user=csm, role=Role.CSM)
         invitation_create(tenant=a, email="invited-secret@acme.test", role=Role.CSM, invited_by=csm)
@@ -58,4 +61,7 @@ def filled_tenants(db):
             ChurnRecord.objects.create(account=account, churned_on=yesterday, last_mrr=0)
         empty = [m._meta.label for m in tenant_owned_models() if not m.objects.exists()]
     assert not empty, f"tenant A has no row in {empty}: fill them here"
+    # B's default scorecard exists before anything reads B's keys, as it would once B has
+    # looked at its scorecards: made lazily during a sweep, its id could be one of A's.
+    scorecards_ensure_defaults(tenant=b)
     return a, b

@@ -2,12 +2,14 @@
 
 The large tables go first as single set-based DELETEs; accounts and contacts last through the
 ORM, so that rows of other apps pointing at them are cascaded or nulled as their models say.
-Tenant configuration (members, API keys, churn reasons, the feature catalog) is kept.
+Tenant configuration (members, API keys, churn reasons, the feature catalog, scorecards) is
+kept.
 """
 
 from auditlog.context import disable_auditlog
 
 from accounts.models import Account, AccountNote, Contact, NpsResponse, Subscription
+from health.models import HealthScore
 from metrics.models import AcquisitionSpend, ChurnRecord, EventReceipt, UsageEvent
 from tenants.models import Tenant
 
@@ -18,6 +20,7 @@ CUSTOMER_DATA = (
     EventReceipt,
     NpsResponse,
     ChurnRecord,
+    HealthScore,
     AccountNote,
     Subscription,
     Contact,

@@ -1,9 +1,12 @@
 """manage.py bootstrap_demo: the demo tenant `make run` shows (created the first time only)."""
 
+from datetime import timedelta
+
 from django.db import transaction
 
 from csplatform.demo.login import DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
 from csplatform.demo.seed.service import demo_seed
+from health.services.scores import health_scores_compute
 from metrics.services.recompute import metrics_backfill
 from tenants.cli import ApplicationCommand
 from tenants.models import Role, Tenant
@@ -55,10 +58,11 @@ class Command(ApplicationCommand):
                 )
         with tenant_scope(tenant):  # after commit: the backfill runs on connections of its own
             run = metrics_backfill(tenant=tenant, since=result.period_start)
+            health_scores_compute(tenant=tenant, day=tenant.today() - timedelta(days=1))
         events = result.rows["metrics.UsageEvent"]
         self.stdout.write(
             f"Created demo tenant {DEMO_SLUG!r} with owner {DEMO_OWNER} and "
             f"{DEMO_ACCOUNTS} customer accounts ({events:,} usage events); KPIs computed "
-            f"for {run.figure_days} days and {run.months} months."
+            f"for {run.figure_days} days and {run.months} months; health scores for yesterday."
         )
         self.stdout.write(f"Demo API key (shown once): {raw_key}")

@@ -1,0 +1,140 @@
+"""Admin site for health: scorecards with their measures (changes go through the services,
+so they are validated and versioned) and read-only scores (tenant staff: own rows only)."""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+
+from health.models import HealthScore, Measure, Scorecard
+from health.services.scorecards import scorecard_create, scorecard_delete, scorecard_update
+from health.services.validation import SCORECARD_FIELDS, validate_scorecard
+from tenants.tenancy.admin import TenantAdmin
+
+MEASURE_FIELDS = ["source", "mapping", "low", "high", "thresholds", "weight", "missing"]
+
+
+class MeasureFormSet(BaseInlineFormSet):
+    """Checks the scorecard with its measures by the services' rules, so a bad scorecard
+    is a form error here, not a failed save."""
+
+    tenant = None
+
+    def clean(self):
+        super().clean()
+        card = self.instance  # the scorecard form's values, not saved yet
+        tenant = card.tenant if card.tenant_id else self.tenant
+        fields = {name: getattr(card, name) for name in SCORECARD_FIELDS}
+        before = Scorecard.objects.for_tenant(tenant).filter(pk=card.pk).first()
+        try:
+            validate_scorecard(
+                tenant=tenant, fields=fields, measures=self.measures(), instance=before
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                [f"{field}: {message}" for field, messages in error.message_dict.items()
+                 for message in messages]
+            ) from None  # fmt: skip
+
+    def measures(self) -> list[dict]:
+        """The measures the form set leaves, in their order."""
+        return [
+            {name: form.cleaned_data.get(name) for name in MEASURE_FIELDS}
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+class MeasureInline(admin.TabularInline):
+    model = Measure
+    formset = MeasureFormSet
+    fields = MEASURE_FIELDS
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("position", "id")
+
+    # Tenant staff may edit measures exactly when they may edit the scorecard (their role).
+    def _parent_allows(self, request, obj=None):
+        return self.admin_site._registry[Scorecard].has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.tenant = getattr(request, "tenant", None)
+        return formset
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(TenantAdmin):
+    list_display = ["name", "priority", "is_default", "segment", "lifecycle_stage", "version"]
+    fields = [
+        "name",
+        "priority",
+        "is_default",
+        "segment",
+        "lifecycle_stage",
+        "good_min",
+        "average_min",
+        "version",
+    ]
+    readonly_fields = ["version"]
+    inlines = [MeasureInline]
+
+    def save_model(self, request, obj, form, change):
+        # Saved with the measures in save_related, through the services.
+        self._pending = (obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        pass  # the measures are written by the service in save_related
+
+    def save_related(self, request, form, formsets, change):
+        obj, _, _ = self._pending
+        measures = formsets[0].measures() if formsets else []
+        fields = {name: form.cleaned_data.get(name) for name in self.fields if name != "version"}
+        fields["segment"] = fields.get("segment") or ""
+        fields["lifecycle_stage"] = fields.get("lifecycle_stage") or ""
+        membership = getattr(request, "membership", None)
+        tenant = obj.tenant if obj.tenant_id else request.tenant
+        if change:
+            saved = scorecard_update(
+                tenant=tenant, scorecard=obj, measures=measures, created_by=membership, **fields
+            )
+        else:
+            saved = scorecard_create(
+                tenant=tenant, measures=measures, created_by=membership, **fields
+            )
+        # The admin goes on with the object it gave save_model (its change message, links).
+        obj.pk, obj.tenant_id, obj.version = saved.pk, saved.tenant_id, saved.version
+        for formset in formsets:  # what the change message reads; the version says the rest
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def delete_model(self, request, obj):
+        scorecard_delete(tenant=obj.tenant, scorecard=obj)
+
+
+@admin.register(HealthScore)
+class HealthScoreAdmin(TenantAdmin):
+    """Read-only: scores are computed from the data, never typed in."""
+
+    list_display = ["account", "day", "score", "band", "scorecard_version"]
+    list_filter = ["band", "day"]
+    search_fields = ["account__name", "account__external_id"]
+    list_select_related = ["account", "scorecard_version"]
+    readonly_fields = ["account", "day", "score", "band", "scorecard_version", "parts"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,1 @@
+"""API of health scorecards, their versions and accounts' health scores."""

@@ -1,1 +1,0 @@
-"""Customer health: scorecards, scores and their history (models arrive with health scoring)."""

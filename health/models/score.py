@@ -1,0 +1,51 @@
+"""Daily health scores: one row per account and local day, kept as history, with the parts
+that explain it."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tenants.tenancy.models import TenantModel
+
+
+class Band(models.TextChoices):
+    GOOD = "good", _("Good")
+    AVERAGE = "average", _("Average")
+    POOR = "poor", _("Poor")
+
+
+class HealthScore(TenantModel):
+    """An account's score on a local day. `score` and `band` are null when the account has no
+    data at all ("n/a", never 0). `parts` lists each measure: source, raw value, measure
+    score, weight, effective weight after renormalisation, contribution and whether its data
+    was missing; the contributions add up to the score before rounding."""
+
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.CASCADE, related_name="health_scores"
+    )
+    day = models.DateField()
+    scorecard_version = models.ForeignKey(
+        "health.ScorecardVersion", on_delete=models.CASCADE, related_name="scores"
+    )
+    score = models.PositiveSmallIntegerField(null=True)
+    band = models.CharField(max_length=8, choices=Band.choices, null=True)
+    parts = models.JSONField(default=list)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-day", "account_id"]
+        verbose_name = _("health score")
+        verbose_name_plural = _("health scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "account", "day"], name="healthscore_unique_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__lte=100),
+                name="healthscore_0_100",
+            ),
+        ]
+        # The unique constraint is also the index of one account's history.
+        indexes = [models.Index(fields=["tenant", "day"], name="healthscore_day")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.day}: {self.score if self.score is not None else 'n/a'}"

@@ -1,0 +1,48 @@
+"""Reads of the health app: scorecards with their measures, versions, and scores (each a
+constant number of queries, whatever the number of rows)."""
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from accounts.models import Account
+from health.models import HealthScore, Scorecard, ScorecardVersion
+
+
+def scorecards() -> QuerySet[Scorecard]:
+    """The active tenant's scorecards in priority order, measures prefetched."""
+    return Scorecard.objects.prefetch_related("measures").order_by("priority", "id")
+
+
+def scorecard_versions() -> QuerySet[ScorecardVersion]:
+    return ScorecardVersion.objects.select_related("created_by__user")
+
+
+def _with_account(rows: QuerySet[HealthScore]) -> QuerySet[HealthScore]:
+    return rows.select_related("account", "scorecard_version")
+
+
+def scores_current() -> QuerySet[HealthScore]:
+    """Each account's latest score."""
+    latest = HealthScore.objects.order_by("account_id", "-day").distinct("account_id").values("pk")
+    return _with_account(HealthScore.objects.filter(pk__in=latest))
+
+
+def score_latest(account: Account) -> HealthScore | None:
+    return _with_account(HealthScore.objects.filter(account=account)).order_by("-day").first()
+
+
+def score_on(account: Account, day: date) -> HealthScore | None:
+    return _with_account(HealthScore.objects.filter(account=account, day=day)).first()
+
+
+def score_history(
+    account: Account, since: date | None = None, until: date | None = None
+) -> QuerySet[HealthScore]:
+    """One account's scores, in a range of days when given."""
+    rows = HealthScore.objects.filter(account=account)
+    if since is not None:
+        rows = rows.filter(day__gte=since)
+    if until is not None:
+        rows = rows.filter(day__lte=until)
+    return _with_account(rows)

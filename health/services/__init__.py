@@ -1,0 +1,1 @@
+"""Writes of the health app: scorecards (validated, versioned), their defaults, and scores."""

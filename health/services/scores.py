@@ -1,0 +1,118 @@
+"""Computing health scores: every account of a tenant for one local day (replacing that
+day's rows, so a recompute changes nothing), or one account on demand, by the same code."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from accounts.models import Account
+from health import scoring
+from health.models import HealthScore, Scorecard, ScorecardVersion
+from health.raw_values import AccountFacts, accounts_facts, raw_values
+from health.services.defaults import scorecards_ensure_defaults
+from tenants.models import Tenant
+from tenants.tenancy.context import tenant_scope
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Card:
+    """A scorecard ready to score with: its current version and rules."""
+
+    scorecard: Scorecard
+    version_id: int
+    rules: list[scoring.Rule]
+
+    def matches(self, account: AccountFacts) -> bool:
+        card = self.scorecard
+        return (not card.segment or card.segment == account.segment) and (
+            not card.lifecycle_stage or card.lifecycle_stage == account.lifecycle_stage
+        )
+
+
+def scorecards_in_order(tenant: Tenant) -> list[Card]:
+    """The tenant's scorecards as tried: others by priority (lower first), the default last."""
+    scorecards_ensure_defaults(tenant=tenant)
+    cards = list(Scorecard.objects.for_tenant(tenant).prefetch_related("measures"))
+    wanted = {(card.pk, card.version) for card in cards}
+    version_ids = {
+        (scorecard, number): pk
+        for scorecard, number, pk in ScorecardVersion.objects.for_tenant(tenant)
+        .filter(scorecard__in=cards)
+        .values_list("scorecard_id", "number", "pk")
+        if (scorecard, number) in wanted
+    }
+    cards.sort(key=lambda card: (card.is_default, card.priority, card.pk))
+    return [
+        Card(card, version_ids[(card.pk, card.version)], [_rule(m) for m in card.measures.all()])
+        for card in cards
+    ]
+
+
+def _rule(measure) -> scoring.Rule:
+    return scoring.Rule(
+        source=measure.source,
+        weight=measure.weight,
+        mapping=measure.mapping,
+        low=measure.low,
+        high=measure.high,
+        thresholds=measure.thresholds,
+        missing=measure.missing,
+    )
+
+
+def card_for(cards: list[Card], account: AccountFacts) -> Card:
+    """The first matching scorecard in priority order, else the default (always last)."""
+    for card in cards:
+        if card.scorecard.is_default or card.matches(account):
+            return card
+    raise LookupError("The tenant has no default scorecard.")
+
+
+def _score_rows(tenant: Tenant, day: date, facts: list[AccountFacts]) -> list[HealthScore]:
+    cards = scorecards_in_order(tenant)
+    raws = raw_values(tenant, day, [account.id for account in facts])
+    rows = []
+    for account in facts:
+        card = card_for(cards, account)
+        result = scoring.combine(
+            card.rules,
+            raws[account.id],
+            good_min=card.scorecard.good_min,
+            average_min=card.scorecard.average_min,
+        )
+        rows.append(
+            HealthScore(
+                tenant=tenant,
+                account_id=account.id,
+                day=day,
+                scorecard_version_id=card.version_id,
+                score=result.score,
+                band=result.band,
+                parts=[part.as_json() for part in result.parts],
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def health_scores_compute(*, tenant: Tenant, day: date) -> int:
+    """Score every account of the tenant for local day `day`, replacing that day's scores;
+    returns how many were written."""
+    with tenant_scope(tenant):
+        rows = _score_rows(tenant, day, accounts_facts(tenant))
+        HealthScore.objects.for_tenant(tenant).filter(day=day).delete()
+        HealthScore.objects.for_tenant(tenant).bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+@transaction.atomic
+def health_score_for_account(*, tenant: Tenant, account: Account, day: date) -> HealthScore:
+    """Score one account for `day` now (replacing its row of that day) and return it."""
+    with tenant_scope(tenant):
+        (row,) = _score_rows(tenant, day, accounts_facts(tenant, [account.pk]))
+        HealthScore.objects.for_tenant(tenant).filter(account_id=account.pk, day=day).delete()
+        row.save()
+    return row

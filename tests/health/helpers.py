@@ -1,0 +1,72 @@
+"""Hand-made inputs of health scores: accounts, daily rollups, terms and NPS answers."""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from accounts.models import Account, Contact, NpsResponse, Subscription
+from metrics.models import AccountDay, Feature
+from tenants.tenancy.context import tenant_scope
+
+DAY = date(2026, 6, 30)
+
+
+def account(tenant, xid, **fields) -> Account:
+    with tenant_scope(tenant):
+        return Account.objects.create(external_id=xid, name=f"Account {xid}", **fields)
+
+
+def usage(tenant, account, day, counts: dict[str, int], contacts=(1,)) -> AccountDay:
+    with tenant_scope(tenant):
+        return AccountDay.objects.create(
+            account_id=account.pk,
+            day=day,
+            events=sum(counts.values()),
+            event_counts=counts,
+            contacts=list(contacts),
+            session_seconds=60,
+        )
+
+
+def active_days(tenant, account, days: list[date], counts=None):
+    for day in days:
+        usage(tenant, account, day, counts or {"Login": 1})
+
+
+def feature(tenant, event, name, core=False):
+    with tenant_scope(tenant):
+        Feature.objects.create(event_name=event, feature=name, is_core=core)
+
+
+def term(tenant, account, start, end=None, xid=None):
+    with tenant_scope(tenant):
+        return Subscription.objects.create(
+            account=account,
+            external_id=xid or f"{account.external_id}-{start}",
+            mrr=Decimal("100"),
+            currency="USD",
+            start_date=start,
+            end_date=end,
+        )
+
+
+def answer(tenant, account, contact_xid, score, day, hour=12):
+    with tenant_scope(tenant):
+        contact, _ = Contact.objects.get_or_create(
+            external_id=contact_xid, defaults={"account": account}
+        )
+        return NpsResponse.objects.create(
+            contact=contact,
+            account=account,
+            score=score,
+            answered_at=datetime.combine(day, time(hour), tenant_zone(tenant)),
+        )
+
+
+def tenant_zone(tenant):
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(tenant.time_zone)
+
+
+def days_back(day: date, *offsets: int) -> list[date]:
+    return [day - timedelta(days=offset) for offset in offsets]
