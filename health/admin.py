@@ -1,8 +1,10 @@
 """Admin site for health: scorecards with their measures (changes go through the services,
 so they are validated and versioned) and read-only scores (tenant staff: own rows only)."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 
 from health.models import HealthScore, Measure, Scorecard
@@ -49,6 +51,10 @@ class MeasureInline(admin.TabularInline):
     formset = MeasureFormSet
     fields = MEASURE_FIELDS
     extra = 0
+    # Steps are a short list ([[min, score], ...]): a small box keeps the row on one screen.
+    formfield_overrides = {
+        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 24})},
+    }
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("position", "id")
@@ -92,14 +98,15 @@ class ScorecardAdmin(TenantAdmin):
     inlines = [MeasureInline]
 
     def save_model(self, request, obj, form, change):
-        # Saved with the measures in save_related, through the services.
-        self._pending = (obj, form, change)
+        # Saved with the measures in save_related, through the services. Kept on the request:
+        # the admin class is one object for every request the process serves.
+        request.scorecard_pending = obj
 
     def save_formset(self, request, form, formset, change):
         pass  # the measures are written by the service in save_related
 
     def save_related(self, request, form, formsets, change):
-        obj, _, _ = self._pending
+        obj = request.scorecard_pending
         measures = formsets[0].measures() if formsets else []
         fields = {name: form.cleaned_data.get(name) for name in self.fields if name != "version"}
         fields["segment"] = fields.get("segment") or ""
@@ -121,6 +128,12 @@ class ScorecardAdmin(TenantAdmin):
 
     def delete_model(self, request, obj):
         scorecard_delete(tenant=obj.tenant, scorecard=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # The default scorecard stays: accounts that match no other one are scored by it.
+        if obj is not None and obj.is_default:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(HealthScore)

@@ -54,6 +54,19 @@ def test_admin_changes_a_scorecard_through_the_service(tenant, owner, client):
         assert card.measures.count() == 6
 
 
+def test_admin_keeps_the_default_scorecard(tenant, owner, client):
+    card = scorecards_ensure_defaults(tenant=tenant)
+    client.force_login(owner, backend=MODEL_BACKEND)
+    page = client.get(f"/admin/health/scorecard/{card.pk}/change/").content.decode()
+    assert "deletelink" not in page  # no Delete button for the default
+    assert (
+        client.post(f"/admin/health/scorecard/{card.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    with tenant_scope(tenant):
+        assert Scorecard.objects.filter(pk=card.pk).exists()
+
+
 def test_admin_adds_a_scorecard_with_measures(tenant, owner, client):
     scorecards_ensure_defaults(tenant=tenant)
     account(tenant, "a1", segment="SMB")
