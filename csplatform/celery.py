@@ -62,6 +62,11 @@ app.conf.update(
             "task": "metrics.tasks.nightly_all",
             "schedule": crontab(minute=5),
         },
+        # Daily, after most tenants' nightly metrics: each scorecard's backtest against churn.
+        "health-backtests": {
+            "task": "health.tasks.backtests_all",
+            "schedule": crontab(minute=30, hour=4),
+        },
     },
 )
 

@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import QuerySet
 
 from accounts.models import Account
-from health.models import HealthScore, Scorecard, ScorecardVersion
+from health.models import Backtest, HealthScore, Scorecard, ScorecardVersion
 
 
 def scorecards() -> QuerySet[Scorecard]:
@@ -46,3 +46,8 @@ def score_history(
     if until is not None:
         rows = rows.filter(day__lte=until)
     return _with_account(rows)
+
+
+def backtest_latest(scorecard: Scorecard) -> Backtest | None:
+    """The scorecard's latest backtest (one query)."""
+    return Backtest.objects.select_related("scorecard_version").filter(scorecard=scorecard).first()

@@ -1,18 +1,22 @@
 """Reading computed KPI figures for the API and the dashboard (one query per table), and
-accounts' usage as of a day from the daily rollups, for health scores."""
+accounts' usage as of a day from the daily rollups, and which accounts were active and
+churned when, for health scores and their backtest."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from accounts.models import Account
 from metrics.definitions import ALL, Grain, Unit
-from metrics.engine.inputs import usage_windows_frame
+from metrics.engine.coverage import coverage_build
+from metrics.engine.inputs import terms_frame, usage_windows_frame
 from metrics.models import (
     AccountDay,
+    ChurnRecord,
     Dimension,
     Feature,
     MetricFigure,
@@ -198,3 +202,29 @@ def account_usage_as_of(*, tenant, day: date, window_days: int = 30) -> UsageAsO
         core=Count("feature", distinct=True, filter=Q(is_core=True)),
     )
     return UsageAsOf(windows, last_active, catalog["features"], catalog["core"])
+
+
+def accounts_active_on(*, tenant, days: list[date]) -> dict[date, set[int]]:
+    """The accounts active (paying logos, renewal gaps included) on each of `days`, by the
+    metric definitions' coverage of the subscription terms."""
+    if not days:
+        return {}
+    accounts = np.asarray(
+        Account.objects.for_tenant(tenant).order_by("pk").values_list("pk", flat=True)
+    )
+    coverage = coverage_build(
+        terms_frame(tenant), accounts, min(days), max(days), tenant.renewal_grace_days
+    )
+    return {
+        day: {int(a) for a in coverage.accounts[coverage.active[:, coverage.column(day)]]}
+        for day in days
+    }
+
+
+def churn_days(*, tenant, first: date, last: date) -> dict[int, list[date]]:
+    """Each account's churn days (from its churn records) from `first` to `last`."""
+    found: dict[int, list[date]] = {}
+    rows = ChurnRecord.objects.for_tenant(tenant).filter(churned_on__range=(first, last))
+    for account, day in rows.values_list("account_id", "churned_on"):
+        found.setdefault(account, []).append(day)
+    return found

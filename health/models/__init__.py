@@ -1,5 +1,7 @@
-"""Models of customer health: scorecards with their measures and versions, and daily scores."""
+"""Models of customer health: scorecards with their measures and versions, daily scores,
+and backtests of the scores against churn."""
 
+from health.models.backtest import Backtest
 from health.models.score import Band, HealthScore
 from health.models.scorecard import (
     MappingKind,
@@ -11,6 +13,7 @@ from health.models.scorecard import (
 )
 
 __all__ = [
+    "Backtest",
     "Band",
     "HealthScore",
     "MappingKind",

@@ -116,3 +116,13 @@ def health_score_for_account(*, tenant: Tenant, account: Account, day: date) -> 
         HealthScore.objects.for_tenant(tenant).filter(account_id=account.pk, day=day).delete()
         row.save()
     return row
+
+
+def health_scores_preview(
+    *, tenant: Tenant, day: date, account_ids: list[int] | None = None
+) -> list[HealthScore]:
+    """The scores `health_scores_compute` would write for `day` (all accounts, or those
+    given), computed with the current scorecards and not stored: for days with no stored
+    scores, such as a backtest's past month starts."""
+    with tenant_scope(tenant):
+        return _score_rows(tenant, day, accounts_facts(tenant, account_ids))
