@@ -4,7 +4,7 @@ and render; every rule about what a scorecard may be is in health/services."""
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from health.models import HealthScore, Measure, Scorecard, ScorecardVersion
+from health.models import Backtest, HealthScore, Measure, Scorecard, ScorecardVersion
 from tenants.api.fields import StrictSerializer
 
 
@@ -125,3 +125,73 @@ class HistoryQuerySerializer(serializers.Serializer):
 
 class DayQuerySerializer(serializers.Serializer):
     day = serializers.DateField(required=False, help_text="Default: the latest scored day.")
+
+
+class BandRateSerializer(serializers.Serializer):
+    accounts = serializers.IntegerField()
+    churned = serializers.IntegerField()
+    churn_rate = serializers.FloatField(allow_null=True)
+
+
+class BacktestMonthSerializer(serializers.Serializer):
+    month_start = serializers.DateField()
+    window_end = serializers.DateField()
+    complete = serializers.BooleanField(help_text="Whether the 90-day window has ended.")
+    accounts = serializers.IntegerField(help_text="Active accounts with a score that day.")
+    unscored = serializers.IntegerField(help_text="Active accounts with no data (no score).")
+    churned = serializers.IntegerField(allow_null=True)
+    auc = serializers.FloatField(allow_null=True)
+
+
+class BacktestSerializer(serializers.ModelSerializer):
+    """A scorecard's latest backtest against churn."""
+
+    scorecard_version_number = serializers.IntegerField(
+        source="scorecard_version.number", read_only=True
+    )
+    bands = serializers.DictField(child=BandRateSerializer(), read_only=True)
+    months = BacktestMonthSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Backtest
+        fields = [
+            "scorecard", "scorecard_version_number", "computed_at", "last_known_day", "auc",
+            "accounts", "churned", "bands", "months",
+        ]  # fmt: skip
+
+
+class SuggestedWeightsSerializer(serializers.Serializer):
+    """Current and suggested weights of a scorecard's measures, with their held-out AUCs."""
+
+    scorecard = serializers.IntegerField()
+    scorecard_version_number = serializers.IntegerField(
+        help_text="The version the suggestion was fitted for."
+    )
+    applicable = serializers.BooleanField(
+        help_text="A suggestion exists and the scorecard has not changed since."
+    )
+    computed_at = serializers.DateTimeField()
+    current_weights = serializers.DictField(child=serializers.FloatField())
+    suggested_weights = serializers.DictField(child=serializers.FloatField(), allow_null=True)
+    held_out_auc_current = serializers.FloatField(allow_null=True)
+    held_out_auc_suggested = serializers.FloatField(allow_null=True)
+    train_months = serializers.ListField(child=serializers.DateField())
+    test_months = serializers.ListField(child=serializers.DateField())
+    train_samples = serializers.IntegerField()
+    test_samples = serializers.IntegerField()
+    reason = serializers.CharField(
+        allow_blank=True,
+        help_text="Why there is no suggestion: not_enough_history, one_class or no_signal.",
+    )
+
+    @staticmethod
+    def of(result: Backtest, scorecard: Scorecard) -> dict:
+        suggestion = result.suggestion or {}
+        number = result.scorecard_version.number
+        return {
+            **suggestion,
+            "scorecard": scorecard.pk,
+            "scorecard_version_number": number,
+            "applicable": bool(suggestion.get("suggested_weights")) and number == scorecard.version,
+            "computed_at": result.computed_at,
+        }

@@ -18,14 +18,17 @@ from rest_framework.response import Response
 from accounts.models import Account
 from health import selectors
 from health.api.serializers import (
+    BacktestSerializer,
     DayQuerySerializer,
     HealthScoreBreakdownSerializer,
     HealthScoreSerializer,
     HistoryQuerySerializer,
     ScorecardSerializer,
     ScorecardVersionSerializer,
+    SuggestedWeightsSerializer,
 )
 from health.models import HealthScore, Scorecard, ScorecardVersion
+from health.services.backtests import suggested_weights_apply
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.scorecards import scorecard_create, scorecard_delete, scorecard_update
 from tenants.api.pagination import DefaultCursorPagination
@@ -106,6 +109,64 @@ BREAKDOWN_EXAMPLES = [
 ]
 
 
+BACKTEST_EXAMPLE = {
+    "scorecard": 1,
+    "scorecard_version_number": 3,
+    "computed_at": "2026-12-02T02:30:11Z",
+    "last_known_day": "2026-12-01",
+    "auc": 0.7812,
+    "accounts": 1260,
+    "churned": 84,
+    "bands": {
+        "good": {"accounts": 702, "churned": 9, "churn_rate": 0.0128},
+        "average": {"accounts": 391, "churned": 28, "churn_rate": 0.0716},
+        "poor": {"accounts": 167, "churned": 47, "churn_rate": 0.2814},
+    },
+    "months": [
+        {
+            "month_start": "2026-01-01",
+            "window_end": "2026-04-01",
+            "complete": True,
+            "accounts": 138,
+            "unscored": 2,
+            "churned": 10,
+            "auc": 0.7655,
+        },
+        {
+            "month_start": "2026-12-01",
+            "window_end": "2027-03-01",
+            "complete": False,
+            "accounts": 144,
+            "unscored": 1,
+            "churned": None,
+            "auc": None,
+        },
+    ],
+}
+SUGGESTION_EXAMPLE = {
+    "scorecard": 1,
+    "scorecard_version_number": 3,
+    "applicable": True,
+    "computed_at": "2026-12-02T02:30:11Z",
+    "current_weights": {
+        "usage_frequency": 25, "core_depth": 20, "feature_breadth": 10, "usage_trend": 20,
+        "nps_latest": 15, "onboarding_progress": 10,
+    },
+    "suggested_weights": {
+        "usage_frequency": 41.2, "core_depth": 12.9, "feature_breadth": 0.0, "usage_trend": 38.6,
+        "nps_latest": 7.3, "onboarding_progress": 0.0,
+    },
+    "held_out_auc_current": 0.7431,
+    "held_out_auc_suggested": 0.8017,
+    "train_months": ["2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01",
+                     "2026-06-01"],
+    "test_months": ["2026-07-01", "2026-08-01", "2026-09-01"],
+    "train_samples": 828,
+    "test_samples": 432,
+    "reason": "",
+}  # fmt: skip
+
+
 class PriorityPagination(DefaultCursorPagination):
     ordering = ("priority", "id")
 
@@ -164,6 +225,66 @@ class ScorecardViewSet(TenantModelViewSet):
 
     def perform_destroy(self, instance):
         scorecard_delete(tenant=self.request.tenant, scorecard=instance)
+
+    def _backtest(self, scorecard):
+        result = selectors.backtest_latest(scorecard)
+        if result is None:
+            raise Http404(_("This scorecard has not been backtested yet."))
+        return result
+
+    @extend_schema(
+        summary="Get the scorecard's latest backtest against churn",
+        description=(
+            "For each of the last 12 month starts, the accounts active that day, their "
+            "scores that day, and whether they churned in the 90 days after. `auc` is the "
+            "chance that an account that churned scored lower than one that stayed (ties "
+            "count half; null with no churn or nothing but churn), over the month starts "
+            "whose 90-day window has ended; `bands` gives each band's churn rate with its "
+            "counts. Refreshed nightly; 404 before the first run."
+        ),
+        responses=BacktestSerializer,
+        examples=[OpenApiExample("A backtest", value=BACKTEST_EXAMPLE, response_only=True)],
+    )
+    @action(detail=True, methods=["get"])
+    def backtest(self, request, *args, **kwargs):
+        return Response(BacktestSerializer(self._backtest(self.get_object())).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Compare the current weights with weights fitted to the churn history",
+        description=(
+            "Logistic regression of churn on the measure scores, fitted on the earlier month "
+            "starts of the latest backtest and judged on the later ones: the held-out AUC of "
+            "the current and of the suggested weights, side by side."
+        ),
+        responses=SuggestedWeightsSerializer,
+        examples=[
+            OpenApiExample("Suggested weights", value=SUGGESTION_EXAMPLE, response_only=True)
+        ],
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Apply the suggested weights (owners and admins)",
+        description=(
+            'Records a new scorecard version noted "suggested weights applied"; a measure '
+            "suggested 0 is left out. 400 when there is no suggestion or the scorecard has "
+            "changed since it was made."
+        ),
+        request=None,
+        responses=ScorecardVersionSerializer,
+    )
+    @action(detail=True, methods=["get", "post"], url_path="suggested-weights")
+    def suggested_weights(self, request, *args, **kwargs):
+        scorecard = self.get_object()
+        result = self._backtest(scorecard)
+        if request.method == "GET":
+            data = SuggestedWeightsSerializer.of(result, scorecard)
+            return Response(SuggestedWeightsSerializer(data).data)
+        applied = suggested_weights_apply(  # bad state: 400 by the API's error handler
+            tenant=request.tenant, scorecard=scorecard, created_by=request.membership
+        )
+        version = selectors.scorecard_versions().get(scorecard=applied, number=applied.version)
+        return Response(ScorecardVersionSerializer(version).data)
 
 
 def _plain(data: dict) -> dict:
