@@ -6,8 +6,12 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from health.models import HealthScore, Measure, Scorecard
+from health import selectors
+from health.models import Backtest, Band, HealthScore, Measure, Scorecard
 from health.services.scorecards import scorecard_create, scorecard_delete, scorecard_update
 from health.services.validation import SCORECARD_FIELDS, validate_scorecard
 from tenants.tenancy.admin import TenantAdmin
@@ -93,9 +97,15 @@ class ScorecardAdmin(TenantAdmin):
         "good_min",
         "average_min",
         "version",
+        "backtest",
     ]
-    readonly_fields = ["version"]
+    readonly_fields = ["version", "backtest"]
     inlines = [MeasureInline]
+
+    @admin.display(description=gettext_lazy("Does the score predict churn?"))
+    def backtest(self, obj):
+        result = selectors.backtest_latest(obj) if obj.pk else None
+        return backtest_summary(result)
 
     def save_model(self, request, obj, form, change):
         # Saved with the measures in save_related, through the services. Kept on the request:
@@ -108,7 +118,11 @@ class ScorecardAdmin(TenantAdmin):
     def save_related(self, request, form, formsets, change):
         obj = request.scorecard_pending
         measures = formsets[0].measures() if formsets else []
-        fields = {name: form.cleaned_data.get(name) for name in self.fields if name != "version"}
+        fields = {
+            name: form.cleaned_data.get(name)
+            for name in self.fields
+            if name not in self.readonly_fields
+        }
         fields["segment"] = fields.get("segment") or ""
         fields["lifecycle_stage"] = fields.get("lifecycle_stage") or ""
         membership = getattr(request, "membership", None)
@@ -145,6 +159,58 @@ class HealthScoreAdmin(TenantAdmin):
     search_fields = ["account__name", "account__external_id"]
     list_select_related = ["account", "scorecard_version"]
     readonly_fields = ["account", "day", "score", "band", "scorecard_version", "parts"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _figure(value) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def backtest_summary(result: Backtest | None):
+    """The AUC and each band's churn rate with its counts, in a line or two."""
+    if result is None:
+        return _("Not backtested yet (the backtest runs nightly).")
+    bands = format_html_join(
+        "; ",
+        "{}: {} ({}/{})",
+        (
+            (
+                label,
+                "n/a" if rate["churn_rate"] is None else f"{rate['churn_rate']:.1%}",
+                rate["churned"],
+                rate["accounts"],
+            )
+            for band, label in Band.choices
+            for rate in [result.bands.get(band, {"accounts": 0, "churned": 0, "churn_rate": None})]
+        ),
+    )
+    return format_html(
+        "{} {} ({}: {}, {}).<br>{}: {}",
+        _("AUC"),
+        _figure(result.auc),
+        _("computed"),
+        result.computed_at.strftime("%Y-%m-%d %H:%M"),
+        _("version %(number)s") % {"number": result.scorecard_version.number},
+        _("Churn within 90 days by band"),
+        bands,
+    )
+
+
+@admin.register(Backtest)
+class BacktestAdmin(TenantAdmin):
+    """Read-only: backtests are computed nightly from the scores and the churn records."""
+
+    list_display = ["scorecard", "auc", "accounts", "churned", "computed_at"]
+    list_select_related = ["scorecard", "scorecard_version"]
+    readonly_fields = [
+        "scorecard", "scorecard_version", "computed_at", "last_known_day", "auc", "accounts",
+        "churned", "bands", "months", "suggestion",
+    ]  # fmt: skip
 
     def has_add_permission(self, request):
         return False

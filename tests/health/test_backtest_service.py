@@ -14,7 +14,7 @@ from health.services.scorecards import scorecard_update
 from health.tasks import backtest_refresh, backtests_all
 from metrics.models import ChurnRecord, MetricsState
 from tenants.tenancy.context import tenant_scope
-from tests.conftest import session_api
+from tests.conftest import MODEL_BACKEND, session_api
 from tests.health.helpers import account, active_days, term
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +198,15 @@ def test_backtest_api(tenant, owner, member, api, outsider, history):
 def test_no_backtest_yet_is_404(api, tenant):
     card = scorecards_ensure_defaults(tenant=tenant)
     assert api.get(f"/api/v1/scorecards/{card.pk}/backtest/").status_code == 404
+
+
+def test_admin_shows_the_backtest_beside_the_scorecard(tenant, owner, client, history):
+    client.force_login(owner, backend=MODEL_BACKEND)
+    url = f"/admin/health/scorecard/{history.pk}/change/"
+    assert "Not backtested yet" in client.get(url).content.decode()
+    (result,) = backtests_refresh(tenant=tenant, today=TODAY)
+    page = client.get(url).content.decode()
+    assert "AUC 0.95" in page and "Poor: 100.0% (1/1)" in page and "Good: 0.0% (0/9)" in page
+    assert client.get("/admin/health/backtest/").status_code == 200
+    detail = client.get(f"/admin/health/backtest/{result.pk}/change/").content.decode()
+    assert "0.95" in detail and "Save" not in detail.split("submit-row")[-1]

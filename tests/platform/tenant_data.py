@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from accounts.models import Account, ImportJob, Subscription
 from accounts.services.accounts import note_create
+from health.services.backtests import backtests_refresh
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.scores import health_scores_compute
 from metrics.models import ChurnRecord, DirtyDay, RecomputeJob
@@ -44,6 +45,7 @@ def filled_tenants(db):
         first_start = Subscription.objects.earliest("start_date").start_date
         metrics_backfill(tenant=a, since=first_start)
         health_scores_compute(tenant=a, day=a.today() - timedelta(days=1))
+        backtests_refresh(tenant=a)
         csm, _ = user_get_or_create(email="hidden-csm@acme.test", password="pass-word-123")
         membership = membership_add(tenant=a, user=csm, role=Role.CSM)
         invitation_create(tenant=a, email="invited-secret@acme.test", role=Role.CSM, invited_by=csm)
