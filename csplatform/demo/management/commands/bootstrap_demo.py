@@ -6,6 +6,7 @@ from django.db import transaction
 
 from csplatform.demo.login import DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
 from csplatform.demo.seed.service import demo_seed
+from health.services.backtests import backtests_refresh
 from health.services.scores import health_scores_compute
 from metrics.services.recompute import metrics_backfill
 from tenants.cli import ApplicationCommand
@@ -59,10 +60,13 @@ class Command(ApplicationCommand):
         with tenant_scope(tenant):  # after commit: the backfill runs on connections of its own
             run = metrics_backfill(tenant=tenant, since=result.period_start)
             health_scores_compute(tenant=tenant, day=tenant.today() - timedelta(days=1))
+            # Scores of the last 12 month starts are computed in memory by the backtest.
+            (backtest, *_) = backtests_refresh(tenant=tenant)
         events = result.rows["metrics.UsageEvent"]
         self.stdout.write(
             f"Created demo tenant {DEMO_SLUG!r} with owner {DEMO_OWNER} and "
             f"{DEMO_ACCOUNTS} customer accounts ({events:,} usage events); KPIs computed "
-            f"for {run.figure_days} days and {run.months} months; health scores for yesterday."
+            f"for {run.figure_days} days and {run.months} months; health scores for yesterday; "
+            f"backtest AUC {backtest.auc if backtest.auc is not None else 'n/a'}."
         )
         self.stdout.write(f"Demo API key (shown once): {raw_key}")
