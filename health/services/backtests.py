@@ -1,9 +1,10 @@
 """Backtesting the tenant's scorecards against churn, and applying suggested weights.
 
 For each of the last 12 month starts: the accounts active that day, their scores that day
-(the stored scores where that day was scored, else computed now with the current scorecards
-and not stored), and whether each churned in the 90 days after. Each scorecard is judged on
-the accounts it scored; its latest result is kept (one Backtest row per scorecard)."""
+(the stored scores, and for accounts with no stored score that day, scores computed now
+with the current scorecards and not stored), and whether each churned in the 90 days after.
+Each scorecard is judged on the accounts it scored; its latest result is kept (one Backtest
+row per scorecard)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -33,16 +34,18 @@ class _Scored:
 
 
 def _scores_on(tenant: Tenant, day: date, accounts: set[int], card_of_version) -> list[_Scored]:
-    """The accounts' scores of `day`: the stored ones when the day was scored, else computed."""
+    """The accounts' scores of `day`: the stored ones, and those of accounts with no stored
+    score that day (all of them when the day was never scored) computed now."""
     stored = list(
         HealthScore.objects.for_tenant(tenant)
         .filter(day=day, account_id__in=accounts)
         .values_list("account_id", "scorecard_version_id", "score", "band", "parts")
     )
-    if not stored and accounts:
-        stored = [
+    missing = sorted(accounts - {row[0] for row in stored})
+    if missing:
+        stored += [
             (row.account_id, row.scorecard_version_id, row.score, row.band, row.parts)
-            for row in health_scores_preview(tenant=tenant, day=day, account_ids=sorted(accounts))
+            for row in health_scores_preview(tenant=tenant, day=day, account_ids=missing)
         ]
     return [
         _Scored(account, card_of_version(version), score, band, parts)

@@ -45,8 +45,8 @@ def _stored(tenant, acct, day, score, band, version):
 @pytest.fixture
 def history(tenant):
     """January 1st is stored: a 80 (good), b 40 (average), c 20 (poor, churns 15 February),
-    d 60 (average, churns 20 March). The other month starts are computed in memory: a is
-    active every day (score 100), b, c and d never used the product (no score)."""
+    d 60 (average, churns 20 March); so is a's 90 of February 1st. The rest is computed in
+    memory: a is active every day (score 100), b, c and d never used the product (no score)."""
     card = _card(tenant)
     with tenant_scope(tenant):
         version = ScorecardVersion.objects.get(scorecard=card, number=card.version)
@@ -63,6 +63,7 @@ def history(tenant):
     stored = [(a, 80, "good"), (b, 40, "average"), (c, 20, "poor"), (d, 60, "average")]
     for acct, score, band in stored:
         _stored(tenant, acct, JAN, score, band, version)
+    _stored(tenant, a, date(2026, 2, 1), 90, "good", version)  # the others: computed
     return card
 
 
@@ -76,7 +77,7 @@ def test_backtest_of_a_hand_made_history(tenant, history):
         "month_start": "2026-01-01", "window_end": "2026-04-01", "complete": True,
         "accounts": 4, "unscored": 0, "churned": 2, "auc": 0.75,
     }  # fmt: skip
-    # February to September, computed in memory: a scores 100, the others have no data.
+    # February: a's stored 90; b, c and d computed in memory, with no data.
     february = months["2026-02-01"]
     assert (february["accounts"], february["unscored"], february["churned"]) == (1, 3, 0)
     assert months["2026-03-01"]["unscored"] == 2  # c has churned
@@ -84,7 +85,7 @@ def test_backtest_of_a_hand_made_history(tenant, history):
     # Windows ending after 14 December are open: listed, not counted.
     assert [m["complete"] for m in result.months][-4:] == [True, False, False, False]
     assert months["2026-10-01"]["churned"] is None
-    # Overall: retained 80, 40 and eight 100s against churned 20 and 60: 19 of 20 pairs.
+    # Overall: retained 80, 40, 90 and seven 100s against churned 20 and 60: 19 of 20 pairs.
     assert result.auc == 0.95
     assert (result.accounts, result.churned) == (12, 2)
     assert result.bands == {
@@ -99,7 +100,7 @@ def test_backtest_of_a_hand_made_history(tenant, history):
     # Nothing churned in the judged months: their AUC is undefined.
     assert suggestion["held_out_auc_current"] is None
     with tenant_scope(tenant):
-        assert not HealthScore.objects.exclude(day=JAN).exists()  # computed, not stored
+        assert HealthScore.objects.count() == 5  # computed, not stored
     again = backtests_refresh(tenant=tenant, today=TODAY)
     with tenant_scope(tenant):
         assert Backtest.objects.count() == 1
