@@ -1,0 +1,1 @@
+"""Pages of the health app (thin views over health.services and health.selectors)."""
