@@ -62,6 +62,12 @@ app.conf.update(
             "task": "metrics.tasks.nightly_all",
             "schedule": crontab(minute=5),
         },
+        # Health scores follow the metrics: each tenant's new and rebuilt days, soon after.
+        "health-scores": {
+            "task": "health.tasks.scores_all",
+            "schedule": crontab(minute="*/15"),
+            "options": {"expires": 14 * 60},
+        },
         # Daily, after most tenants' nightly metrics: each scorecard's backtest against churn.
         "health-backtests": {
             "task": "health.tasks.backtests_all",

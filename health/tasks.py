@@ -1,10 +1,17 @@
-"""Celery tasks of the health app: the nightly backtest of every tenant's scorecards (thin)."""
+"""Celery tasks of the health app: scores brought up to the metrics' latest day, and the
+nightly backtest of every tenant's scorecards (thin)."""
 
 from celery import shared_task
 from django.db import OperationalError
+from django.db.models import F, OuterRef, Q, Subquery
 
+from health.models import HealthScore
 from health.services.backtests import backtests_refresh
+from health.services.score_history import health_nightly
+from metrics.engine.run import MetricsBusy
+from metrics.models import MetricsState
 from tenants.models import Tenant
+from tenants.tenancy.context import cross_tenant
 from tenants.tenancy.tasks import tenant_task
 
 
@@ -22,3 +29,41 @@ def backtest_refresh(tenant) -> int:
     """Replace each scorecard's backtest with a new one (running it twice changes nothing
     but the time it was computed)."""
     return len(backtests_refresh(tenant=tenant))
+
+
+@shared_task(name="health.tasks.scores_all")
+def scores_all() -> int:
+    """Queue a scoring run for each tenant whose metrics moved past its scores (beat, every
+    15 minutes: scores follow each tenant's nightly metrics run, backfills and late events)."""
+    latest_scored = (
+        HealthScore.objects.unscoped()
+        .filter(tenant_id=OuterRef("tenant_id"))
+        .order_by("-day")
+        .values("day")[:1]
+    )
+    with cross_tenant():  # every tenant's metrics bookmark and latest scored day
+        due = list(
+            MetricsState.objects.unscoped()
+            .filter(computed_through__isnull=False)
+            .annotate(scored=Subquery(latest_scored))
+            .filter(
+                Q(scored__isnull=True)
+                | Q(scored__lt=F("computed_through"))
+                | Q(rollups_changed_from__isnull=False)
+            )
+            .values_list("tenant_id", flat=True)
+        )
+    for tenant_id in due:
+        scores_nightly.delay(tenant_id)
+    return len(due)
+
+
+@tenant_task(
+    autoretry_for=(MetricsBusy, OperationalError),
+    retry_backoff=60,
+    retry_backoff_max=30 * 60,
+    max_retries=8,
+)
+def scores_nightly(tenant) -> int:
+    """Score the days due (running it twice scores nothing the second time)."""
+    return health_nightly(tenant=tenant).rows

@@ -14,6 +14,7 @@ from accounts.models import Account
 from metrics.definitions import ALL, Grain, Unit
 from metrics.engine.coverage import coverage_build
 from metrics.engine.inputs import terms_frame, usage_windows_frame
+from metrics.engine.usage_history import UsageHistory, usage_history
 from metrics.models import (
     AccountDay,
     ChurnRecord,
@@ -202,6 +203,21 @@ def account_usage_as_of(*, tenant, day: date, window_days: int = 30) -> UsageAsO
         core=Count("feature", distinct=True, filter=Q(is_core=True)),
     )
     return UsageAsOf(windows, last_active, catalog["features"], catalog["core"])
+
+
+def account_usage_history(*, tenant, accounts, first: date, last: date) -> UsageHistory:
+    """`account_usage_as_of` for every day from `first` to `last` at once, as matrices
+    (accounts x days), from one read of the rollups."""
+    return usage_history(tenant, accounts, first, last)
+
+
+def accounts_covered(*, tenant, accounts, first: date, last: date) -> np.ndarray:
+    """Whether each account (rows in `accounts` order) is an active paying logo on each day
+    from `first` to `last` (renewal gaps within the grace period included), accounts x days."""
+    coverage = coverage_build(
+        terms_frame(tenant), np.asarray(accounts), first, last, tenant.renewal_grace_days
+    )
+    return coverage.active
 
 
 def accounts_active_on(*, tenant, days: list[date]) -> dict[date, set[int]]:

@@ -4,6 +4,7 @@ that explain it."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from health import scoring
 from tenants.tenancy.models import TenantModel
 
 
@@ -15,9 +16,8 @@ class Band(models.TextChoices):
 
 class HealthScore(TenantModel):
     """An account's score on a local day. `score` and `band` are null when the account has no
-    data at all ("n/a", never 0). `parts` lists each measure: source, raw value, measure
-    score, weight, effective weight after renormalisation, contribution and whether its data
-    was missing; the contributions add up to the score before rounding."""
+    data at all ("n/a", never 0). `raws` holds each measure's raw value, in the order of the
+    scorecard version's measures (null: missing); `parts` derives from them."""
 
     account = models.ForeignKey(
         "accounts.Account", on_delete=models.CASCADE, related_name="health_scores"
@@ -28,7 +28,7 @@ class HealthScore(TenantModel):
     )
     score = models.PositiveSmallIntegerField(null=True)
     band = models.CharField(max_length=8, choices=Band.choices, null=True)
-    parts = models.JSONField(default=list)
+    raws = models.JSONField(default=list)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -46,6 +46,21 @@ class HealthScore(TenantModel):
         ]
         # The unique constraint is also the index of one account's history.
         indexes = [models.Index(fields=["tenant", "day"], name="healthscore_day")]
+
+    @property
+    def parts(self) -> list[dict]:
+        """Each measure: source, raw value, measure score, weight, effective weight after
+        renormalisation, contribution and whether its data was missing; the contributions
+        add up to the score before rounding. Derived from `raws` by the version's rules, so
+        a year of history stores a few numbers per day rather than the whole explanation."""
+        version = self.scorecard_version
+        rules = version.rules
+        values = {rule.source: raw for rule, raw in zip(rules, self.raws, strict=False)}
+        cut = version.snapshot
+        result = scoring.combine(
+            rules, values, good_min=cut["good_min"], average_min=cut["average_min"]
+        )
+        return [part.as_json() for part in result.parts]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.day}: {self.score if self.score is not None else 'n/a'}"

@@ -2,11 +2,15 @@
 0-100, their weights, what missing data counts as, the band cut-offs, and which accounts a
 scorecard is for. Every change is kept as a numbered version (a JSON snapshot)."""
 
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models.account import LifecycleStage
+from health import scoring
 from tenants.tenancy.models import TenantModel
 
 GOOD_MIN_DEFAULT = 70
@@ -174,3 +178,19 @@ class ScorecardVersion(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.snapshot.get('name', '')} v{self.number}"
+
+    @cached_property
+    def rules(self) -> list[scoring.Rule]:
+        """The version's measures as scoring rules, in their order."""
+        return [
+            scoring.Rule(
+                source=m["source"],
+                weight=Decimal(m["weight"]),
+                mapping=m["mapping"],
+                low=None if m["low"] is None else Decimal(m["low"]),
+                high=None if m["high"] is None else Decimal(m["high"]),
+                thresholds=m["thresholds"],
+                missing=m["missing"],
+            )
+            for m in self.snapshot["measures"]
+        ]

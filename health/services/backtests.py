@@ -39,17 +39,20 @@ def _scores_on(tenant: Tenant, day: date, accounts: set[int], card_of_version) -
     stored = list(
         HealthScore.objects.for_tenant(tenant)
         .filter(day=day, account_id__in=accounts)
-        .values_list("account_id", "scorecard_version_id", "score", "band", "parts")
+        .select_related("scorecard_version")
     )
-    missing = sorted(accounts - {row[0] for row in stored})
+    missing = sorted(accounts - {row.account_id for row in stored})
     if missing:
-        stored += [
-            (row.account_id, row.scorecard_version_id, row.score, row.band, row.parts)
-            for row in health_scores_preview(tenant=tenant, day=day, account_ids=missing)
-        ]
+        stored += health_scores_preview(tenant=tenant, day=day, account_ids=missing)
     return [
-        _Scored(account, card_of_version(version), score, band, parts)
-        for account, version, score, band, parts in stored
+        _Scored(
+            row.account_id,
+            card_of_version(row.scorecard_version_id),
+            row.score,
+            row.band,
+            row.parts if row.score is not None else [],
+        )
+        for row in stored
     ]
 
 

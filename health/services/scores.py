@@ -1,5 +1,6 @@
-"""Computing health scores: every account of a tenant for one local day (replacing that
-day's rows, so a recompute changes nothing), or one account on demand, by the same code."""
+"""The exact path of health scores: the scorecard each account gets, and scores computed
+one account at a time (on demand, and for days a backtest needs that were never stored).
+Whole days and ranges of days are scored set-based by health.services.score_history."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -22,8 +23,12 @@ class Card:
     """A scorecard ready to score with: its current version and rules."""
 
     scorecard: Scorecard
-    version_id: int
+    version: ScorecardVersion
     rules: list[scoring.Rule]
+
+    @property
+    def version_id(self) -> int:
+        return self.version.pk
 
     def matches(self, account: AccountFacts) -> bool:
         card = self.scorecard
@@ -37,16 +42,14 @@ def scorecards_in_order(tenant: Tenant) -> list[Card]:
     scorecards_ensure_defaults(tenant=tenant)
     cards = list(Scorecard.objects.for_tenant(tenant).prefetch_related("measures"))
     wanted = {(card.pk, card.version) for card in cards}
-    version_ids = {
-        (scorecard, number): pk
-        for scorecard, number, pk in ScorecardVersion.objects.for_tenant(tenant)
-        .filter(scorecard__in=cards)
-        .values_list("scorecard_id", "number", "pk")
-        if (scorecard, number) in wanted
+    versions = {
+        (version.scorecard_id, version.number): version
+        for version in ScorecardVersion.objects.for_tenant(tenant).filter(scorecard__in=cards)
+        if (version.scorecard_id, version.number) in wanted
     }
     cards.sort(key=lambda card: (card.is_default, card.priority, card.pk))
     return [
-        Card(card, version_ids[(card.pk, card.version)], [_rule(m) for m in card.measures.all()])
+        Card(card, versions[(card.pk, card.version)], [_rule(m) for m in card.measures.all()])
         for card in cards
     ]
 
@@ -88,24 +91,13 @@ def _score_rows(tenant: Tenant, day: date, facts: list[AccountFacts]) -> list[He
                 tenant=tenant,
                 account_id=account.id,
                 day=day,
-                scorecard_version_id=card.version_id,
+                scorecard_version=card.version,
                 score=result.score,
                 band=result.band,
-                parts=[part.as_json() for part in result.parts],
+                raws=[part.raw for part in result.parts],
             )
         )
     return rows
-
-
-@transaction.atomic
-def health_scores_compute(*, tenant: Tenant, day: date) -> int:
-    """Score every account of the tenant for local day `day`, replacing that day's scores;
-    returns how many were written."""
-    with tenant_scope(tenant):
-        rows = _score_rows(tenant, day, accounts_facts(tenant))
-        HealthScore.objects.for_tenant(tenant).filter(day=day).delete()
-        HealthScore.objects.for_tenant(tenant).bulk_create(rows, batch_size=BATCH)
-    return len(rows)
 
 
 @transaction.atomic
@@ -121,7 +113,7 @@ def health_score_for_account(*, tenant: Tenant, account: Account, day: date) -> 
 def health_scores_preview(
     *, tenant: Tenant, day: date, account_ids: list[int] | None = None
 ) -> list[HealthScore]:
-    """The scores `health_scores_compute` would write for `day` (all accounts, or those
+    """The scores of `day` (all accounts, or those
     given), computed with the current scorecards and not stored: for days with no stored
     scores, such as a backtest's past month starts."""
     with tenant_scope(tenant):

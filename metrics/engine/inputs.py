@@ -203,3 +203,65 @@ def usage_windows_frame(tenant: Tenant, first: date, last: date, split: date) ->
     }
     params = {**_days(tenant, first, last), "split": split}
     return _frame(sql, params, columns)
+
+
+def usage_days_frame(tenant: Tenant, first: date, last: date, words: int) -> pd.DataFrame:
+    """Per account and day with rollups from `first` to `last`: the day's offset from
+    `first`, its events, and the catalog features used that day as bitmasks: feature number
+    n (in `features_numbered` order) is bit n % 63 of word n // 63 (`words` columns), then
+    the same of the features used through a core event (`words` columns more)."""
+    masks = ", ".join(
+        f"COALESCE(bit_or(1::bigint << (f.n %% 63)) FILTER (WHERE f.n / 63 = {word}{core}), 0)"
+        for core in ("", " AND f.is_core")
+        for word in range(words)
+    )
+    used = (
+        f"""LEFT JOIN LATERAL (
+            SELECT {masks} FROM jsonb_object_keys(d.event_counts) AS k(name)
+            JOIN features f ON f.event_name = k.name
+        ) AS m ON true"""  # noqa: S608
+        if words
+        else ""
+    )
+    sql = f"""
+        WITH features AS MATERIALIZED ({_FEATURES_NUMBERED})
+        SELECT d.account_id, d.day - %(first)s, d.events{", m.*" if words else ""}
+        FROM {AccountDay._meta.db_table} d {used}
+        WHERE d.tenant_id = %(tenant)s AND d.account_id IS NOT NULL
+          AND d.day BETWEEN %(first)s AND %(last)s
+    """  # noqa: S608
+    columns = {"account": "int64", "day": "int32", "events": "int64"}
+    columns |= {f"mask{word}": "int64" for word in range(words)}
+    columns |= {f"core{word}": "int64" for word in range(words)}
+    return _frame(sql, _days(tenant, first, last), columns)
+
+
+# Every (feature number, event name) of the catalog: features numbered 0.. by name.
+_FEATURES_NUMBERED = f"""
+    SELECT (dense_rank() OVER (ORDER BY feature) - 1)::int AS n, event_name, is_core
+    FROM {Feature._meta.db_table} WHERE tenant_id = %(tenant)s
+"""  # noqa: S608
+
+
+def features_numbered(tenant: Tenant) -> pd.DataFrame:
+    """The catalog's features numbered as `usage_days_frame` numbers them, with whether each
+    is core (a feature is core when an event name of it is flagged core)."""
+    sql = f"""
+        SELECT dense_rank() OVER (ORDER BY feature) - 1, feature, bool_or(is_core)
+        FROM {Feature._meta.db_table} WHERE tenant_id = %(tenant)s GROUP BY feature
+        ORDER BY feature
+    """  # noqa: S608
+    frame = _frame(sql, {"tenant": tenant.pk}, {"n": "int64", "feature": "str", "core": "str"})
+    frame["core"] = frame["core"] == "t"
+    return frame
+
+
+def last_active_before(tenant: Tenant, day: date) -> pd.DataFrame:
+    """Each account's last day with events before `day` (a day number)."""
+    sql = f"""
+        SELECT account_id, max(day) - DATE '1970-01-01' FROM {AccountDay._meta.db_table}
+        WHERE tenant_id = %(tenant)s AND account_id IS NOT NULL AND day < %(day)s
+          AND events > 0
+        GROUP BY account_id
+    """  # noqa: S608
+    return _frame(sql, {"tenant": tenant.pk, "day": day}, {"account": "int64", "last": "int64"})

@@ -22,6 +22,11 @@ class MetricsState(TenantModel):
     # Set when every local day must be rolled up again (the tenant's time zone changed); only
     # the run that does so clears it, so a run already under way cannot lose the request.
     rebuild_requested_at = models.DateTimeField(null=True, blank=True)
+    # The earliest day whose rollups runs have rebuilt since readers downstream (health
+    # scores) last caught up, and when a run last moved it; a reader clears the mark only if
+    # neither changed since it read them.
+    rollups_changed_from = models.DateField(null=True, blank=True)
+    rollups_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant"], name="metricsstate_unique")]

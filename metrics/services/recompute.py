@@ -17,7 +17,8 @@ from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
-from django.db.models import Min, Q
+from django.db.models import Min, Q, Value
+from django.db.models.functions import Least, Now
 from django.utils import timezone
 
 from accounts.models import Subscription
@@ -35,6 +36,17 @@ WATERMARK_SLACK = timedelta(minutes=10)
 MAX_HISTORY_DAYS = 3 * 366
 MONTHS_REFRESHED = 12
 JOB_ABANDONED = timedelta(minutes=35)  # longer than a task's hard time limit
+
+
+def rollups_changes_consumed(*, tenant: Tenant, seen: datetime) -> bool:
+    """A reader has caught up with the rollups changed as of `seen` (the
+    `rollups_changed_at` it read): clear the mark, unless a run has moved it since (then the
+    reader has more to do next time)."""
+    return bool(
+        MetricsState.objects.for_tenant(tenant)
+        .filter(rollups_changed_at=seen)
+        .update(rollups_changed_from=None, rollups_changed_at=None)
+    )
 
 
 def state_for(tenant: Tenant) -> MetricsState:
@@ -149,6 +161,12 @@ def _run(tenant, state, plan: Plan, *, now, started, progress=None, nightly=Fals
             "last_error",
         ]
     )
+    if plan.rollup_days:
+        # PostgreSQL's LEAST skips nulls: a reader that caught up meanwhile left none.
+        MetricsState.objects.for_tenant(tenant).filter(pk=state.pk).update(
+            rollups_changed_from=Least("rollups_changed_from", Value(min(plan.rollup_days))),
+            rollups_changed_at=Now(),
+        )
     # Only the marks read before the run, unchanged since and for days it rebuilt: a mark
     # made or renewed meanwhile stays for the next run.
     done = [Q(pk=pk, marked_at=marked_at) for pk, _, _, marked_at in plan.marks]

@@ -1,6 +1,7 @@
 """The admin site's scorecard pages (through the services: validated, versioned) and
 read-only scores, and `manage.py health_scores`."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -108,7 +109,7 @@ def test_command_scores_a_day(tenant):
     active_days(tenant, acme, days_back(DAY, 0, 1))
     out = StringIO()
     call_command("health_scores", "--tenant", "acme", "--date", str(DAY), stdout=out)
-    assert "Scored 1 accounts" in out.getvalue()
+    assert f"Wrote 1 scores of acme for {DAY}." in out.getvalue()
     with tenant_scope(tenant):
         assert HealthScore.objects.get().day == DAY
         assert Scorecard.objects.get().is_default
@@ -116,3 +117,25 @@ def test_command_scores_a_day(tenant):
         call_command("health_scores", "--tenant", "nope")
     with pytest.raises(CommandError, match="--date"):
         call_command("health_scores", "--tenant", "acme", "--date", "2026-02-30")
+
+
+def test_command_backfills_a_range_and_refuses_bad_ranges(tenant):
+    acme = account(tenant, "a1")
+    active_days(tenant, acme, days_back(DAY, 0, 1))
+    first = DAY - timedelta(days=9)
+    out = StringIO()
+    args = ["health_scores", "--tenant", "acme", "--since", str(first), "--until", str(DAY)]
+    call_command(*args, stdout=out)
+    assert f"Wrote 10 scores of acme for {first} to {DAY}." in out.getvalue()
+    with tenant_scope(tenant):
+        assert sorted(HealthScore.objects.values_list("day", flat=True)) == [
+            first + timedelta(days=n) for n in range(10)
+        ]
+    for bad, message in [
+        (["--since", str(DAY), "--until", str(first)], "is after"),
+        (["--until", str(DAY)], "needs --since"),
+        (["--date", str(DAY), "--since", str(first)], "either --date"),
+        (["--since", "2999-01-01"], "no later than today"),
+    ]:
+        with pytest.raises(CommandError, match=message):
+            call_command("health_scores", "--tenant", "acme", *bad)

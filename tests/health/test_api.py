@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from health.models import Scorecard, ScorecardVersion
 from health.services.defaults import scorecards_ensure_defaults
-from health.services.scores import health_scores_compute
+from health.services.score_history import health_scores_compute
 from tenants.tenancy.context import tenant_scope
 from tests.conftest import session_api
 from tests.health.helpers import DAY, account, active_days, days_back

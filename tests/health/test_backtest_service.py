@@ -35,10 +35,11 @@ def _card(tenant):
 
 
 def _stored(tenant, acct, day, score, band, version):
-    parts = [{"source": "usage_frequency", "score": score, "missing": False}]
+    # The raw usage frequency that scores `score` (0-30 days: 0-100); last activity missing.
+    raws = [score * 30 / 100, None]
     with tenant_scope(tenant):
         HealthScore.objects.create(
-            account=acct, day=day, score=score, band=band, parts=parts, scorecard_version=version
+            account=acct, day=day, score=score, band=band, raws=raws, scorecard_version=version
         )
 
 

@@ -7,8 +7,9 @@ import pytest
 
 from health.models import HealthScore, Scorecard, ScorecardVersion
 from health.services.defaults import scorecards_ensure_defaults
+from health.services.score_history import health_scores_compute
 from health.services.scorecards import scorecard_create, scorecard_update
-from health.services.scores import health_score_for_account, health_scores_compute
+from health.services.scores import health_score_for_account
 from tenants.tenancy.context import tenant_scope
 from tests.health.helpers import DAY, account, active_days, days_back
 

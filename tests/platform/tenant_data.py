@@ -12,7 +12,7 @@ from accounts.models import Account, ImportJob, Subscription
 from accounts.services.accounts import note_create
 from health.services.backtests import backtests_refresh
 from health.services.defaults import scorecards_ensure_defaults
-from health.services.scores import health_scores_compute
+from health.services.score_history import health_scores_compute
 from metrics.models import ChurnRecord, DirtyDay, RecomputeJob
 from metrics.services.recompute import metrics_backfill
 from tenants.models import Role

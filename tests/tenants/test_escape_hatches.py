@@ -72,6 +72,12 @@ LISTED = {
         2, "deletes the run's tenant's figures (WHERE tenant_id) before copy_in"),
     ("metrics/ingestion/events.py", "_store", "raw SQL"): (
         2, "one INSERT per batch, every row with the request's tenant"),
+    ("health/services/score_history.py", "_copy_scores", "raw SQL"): (
+        6, "COPY into a temporary table, then INSERT under the active tenant's policy"),
+    ("health/tasks.py", "scores_all", "unscoped"): (
+        2, "the scoring fan-out compares every tenant's bookmark with its latest score"),
+    ("health/tasks.py", "scores_all", "cross-tenant"): (
+        1, "the scoring fan-out compares every tenant's bookmark with its latest score"),
     ("metrics/tasks.py", "nightly_all", "unscoped"): (
         1, "the nightly fan-out reads every tenant's bookmark to queue its run"),
     ("metrics/tasks.py", "nightly_all", "cross-tenant"): (

@@ -7,7 +7,7 @@ from django.db import transaction
 from csplatform.demo.login import DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
 from csplatform.demo.seed.service import demo_seed
 from health.services.backtests import backtests_refresh
-from health.services.scores import health_scores_compute
+from health.services.score_history import health_scores_compute
 from metrics.services.recompute import metrics_backfill
 from tenants.cli import ApplicationCommand
 from tenants.models import Role, Tenant

@@ -1,0 +1,189 @@
+"""Scoring every account of a tenant on every day of a range, set-based: raw values for all
+days from one read of the daily rollups (health.raw_history), scores as matrices
+(health.score_matrix), written with COPY, a chunk of days per transaction so a day is never
+half-written. Used by the nightly run, the history backfill and `health_scores_compute`.
+
+Scored on a day: the accounts that are paying logos that day (renewal gaps within the grace
+period included), and the accounts with no subscription terms at all; a churned or
+not-yet-started account gets no row. A scored account with no data at all gets a row with
+no score ("n/a")."""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from django.db import connection, transaction
+from django.db.models import Max
+
+from accounts.models import Subscription
+from health.models import HealthScore
+from health.raw_history import WHOLE, raw_history
+from health.score_matrix import score_matrix
+from health.services.scores import accounts_facts, card_for, scorecards_in_order
+from metrics.engine.run import tenant_lock
+from metrics.selectors import accounts_covered, metrics_state
+from metrics.services.recompute import rollups_changes_consumed
+from tenants.models import Tenant
+from tenants.tenancy.context import tenant_scope
+
+CHUNK_DAYS = 92  # a quarter: each chunk also reads the 59 days before it
+
+
+def health_scores_compute(*, tenant: Tenant, day: date) -> int:
+    """Score the tenant's accounts for local day `day`, replacing that day's scores."""
+    return health_scores_history(tenant=tenant, first=day, last=day)
+
+
+def health_scores_history(
+    *,
+    tenant: Tenant,
+    first: date,
+    last: date,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Score every day from `first` to `last`, replacing those days' scores; returns the
+    number of rows written."""
+    if first > last:
+        raise ValueError(f"Nothing to score: {first} is after {last}.")
+    written = 0
+    total = (last - first).days + 1
+    with tenant_scope(tenant):
+        cards = scorecards_in_order(tenant)
+        facts = accounts_facts(tenant)
+        termed = set(Subscription.objects.values_list("account_id", flat=True).distinct())
+        start = first
+        while start <= last:
+            end = min(start + timedelta(days=CHUNK_DAYS - 1), last)
+            written += _score_chunk(tenant, cards, facts, termed, start, end)
+            if progress:
+                progress((end - first).days + 1, total)
+            start = end + timedelta(days=1)
+    return written
+
+
+def _score_chunk(tenant, cards, facts, termed, first: date, last: date) -> int:
+    accounts = np.array([account.id for account in facts], dtype=np.int64)
+    raws = raw_history(tenant, accounts, first, last)
+    scored = accounts_covered(tenant=tenant, accounts=accounts, first=first, last=last)
+    scored |= np.array([account.id not in termed for account in facts])[:, None]
+    card_rows: dict[int, list[int]] = {}
+    for row, account in enumerate(facts):
+        card_rows.setdefault(id(card_for(cards, account)), []).append(row)
+    frames = []
+    for card in cards:
+        rows = np.array(card_rows.get(id(card), []), dtype=np.int64)
+        if not len(rows):
+            continue
+        values = [raws.values[rule.source][rows] for rule in card.rules]
+        result = score_matrix(
+            card.rules,
+            values,
+            good_min=card.scorecard.good_min,
+            average_min=card.scorecard.average_min,
+        )
+        keep = scored[rows]
+        row_index, day_index = np.nonzero(keep)
+        frame = {
+            "account": accounts[rows][row_index],
+            "day": day_index,
+            "version": card.version_id,
+            "score": pd.array(result.score[keep], dtype="Float64").astype("Int64"),
+            "band": result.band[keep],
+            "n": len(card.rules),
+        }
+        for n, (rule, value) in enumerate(zip(card.rules, values, strict=True)):
+            column = value[keep]
+            frame[f"m{n}"] = (
+                pd.array(column, dtype="Float64").astype("Int64")
+                if rule.source in WHOLE
+                else column
+            )
+        frames.append(pd.DataFrame(frame))
+    with transaction.atomic():
+        HealthScore.objects.filter(day__range=(first, last)).delete()
+        if not frames:
+            return 0
+        width = max(len(card.rules) for card in cards)
+        table = pd.concat(frames, ignore_index=True)
+        _copy_scores(tenant, table, first, width)
+    return len(table)
+
+
+def _copy_scores(tenant: Tenant, table: pd.DataFrame, first: date, width: int) -> None:
+    """COPY the rows into a temporary table, then insert them as HealthScore rows (under
+    the row-level security policy, as any insert) with the raw values as a JSON array."""
+    measures = [f"m{n}" for n in range(width)]
+    for name in measures:
+        if name not in table:
+            table[name] = np.nan
+    buffer = io.StringIO()
+    # Whole numbers stay whole ("12", not "12.0"); floats are written in full (repr).
+    table[["account", "day", "version", "score", "band", "n", *measures]].to_csv(
+        buffer, header=False, index=False, na_rep=""
+    )
+    buffer.seek(0)
+    floats = ", ".join(f"{name} double precision" for name in measures)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.health_score_rows")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE health_score_rows (account bigint, day int, version bigint, "
+            f"score smallint, band text, n int, {floats})"
+        )
+        cursor.copy_expert("COPY health_score_rows FROM STDIN WITH (FORMAT csv)", buffer)
+        table_name = HealthScore._meta.db_table
+        values = ", ".join(measures)
+        cursor.execute(
+            f"""
+            INSERT INTO {table_name}
+                (tenant_id, account_id, day, scorecard_version_id, score, band, raws,
+                 computed_at)
+            SELECT %s, account, %s::date + day, version, score, NULLIF(band, ''),
+                   to_jsonb((ARRAY[{values}])[1:n]), now()
+            FROM health_score_rows
+            """,  # noqa: S608
+            [tenant.pk, first],
+        )
+        cursor.execute("DROP TABLE health_score_rows")
+
+
+HISTORY_DAYS = 365
+
+
+@dataclass(frozen=True)
+class NightlyResult:
+    first: date | None  # the days scored, None when nothing was due
+    last: date | None
+    rows: int
+
+
+def health_nightly(*, tenant: Tenant) -> NightlyResult:
+    """Bring the tenant's scores up to the last day the metrics are computed for: the new
+    days since the last scored one, and every day from the earliest one whose rollups a
+    metrics run rebuilt since (late events, a backfill, a time-zone change). The first run
+    scores the last HISTORY_DAYS days. Running it again with nothing new does nothing.
+    Holds the metrics' tenant lock, so it never reads rollups a run is rebuilding (raises
+    MetricsBusy while one runs)."""
+    with tenant_scope(tenant), tenant_lock(tenant):
+        state = metrics_state()
+        if state is None or state.computed_through is None:
+            return NightlyResult(None, None, 0)
+        through = state.computed_through
+        changed_from, changed_at = state.rollups_changed_from, state.rollups_changed_at
+        scored = HealthScore.objects.aggregate(last=Max("day"))["last"]
+        oldest = through - timedelta(days=HISTORY_DAYS - 1)
+        if scored is None:
+            first = oldest
+        else:
+            first = min(scored + timedelta(days=1), changed_from or through + timedelta(days=1))
+        first = max(first, oldest)
+        rows = 0
+        if first <= through:
+            rows = health_scores_history(tenant=tenant, first=first, last=through)
+        if changed_at is not None:
+            rollups_changes_consumed(tenant=tenant, seen=changed_at)
+        if first > through:
+            return NightlyResult(None, None, 0)
+        return NightlyResult(first, through, rows)
