@@ -1,11 +1,13 @@
 """bootstrap_demo: the demo tenant of `make run`, with its team, history and KPIs, once."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from accounts.models import Account
+from health.models import Backtest, HealthScore
 from metrics.models import MetricFigure, MetricsState, UsageEvent
 from tenants.models import AuditEntry, Membership, Tenant
 
@@ -42,6 +44,12 @@ def test_bootstrap_demo_runs_once():
         .value
         > 0
     )
+    # A year of daily health scores, through the same day, and a backtest of them.
+    scored = HealthScore.objects.for_tenant(tenant)
+    assert scored.filter(day=state.computed_through, score__isnull=False).count() > 50
+    first = state.computed_through - timedelta(days=364)
+    assert scored.filter(day=first).exists() and not scored.filter(day__lt=first).exists()
+    assert Backtest.objects.for_tenant(tenant).get(scorecard__is_default=True).auc > 0.7
     out, _ = _run("bootstrap_demo")
     assert "exists" in out
     assert Tenant.objects.count() == 1

@@ -1,13 +1,12 @@
 """manage.py bootstrap_demo: the demo tenant `make run` shows (created the first time only)."""
 
-from datetime import timedelta
 
 from django.db import transaction
 
 from csplatform.demo.login import DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
 from csplatform.demo.seed.service import demo_seed
 from health.services.backtests import backtests_refresh
-from health.services.score_history import health_scores_compute
+from health.services.score_history import health_nightly
 from metrics.services.recompute import metrics_backfill
 from tenants.cli import ApplicationCommand
 from tenants.models import Role, Tenant
@@ -59,14 +58,16 @@ class Command(ApplicationCommand):
                 )
         with tenant_scope(tenant):  # after commit: the backfill runs on connections of its own
             run = metrics_backfill(tenant=tenant, since=result.period_start)
-            health_scores_compute(tenant=tenant, day=tenant.today() - timedelta(days=1))
-            # Scores of the last 12 month starts are computed in memory by the backtest.
+            # A year of daily scores, as the nightly scoring's first run writes them.
+            scored = health_nightly(tenant=tenant)
+            # The backtest reads the stored scores of the last 12 month starts.
             (backtest, *_) = backtests_refresh(tenant=tenant)
         events = result.rows["metrics.UsageEvent"]
         self.stdout.write(
             f"Created demo tenant {DEMO_SLUG!r} with owner {DEMO_OWNER} and "
             f"{DEMO_ACCOUNTS} customer accounts ({events:,} usage events); KPIs computed "
-            f"for {run.figure_days} days and {run.months} months; health scores for yesterday; "
+            f"for {run.figure_days} days and {run.months} months; {scored.rows:,} health scores "
+            f"({scored.first} to {scored.last}); "
             f"backtest AUC {backtest.auc if backtest.auc is not None else 'n/a'}."
         )
         self.stdout.write(f"Demo API key (shown once): {raw_key}")
