@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz lint format check messages clean-var venv bench-ingest bench-recompute bench-import
+.PHONY: run test fuzz lint format check messages clean-var venv bench-ingest bench-recompute bench-import bench-health
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,10 @@ bench-ingest: $(STAMP)
 ## Benchmark a year's metrics backfill and a nightly run against a plain scan of the events
 bench-recompute: $(STAMP)
 	$(BIN)/python -m csplatform.embedded -- $(BIN)/python -m bench.recompute $(ARGS)
+
+## Benchmark a year's health score history and a nightly scoring run against a plain scan of the events
+bench-health: $(STAMP)
+	$(BIN)/python -m csplatform.embedded -- $(BIN)/python -m bench.health $(ARGS)
 
 ## Benchmark checking and applying a 400,000-row accounts file against a plain COPY of it (ARGS="--rows 100000")
 bench-import: $(STAMP)

@@ -1,0 +1,151 @@
+"""Health benchmark: a year's score history and one nightly scoring run against a plain
+scan of the events.
+
+    make bench-health ARGS="--accounts 10000 --days 365"
+    python -m csplatform.embedded -- python -m bench.health [--accounts N] [--days D] ...
+
+It creates a scratch database on the PostgreSQL of DATABASE_URL, migrates it, fills one
+tenant with `seed_demo` and computes its metrics for every day but the last. Then, in one
+run, it times (c) a plain SQL `GROUP BY account, day` over all the tenant's events, (a) the
+first scoring run, which writes the score history of the last 365 days (or --days), and
+(b) the nightly scoring that follows the metrics' next nightly run: the new day's scores
+and what runs after them. Each step runs in a fresh process. The last line printed is:
+
+    history 41.0 s = 1.40 scans | nightly 0.9 s = 0.03 scans | scan 29.1 s
+
+The scan is timed before and after, and the faster time is the baseline. The scratch
+database is dropped at the end (--keep keeps it).
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+from bench.recompute import END, SLUG, analyze, log, scan
+from bench.scratch import ROOT, create_database, drop_database, migrate, scratch_url
+from bench.scratch import server_environment as environment
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--accounts", type=int, default=10_000, help="accounts to seed")
+    parser.add_argument("--days", type=int, default=365, help="days of history")
+    parser.add_argument("--seed", type=int, default=1, help="seed_demo's random seed")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--step", choices=["seed", "metrics", "history", "nightly"], help=argparse.SUPPRESS
+    )
+    args = parser.parse_args(argv)
+    if args.accounts < 1 or not 31 <= args.days <= 3650:
+        parser.error("--accounts must be at least 1, --days 31-3650.")
+    return args
+
+
+def step(args) -> dict:
+    """One step inside this process (the parent runs each in a child of its own)."""
+    import django
+
+    django.setup()
+    from bench.recompute import _morning_after
+    from csplatform.demo.seed.service import demo_seed
+    from health.services.score_history import health_nightly
+    from metrics.services.recompute import metrics_backfill, metrics_nightly
+    from tenants.models import Tenant
+    from tenants.services.tenants import tenant_create
+    from tenants.tenancy.context import tenant_scope
+
+    started = time.perf_counter()
+    detail = {}
+    if args.step == "seed":
+        tenant, _ = tenant_create(slug=SLUG, name="Bench", owner_email="owner@bench.example")
+        with tenant_scope(tenant):
+            result = demo_seed(tenant=tenant, accounts=args.accounts, days=args.days,
+                               seed=args.seed, end_date=END)  # fmt: skip
+        detail = {"events": result.rows["metrics.UsageEvent"], "tenant": tenant.pk}
+    else:
+        tenant = Tenant.objects.get(slug=SLUG)
+        with tenant_scope(tenant):
+            if args.step == "metrics":
+                first = END - timedelta(days=args.days - 1)
+                last = END - timedelta(days=1)
+                metrics_backfill(tenant=tenant, since=first, until=last, now=_morning_after(last))
+            elif args.step == "history":
+                scored = health_nightly(tenant=tenant)
+                detail = {"rows": scored.rows, "days": (scored.last - scored.first).days + 1}
+            else:
+                metrics_nightly(tenant=tenant, now=_morning_after(END))
+                started = time.perf_counter()  # the metrics' own run is not the health's
+                scored = health_nightly(tenant=tenant)
+                detail = {"rows": scored.rows, "days": (scored.last - scored.first).days + 1}
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    return {"seconds": seconds, "peak_bytes": peak, **detail}
+
+
+def run_step(name: str, env: dict, args) -> dict:
+    command = [sys.executable, "-m", "bench.health", "--step", name,
+               "--accounts", str(args.accounts), "--days", str(args.days),
+               "--seed", str(args.seed)]  # fmt: skip
+    done = subprocess.run(
+        command, cwd=ROOT, env=env, check=True, timeout=3600, capture_output=True, text=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.step:
+        print(json.dumps(step(args)))
+        return 0
+    base_url = os.environ.get("DATABASE_URL")
+    if not base_url:
+        log("DATABASE_URL is not set; run through `make bench-health` (embedded PostgreSQL).")
+        return 2
+    name = f"csplatform_bench_health_{os.getpid()}"
+    database_url = scratch_url(base_url, name)
+    env = environment(database_url)
+    create_database(base_url, name)
+    try:
+        log(f"Migrating scratch database {name} ...")
+        migrate(env)
+        log(f"Seeding {args.accounts:,} accounts x {args.days} days (seed_demo) ...")
+        seeded = run_step("seed", env, args)
+        log(f"  {seeded['events']:,} events in {seeded['seconds']:.1f} s")
+        metrics = run_step("metrics", env, args)
+        log(f"Metrics for every day but the last: {metrics['seconds']:.1f} s")
+        analyze(database_url)
+        first_scan = scan(database_url, seeded["tenant"])
+        log(f"Scan (GROUP BY account, day over all events): {first_scan:.2f} s")
+        history = run_step("history", env, args)
+        log(
+            f"Score history, {history['days']} days: {history['rows']:,} scores in "
+            f"{history['seconds']:.2f} s, peak {history['peak_bytes'] / 2**20:.0f} MB"
+        )
+        nightly = run_step("nightly", env, args)
+        log(
+            f"Nightly scoring ({nightly['days']} new day): {nightly['rows']:,} scores in "
+            f"{nightly['seconds']:.2f} s, peak {nightly['peak_bytes'] / 2**20:.0f} MB"
+        )
+        second_scan = scan(database_url, seeded["tenant"])
+        log(f"Scan again: {second_scan:.2f} s")
+        baseline = min(first_scan, second_scan)
+        print(
+            f"history {history['seconds']:.1f} s = {history['seconds'] / baseline:.2f} scans"
+            f" | nightly {nightly['seconds']:.2f} s = {nightly['seconds'] / baseline:.2f} scans"
+            f" | scan {baseline:.2f} s"
+        )
+    finally:
+        if args.keep:
+            log(f"Kept scratch database {name}.")
+        else:
+            drop_database(base_url, name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
