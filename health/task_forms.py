@@ -68,9 +68,12 @@ class TaskCreateForm(forms.Form):
         error_messages={"invalid_choice": _("Choose a member of your team.")},
     )
 
-    def __init__(self, *args, today: date, **kwargs):
+    def __init__(self, *args, today: date, members: list | None = None, **kwargs):
         self.today = today
         super().__init__(*args, **kwargs)
+        if members is not None:  # the page has them already: no second query to list them
+            field = self.fields["assignee"]
+            field.choices = [("", field.empty_label)] + [(m.pk, m.user.email) for m in members]
         self.fields["due_on"].widget.attrs["min"] = today.isoformat()
 
     def clean_due_on(self):

@@ -45,6 +45,18 @@ class TaskSerializer(StrictSerializer):
             "id", "figures", "kind", "status", "snoozed_until", "created_at", "closed_at",
         ]  # fmt: skip
 
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            # Status and snooze change through PATCH, whose rules the services hold.
+            errors = {
+                name: [_("Read-only here; change it with PATCH.")]
+                for name in data
+                if name in self.fields and self.fields[name].read_only
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
     def validate_due_on(self, value):
         if value < self.context["request"].tenant.today():
             raise serializers.ValidationError(_("A new task is due today or later."))

@@ -194,15 +194,16 @@ class AccountTasksView(TenantView):
         today = request.tenant.today()
         open_tasks, closed = account_tasks(account)
         _mark_actions(open_tasks, request.membership)
+        members = _members(request)
         context = {
             "account": account,
             "open_tasks": open_tasks,
             "closed_tasks": closed,
             "today": today,
-            "members": _members(request),
+            "members": members,
             "where": "account",
             "next_url": reverse("account", args=[account.pk]),
-            "form": form or TaskCreateForm(today=today),
+            "form": form or TaskCreateForm(today=today, members=members),
             "form_open": form is not None,
         }
         template = self.template_name + ("#panel" if request.htmx else "")
