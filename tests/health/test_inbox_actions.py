@@ -4,15 +4,23 @@ back) and by a plain form post (a redirect); who may act; outsiders get 404."""
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 
 from health.models import Task, TaskStatus
 from tenants.tenancy.context import tenant_scope
+from tests.conftest import MODEL_BACKEND
 from tests.health.helpers import account
 from tests.health.test_inbox import add_task, membership
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def client_of(user):
+    client = Client()
+    client.force_login(user, backend=MODEL_BACKEND)
+    return client
 
 
 @pytest.fixture
@@ -94,6 +102,13 @@ def test_reassign_to_a_member_not_to_an_outsider(
     html = member_client.post(url, {"assignee": boss.pk}, **HTMX).content.decode()
     assert "Reassigned to owner@acme.test." in html
     assert reload(tenant, task).assignee == boss
+    back = member_client.post(url, {"assignee": membership(tenant, member).pk, "next": "/tasks/"})
+    assert back.status_code == 403  # no longer the CSM's task
+    owner_client = client_of(owner)
+    plain = owner_client.post(url, {"assignee": membership(tenant, member).pk, "next": "/tasks/"})
+    assert plain.status_code == 302 and plain["Location"] == "/tasks/"
+    assert reload(tenant, task).assignee == membership(tenant, member)
+    owner_client.post(url, {"assignee": boss.pk})
     # Now the owner's task: the CSM can no longer act on it.
     assert member_client.post(f"/tasks/{task.pk}/complete/").status_code == 403
 
