@@ -1,5 +1,23 @@
 """Routes of the health app's pages, included at the top level (csplatform/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from health.views.tasks import (
+    AccountTasksView,
+    InboxView,
+    TaskCompleteView,
+    TaskReassignView,
+    TasksBadgeView,
+    TaskSnoozeView,
+    TaskUnsnoozeView,
+)
+
+urlpatterns: list = [
+    path("tasks/", InboxView.as_view(), name="tasks"),
+    path("tasks/due-count/", TasksBadgeView.as_view(), name="tasks-badge"),
+    path("tasks/<int:pk>/complete/", TaskCompleteView.as_view(), name="task-complete"),
+    path("tasks/<int:pk>/snooze/", TaskSnoozeView.as_view(), name="task-snooze"),
+    path("tasks/<int:pk>/unsnooze/", TaskUnsnoozeView.as_view(), name="task-unsnooze"),
+    path("tasks/<int:pk>/reassign/", TaskReassignView.as_view(), name="task-reassign"),
+    path("accounts/<int:pk>/tasks/", AccountTasksView.as_view(), name="account-tasks"),
+]

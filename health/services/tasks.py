@@ -114,9 +114,20 @@ def task_snooze(*, tenant: Tenant, task: Task, until: date, today: date) -> Task
     return task
 
 
+def task_unsnooze(*, tenant: Tenant, task: Task) -> Task:
+    """Show a snoozed task in the due lists again."""
+    if task.snoozed_until is not None:
+        with tenant_scope(tenant):
+            task.snoozed_until = None
+            task.save(update_fields=["snoozed_until"])
+    return task
+
+
 def task_reassign(*, tenant: Tenant, task: Task, to: Membership) -> Task:
     if to.tenant_id != tenant.pk:
         raise ValidationError({"assignee": _("Choose a member of your team.")})
+    if task.status != TaskStatus.OPEN:
+        raise ValidationError({"assignee": _("Only an open task can be reassigned.")})
     with tenant_scope(tenant):
         task.assignee = to
         task.save(update_fields=["assignee"])

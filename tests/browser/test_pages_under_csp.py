@@ -100,6 +100,22 @@ def test_every_page_works_under_the_policy(live_server, world, page: Page):
     page.goto(f"{base}/accounts/{account.pk}/usage/")
     watch.assert_clean("account and usage panel")
 
+    # Tasks: opened in the account's panel, then completed in place in the inbox, with htmx;
+    # the navigation's count follows.
+    page.goto(f"{base}/accounts/{account.pk}/")
+    page.locator("#account-tasks summary", has_text="New task").click()
+    page.fill("#account-tasks input[name=title]", "Call " + PAYLOAD)
+    page.fill("#account-tasks input[name=due_on]", world["tenant"].today().isoformat())
+    page.select_option("#account-tasks select[name=assignee]", label="owner@acme.test")
+    page.click("text=Add task")
+    expect(page.locator("#account-tasks .task")).to_contain_text(PAYLOAD)
+    expect(page.locator(".mainnav .nav-count")).to_have_text("1")
+    page.goto(f"{base}/tasks/")
+    page.locator("#today button", has_text="Done").click()
+    expect(page.locator("#today .task-notice")).to_have_text("Done.")
+    expect(page.locator(".mainnav .nav-count")).to_have_count(0)
+    watch.assert_clean("tasks")
+
     # The account list filters with htmx as one types.
     page.goto(f"{base}/accounts/")
     page.fill("input[name=q]", "no-such-account")

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Account
-from health.models import Backtest, HealthScore
+from csplatform.demo.seed.tasks import DEMO_TASKS
+from health.models import Backtest, HealthScore, Task
 from metrics.models import MetricFigure, MetricsState, UsageEvent
 from tenants.models import AuditEntry, Membership, Tenant
 
@@ -50,6 +51,13 @@ def test_bootstrap_demo_runs_once():
     first = state.computed_through - timedelta(days=364)
     assert scored.filter(day=first).exists() and not scored.filter(day__lt=first).exists()
     assert Backtest.objects.for_tenant(tenant).get(scorecard__is_default=True).auc > 0.7
+    # The owner's inbox has tasks in every group from the first sign-in.
+    owner = Membership.objects.for_tenant(tenant).get(user__email="owner@demo.example")
+    tasks = Task.objects.for_tenant(tenant).filter(assignee=owner, status="open")
+    assert tasks.count() == len(DEMO_TASKS)
+    assert tasks.filter(due_on__lt=tenant.today()).exists()
+    assert tasks.filter(due_on=tenant.today()).exists()
+    assert tasks.filter(snoozed_until__gt=tenant.today()).count() == 1
     out, _ = _run("bootstrap_demo")
     assert "exists" in out
     assert Tenant.objects.count() == 1

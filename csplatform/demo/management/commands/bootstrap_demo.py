@@ -5,11 +5,12 @@ from django.db import transaction
 
 from csplatform.demo.login import DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
 from csplatform.demo.seed.service import demo_seed
+from csplatform.demo.seed.tasks import demo_tasks_open
 from health.services.backtests import backtests_refresh
 from health.services.score_history import health_nightly
 from metrics.services.recompute import metrics_backfill
 from tenants.cli import ApplicationCommand
-from tenants.models import Role, Tenant
+from tenants.models import Membership, Role, Tenant
 from tenants.services.api_keys import api_key_create
 from tenants.services.tenants import (
     membership_add,
@@ -56,6 +57,9 @@ class Command(ApplicationCommand):
                 result = demo_seed(
                     tenant=tenant, accounts=DEMO_ACCOUNTS, days=DEMO_DAYS, seed=DEMO_SEED
                 )
+                # A few tasks by hand, so the owner's inbox is not empty on first sign-in.
+                owner = Membership.objects.get(user__email=DEMO_OWNER)
+                demo_tasks_open(tenant=tenant, assignee=owner, today=tenant.today())
         with tenant_scope(tenant):  # after commit: the backfill runs on connections of its own
             run = metrics_backfill(tenant=tenant, since=result.period_start)
             # A year of daily scores, as the nightly scoring's first run writes them.
