@@ -254,3 +254,31 @@ EVALUATORS: dict[str, Callable[[AlertRule, Facts], dict[int, Alert]]] = {
 def evaluate(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
     """{account id: Alert} of the accounts `rule` fires for on `facts.day`."""
     return EVALUATORS[rule.kind](rule, facts)
+
+
+def describe(rule: AlertRule) -> str:
+    """When `rule` fires, in a sentence with its current settings."""
+    if rule.kind == TaskKind.BAND_DROPPED:
+        return _(
+            "When the health band drops (good to average or poor, average to poor) against "
+            "the previous scored day."
+        )
+    if rule.kind == TaskKind.SCORE_FELL:
+        return _(
+            "When the health score is at least %(points)s points lower than %(days)s days before."
+        ) % {"points": rule.points, "days": rule.window_days}
+    if rule.kind == TaskKind.USAGE_DOWN:
+        return _(
+            "When usage events of the last 30 days are down at least %(percent)s%% against "
+            "the 30 days before."
+        ) % {"percent": rule.percent}
+    if rule.kind == TaskKind.NPS_DETRACTOR:
+        return _("When a contact answers the NPS survey with %(score)s or less.") % {
+            "score": rule.max_score
+        }
+    if rule.kind == TaskKind.RENEWAL_AT_RISK:
+        return _(
+            "When the subscription renews within %(days)s days and the health band is "
+            "average or poor."
+        ) % {"days": rule.days}
+    return _("When the account has sent no usage event for %(days)s days.") % {"days": rule.days}

@@ -1,5 +1,9 @@
 """Routes of the health app's pages, included at the top level (csplatform/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from health.views.rules import AlertRulesView
+
+urlpatterns: list = [
+    path("settings/alert-rules/", AlertRulesView.as_view(), name="alert-rules"),
+]

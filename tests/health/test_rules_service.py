@@ -16,6 +16,7 @@ from health.services.rules import (
     alert_rules_ensure_defaults,
     alert_rules_run,
 )
+from health.services.task_settings import task_fallback_assignee_set
 from health.services.tasks import health_settings_for, task_complete
 from tenants.models import Membership
 from tenants.tenancy.context import tenant_scope
@@ -324,3 +325,16 @@ def test_a_run_costs_the_same_queries_for_3_or_30_accounts(tenant, other_tenant)
     assert (opened_small, opened_large) == (3 * 6, 30 * 6)  # every rule fired everywhere
     assert small == large
     assert small <= 30, small
+
+
+def test_the_fallback_assignee_is_a_member_who_can_act(tenant, member, viewer, outsider):
+    with tenant_scope(tenant):
+        csm = Membership.objects.get(user=member)
+        viewing = Membership.objects.get(user=viewer)
+    assert task_fallback_assignee_set(tenant=tenant, assignee=csm).task_fallback_assignee == csm
+    foreign = Membership.objects.unscoped().get(user=outsider)
+    for refused in (viewing, foreign):
+        with pytest.raises(ValidationError) as error:
+            task_fallback_assignee_set(tenant=tenant, assignee=refused)
+        assert "task_fallback_assignee" in error.value.message_dict
+    assert health_settings_for(tenant).task_fallback_assignee_id == csm.pk
