@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Account
+from health.models import Task
 from metrics.models import MetricFigure, MetricsState, UsageEvent
 from tenants.models import AuditEntry, Membership, Tenant
 
@@ -42,6 +43,10 @@ def test_bootstrap_demo_runs_once():
         .value
         > 0
     )
+    # The alert rules ran on yesterday's scores: the demo's CSMs have tasks to do.
+    tasks = Task.objects.for_tenant(tenant).filter(status="open")
+    assert tasks.exists() and "tasks opened by the alert rules" in out
+    assert tasks.filter(assignee__isnull=False).exists()
     out, _ = _run("bootstrap_demo")
     assert "exists" in out
     assert Tenant.objects.count() == 1

@@ -7,6 +7,7 @@ from django.db import transaction
 from csplatform.demo.login import DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
 from csplatform.demo.seed.service import demo_seed
 from health.services.backtests import backtests_refresh
+from health.services.rules import alert_rules_run
 from health.services.scores import health_scores_compute
 from metrics.services.recompute import metrics_backfill
 from tenants.cli import ApplicationCommand
@@ -59,7 +60,12 @@ class Command(ApplicationCommand):
                 )
         with tenant_scope(tenant):  # after commit: the backfill runs on connections of its own
             run = metrics_backfill(tenant=tenant, since=result.period_start)
-            health_scores_compute(tenant=tenant, day=tenant.today() - timedelta(days=1))
+            yesterday = tenant.today() - timedelta(days=1)
+            # The days the rules compare yesterday with (a week before, the day before), then
+            # yesterday: the alert rules open the demo's first tasks from them.
+            for back in (7, 1, 0):
+                health_scores_compute(tenant=tenant, day=yesterday - timedelta(days=back))
+            rules = alert_rules_run(tenant=tenant, day=yesterday)
             # Scores of the last 12 month starts are computed in memory by the backtest.
             (backtest, *_) = backtests_refresh(tenant=tenant)
         events = result.rows["metrics.UsageEvent"]
@@ -67,6 +73,7 @@ class Command(ApplicationCommand):
             f"Created demo tenant {DEMO_SLUG!r} with owner {DEMO_OWNER} and "
             f"{DEMO_ACCOUNTS} customer accounts ({events:,} usage events); KPIs computed "
             f"for {run.figure_days} days and {run.months} months; health scores for yesterday; "
-            f"backtest AUC {backtest.auc if backtest.auc is not None else 'n/a'}."
+            f"backtest AUC {backtest.auc if backtest.auc is not None else 'n/a'}; "
+            f"{len(rules.opened)} tasks opened by the alert rules."
         )
         self.stdout.write(f"Demo API key (shown once): {raw_key}")
