@@ -56,7 +56,7 @@ class Facts:
     def scored(self, account: int, day: date | None = None) -> Scored | None:
         return self.scores.get(day or self.day, {}).get(account)
 
-    def raw(self, account: int, source: str):
+    def value(self, account: int, source: str):
         return self.raws.get(account, {}).get(source)
 
 
@@ -138,7 +138,7 @@ def usage_down(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
     before (no events in those earlier 30 days: no baseline, no alert)."""
     fired = {}
     for account in facts.accounts:
-        change = facts.raw(account, Source.USAGE_TREND)
+        change = facts.value(account, Source.USAGE_TREND)
         if change is None or -change < rule.percent:
             continue
         down = round(-change, 1)
@@ -186,7 +186,7 @@ def renewal_at_risk(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
     with no score that day is left out: its band is unknown)."""
     fired = {}
     for account in facts.accounts:
-        left = facts.raw(account, Source.DAYS_TO_RENEWAL)
+        left = facts.value(account, Source.DAYS_TO_RENEWAL)
         now = facts.scored(account)
         if left is None or left > rule.days or now is None or now.band in (None, Band.GOOD):
             continue
@@ -219,7 +219,7 @@ def no_activity(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
     onboarding: there is no activity to miss)."""
     fired = {}
     for account in facts.accounts:
-        idle = facts.raw(account, Source.DAYS_SINCE_ACTIVITY)
+        idle = facts.value(account, Source.DAYS_SINCE_ACTIVITY)
         if idle is None or idle < rule.days:
             continue
         last = facts.day - timedelta(days=idle)
