@@ -67,7 +67,8 @@ class AlertRulesView(TenantView):
                 _apply_errors(form, error)
         if form.errors:
             if request.htmx:
-                return self._card(request, _item(rule, form), status=400)
+                # htmx swaps no 4xx answer (its default): the card with its errors comes as 200.
+                return self._card(request, _item(rule, form))
             return self.get(request, bound=form, status=400)
         if request.htmx:
             return self._card(request, _item(rule, AlertRuleForm(rule=rule), saved=True))
