@@ -116,6 +116,7 @@ def main(argv=None) -> int:
         log(f"Seeding {args.accounts:,} accounts x {args.days} days (seed_demo) ...")
         seeded = run_step("seed", env, args)
         log(f"  {seeded['events']:,} events in {seeded['seconds']:.1f} s")
+        analyze(database_url)
         metrics = run_step("metrics", env, args)
         log(f"Metrics for every day but the last: {metrics['seconds']:.1f} s")
         analyze(database_url)

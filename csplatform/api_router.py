@@ -11,6 +11,7 @@ from accounts.api.viewsets import (
     SubscriptionViewSet,
 )
 from csplatform.personal_data.api import ContactPersonalDataViewSet
+from health.api.rules import AlertRuleViewSet
 from health.api.task_viewsets import TaskViewSet
 from health.api.viewsets import HealthScoreViewSet, ScorecardVersionViewSet, ScorecardViewSet
 from metrics.api.catalog import (
@@ -43,6 +44,7 @@ router.register("scorecards", ScorecardViewSet, basename="scorecard")
 router.register("scorecard-versions", ScorecardVersionViewSet, basename="scorecard-version")
 router.register("health-scores", HealthScoreViewSet, basename="health-score")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("alert-rules", AlertRuleViewSet, basename="alert-rule")
 
 urlpatterns = [
     path("tenant/", TenantInfoViewSet.as_view({"get": "current"}), name="tenant-current"),

@@ -1,5 +1,6 @@
 """Admin site for health: scorecards with their measures (changes go through the services,
-so they are validated and versioned) and read-only scores (tenant staff: own rows only)."""
+so they are validated and versioned), read-only scores, alert rules (switched and tuned
+through the services) and read-only tasks (tenant staff: own rows only)."""
 
 from django import forms
 from django.contrib import admin
@@ -11,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from health import selectors
-from health.models import Backtest, Band, HealthScore, Measure, Scorecard
+from health.models import AlertRule, Backtest, Band, HealthScore, Measure, Scorecard, Task
+from health.models.rule import PARAMETER_FIELDS
+from health.services.rules import (
+    alert_rule_update,
+    alert_rules_ensure_defaults,
+    validate_alert_rule,
+)
 from health.services.scorecards import scorecard_create, scorecard_delete, scorecard_update
 from health.services.validation import SCORECARD_FIELDS, validate_scorecard
 from tenants.tenancy.admin import TenantAdmin
@@ -210,6 +217,85 @@ class BacktestAdmin(TenantAdmin):
     readonly_fields = [
         "scorecard", "scorecard_version", "computed_at", "last_known_day", "auc", "accounts",
         "churned", "bands", "months", "suggestion",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AlertRuleForm(forms.ModelForm):
+    """Checked by the services' rules, so a bad setting is a form error naming the field."""
+
+    class Meta:
+        model = AlertRule
+        fields = ["name", "enabled", *PARAMETER_FIELDS, "priority", "due_days"]
+
+    def clean(self):
+        values = super().clean()
+        try:
+            validate_alert_rule(self.instance.kind, values)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:  # a field's own error says it already
+                    self.add_error(field if field in self.fields else None, messages)
+        return values
+
+
+@admin.register(AlertRule)
+class AlertRuleAdmin(TenantAdmin):
+    """One rule of each kind per tenant: switched and tuned here, never added or deleted."""
+
+    form = AlertRuleForm
+    list_display = ["name", "kind", "enabled", "settings", "priority", "due_days"]
+    list_filter = ["enabled", "kind"]
+    readonly_fields = ["kind"]
+
+    def get_fields(self, request, obj=None):
+        parameters = list(obj.parameters) if obj is not None else list(PARAMETER_FIELDS)
+        return ["kind", "name", "enabled", *parameters, "priority", "due_days"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["fields"] = [f for f in self.get_fields(request, obj) if f != "kind"]
+        return super().get_form(request, obj, **kwargs)
+
+    @admin.display(description=gettext_lazy("Settings"))
+    def settings(self, obj):
+        return ", ".join(
+            f"{AlertRule._meta.get_field(name).verbose_name}: {getattr(obj, name)}"
+            for name in obj.parameters
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        if getattr(request, "tenant", None) is not None:
+            alert_rules_ensure_defaults(tenant=request.tenant)  # every tenant has them
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        changes = {name: form.cleaned_data[name] for name in form.fields}
+        alert_rule_update(tenant=obj.tenant, rule=obj, **changes)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Task)
+class TaskAdmin(TenantAdmin):
+    """Read-only: tasks are completed, snoozed and reassigned where CSMs work on them."""
+
+    list_display = ["title", "account", "assignee", "due_on", "status", "priority", "kind"]
+    list_filter = ["status", "priority", "kind", "due_on"]
+    search_fields = ["title", "account__name", "account__external_id"]
+    list_select_related = ["account", "assignee__user"]
+    readonly_fields = [
+        "account", "title", "reason", "figures", "kind", "condition_key", "priority", "due_on",
+        "status", "snoozed_until", "assignee", "created_at", "created_by", "closed_at",
+        "closed_by",
     ]  # fmt: skip
 
     def has_add_permission(self, request):

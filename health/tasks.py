@@ -7,7 +7,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 
 from health.models import HealthScore
 from health.services.backtests import backtests_refresh
-from health.services.score_history import health_nightly
+from health.services.nightly import health_after_metrics
 from metrics.engine.run import MetricsBusy
 from metrics.models import MetricsState
 from tenants.models import Tenant
@@ -65,5 +65,5 @@ def scores_all() -> int:
     max_retries=8,
 )
 def scores_nightly(tenant) -> int:
-    """Score the days due (running it twice scores nothing the second time)."""
-    return health_nightly(tenant=tenant).rows
+    """Score the days due, then run the alert rules (running it twice does nothing more)."""
+    return health_after_metrics(tenant=tenant).scores.rows

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from health.views.rules import AlertRulesView
 from health.views.tasks import (
     AccountTasksView,
     InboxView,
@@ -20,4 +21,5 @@ urlpatterns: list = [
     path("tasks/<int:pk>/unsnooze/", TaskUnsnoozeView.as_view(), name="task-unsnooze"),
     path("tasks/<int:pk>/reassign/", TaskReassignView.as_view(), name="task-reassign"),
     path("accounts/<int:pk>/tasks/", AccountTasksView.as_view(), name="account-tasks"),
+    path("settings/alert-rules/", AlertRulesView.as_view(), name="alert-rules"),
 ]

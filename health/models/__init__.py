@@ -1,8 +1,9 @@
 """Models of customer health: scorecards with their measures and versions, daily scores,
-backtests of the scores against churn, and
-the tasks that call a CSM to act."""
+backtests of the scores against churn, the tasks that call a CSM to act, and the alert rules
+that open them."""
 
 from health.models.backtest import Backtest
+from health.models.rule import ALERT_KINDS, PARAMETERS, AlertFiring, AlertRule
 from health.models.score import Band, HealthScore
 from health.models.scorecard import (
     MappingKind,
@@ -15,6 +16,10 @@ from health.models.scorecard import (
 from health.models.task import HealthSettings, Task, TaskKind, TaskPriority, TaskStatus
 
 __all__ = [
+    "ALERT_KINDS",
+    "PARAMETERS",
+    "AlertFiring",
+    "AlertRule",
     "Backtest",
     "Band",
     "HealthScore",

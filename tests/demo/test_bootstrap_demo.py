@@ -53,11 +53,15 @@ def test_bootstrap_demo_runs_once():
     assert Backtest.objects.for_tenant(tenant).get(scorecard__is_default=True).auc > 0.7
     # The owner's inbox has tasks in every group from the first sign-in.
     owner = Membership.objects.for_tenant(tenant).get(user__email="owner@demo.example")
-    tasks = Task.objects.for_tenant(tenant).filter(assignee=owner, status="open")
+    tasks = Task.objects.for_tenant(tenant).filter(assignee=owner, status="open", kind="manual")
     assert tasks.count() == len(DEMO_TASKS)
     assert tasks.filter(due_on__lt=tenant.today()).exists()
     assert tasks.filter(due_on=tenant.today()).exists()
     assert tasks.filter(snoozed_until__gt=tenant.today()).count() == 1
+    # The alert rules ran on yesterday's scores: the demo's CSMs have tasks to do.
+    tasks = Task.objects.for_tenant(tenant).filter(status="open")
+    assert tasks.exists() and "tasks opened by the alert rules" in out
+    assert tasks.filter(assignee__isnull=False).exists()
     out, _ = _run("bootstrap_demo")
     assert "exists" in out
     assert Tenant.objects.count() == 1

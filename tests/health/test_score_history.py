@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from accounts.models import Account
-from health.models import HealthScore
+from health.models import HealthScore, Task, TaskKind
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.score_history import health_nightly, health_scores_history
 from health.services.scorecards import scorecard_create, scorecard_update
@@ -164,3 +164,17 @@ def _noon_after(day):
     from datetime import UTC, datetime, time
 
     return datetime.combine(day + timedelta(days=1), time(12), UTC)
+
+
+def test_the_scoring_run_after_the_metrics_runs_the_alert_rules_on_its_last_day(tenant):
+    quiet = account(tenant, "quiet")
+    term(tenant, quiet, LAST - timedelta(days=200), None)
+    for offset in range(20, 60):  # active until 20 days before the last day, then silent
+        usage(tenant, quiet, LAST - timedelta(days=offset), {"Login": 2})
+    with tenant_scope(tenant):
+        MetricsState.objects.create(computed_through=LAST)
+    assert scores_all() == 1
+    with tenant_scope(tenant):
+        task = Task.objects.get(account=quiet)
+    assert task.kind == TaskKind.NO_ACTIVITY and task.figures["days_since_activity"] == 20
+    assert scores_all() == 0  # nothing new: no second run, no second task

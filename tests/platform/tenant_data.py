@@ -10,9 +10,12 @@ from django.core.management import call_command
 
 from accounts.models import Account, ImportJob, Subscription
 from accounts.services.accounts import note_create
+from health.models import AlertFiring, AlertRule
 from health.services.backtests import backtests_refresh
 from health.services.defaults import scorecards_ensure_defaults
+from health.services.rules import alert_rules_ensure_defaults, alert_rules_run
 from health.services.score_history import health_scores_compute
+from health.services.tasks import health_settings_for, task_open
 from metrics.models import ChurnRecord, DirtyDay, RecomputeJob
 from metrics.services.recompute import metrics_backfill
 from tenants.models import Role
@@ -34,7 +37,8 @@ def tenant_owned_models():
 
 @pytest.fixture
 def filled_tenants(db):
-    """Tenant A with a row in every table; tenant B with its owner (and default scorecard) only."""
+    """Tenant A with a row in every table; tenant B with its owner (and default scorecard and
+    alert rules) only."""
     a, _ = tenant_create(slug="acme", name="Acme Hidden Holdings", owner_email="boss@acme.test")
     b, _ = tenant_create(slug="globex", name="Globex", owner_email="owner@globex.test")
     call_command(
@@ -59,6 +63,19 @@ def filled_tenants(db):
         RecomputeJob.objects.create(since=yesterday, until=yesterday, requested_by=membership)
         DirtyDay.objects.create(day=yesterday)
         Memo.objects.create(membership=membership, text="acme memo")
+        alert_rules_run(tenant=a, day=yesterday)
+        task, _ = task_open(
+            tenant=a, account=account, title="Acme confidential call", due_on=yesterday
+        )
+        health_settings_for(a)
+        AlertFiring.objects.create(
+            rule=AlertRule.objects.first(),
+            account=account,
+            since=yesterday,
+            last_seen=yesterday,
+            cleared_on=yesterday,
+            task=task,
+        )
         if not ChurnRecord.objects.exists():
             ChurnRecord.objects.create(account=account, churned_on=yesterday, last_mrr=0)
         empty = [m._meta.label for m in tenant_owned_models() if not m.objects.exists()]
@@ -66,4 +83,5 @@ def filled_tenants(db):
     # B's default scorecard exists before anything reads B's keys, as it would once B has
     # looked at its scorecards: made lazily during a sweep, its id could be one of A's.
     scorecards_ensure_defaults(tenant=b)
+    alert_rules_ensure_defaults(tenant=b)
     return a, b

@@ -25,6 +25,7 @@ from csplatform.demo.seed.population import population_build, spend_by_month
 from csplatform.demo.seed.reset import customer_data_delete
 from csplatform.demo.seed.rows import ChunkRows
 from health.services.defaults import scorecards_ensure_defaults
+from health.services.rules import alert_rules_ensure_defaults
 from metrics.models import AcquisitionSpend, ChurnReason, Feature
 from metrics.services.churn_reasons import churn_reasons_ensure_defaults
 from tenants.models import Membership, Role, Tenant
@@ -146,6 +147,7 @@ def _context(*, tenant: Tenant, seed: int, period: Period) -> Context:
     weights = np.array([OWNER_WEIGHTS[role] for _, role in members] or [1.0])
     churn_reasons_ensure_defaults(tenant=tenant)
     scorecards_ensure_defaults(tenant=tenant)
+    alert_rules_ensure_defaults(tenant=tenant)
     reasons = list(
         ChurnReason.objects.for_tenant(tenant)
         .filter(is_active=True)

@@ -1,12 +1,12 @@
 """manage.py bootstrap_demo: the demo tenant `make run` shows (created the first time only)."""
 
-
 from django.db import transaction
 
 from csplatform.demo.login import DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
 from csplatform.demo.seed.service import demo_seed
 from csplatform.demo.seed.tasks import demo_tasks_open
 from health.services.backtests import backtests_refresh
+from health.services.rules import alert_rules_run
 from health.services.score_history import health_nightly
 from metrics.services.recompute import metrics_backfill
 from tenants.cli import ApplicationCommand
@@ -64,6 +64,8 @@ class Command(ApplicationCommand):
             run = metrics_backfill(tenant=tenant, since=result.period_start)
             # A year of daily scores, as the nightly scoring's first run writes them.
             scored = health_nightly(tenant=tenant)
+            # The alert rules on the last scored day open the demo's first tasks.
+            rules = alert_rules_run(tenant=tenant, day=scored.last)
             # The backtest reads the stored scores of the last 12 month starts.
             (backtest, *_) = backtests_refresh(tenant=tenant)
         events = result.rows["metrics.UsageEvent"]
@@ -72,6 +74,7 @@ class Command(ApplicationCommand):
             f"{DEMO_ACCOUNTS} customer accounts ({events:,} usage events); KPIs computed "
             f"for {run.figure_days} days and {run.months} months; {scored.rows:,} health scores "
             f"({scored.first} to {scored.last}); "
-            f"backtest AUC {backtest.auc if backtest.auc is not None else 'n/a'}."
+            f"backtest AUC {backtest.auc if backtest.auc is not None else 'n/a'}; "
+            f"{len(rules.opened)} tasks opened by the alert rules."
         )
         self.stdout.write(f"Demo API key (shown once): {raw_key}")

@@ -17,7 +17,7 @@ UPDATE health_healthscore SET parts = (
 
 
 class Migration(migrations.Migration):
-    dependencies = [("health", "0005_tasks")]
+    dependencies = [("health", "0006_alert_rules")]
 
     operations = [
         migrations.AddField(

@@ -1,0 +1,1 @@
+"""Forms of the health app's pages."""
