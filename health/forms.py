@@ -122,6 +122,8 @@ class MeasureForm(forms.Form):
     def as_measure(self) -> dict:
         data = self.cleaned_data
         measure = {name: data.get(name) for name in ("source", "mapping", "weight", "missing")}
+        # An empty mapping or policy (no choice sent) is the service's default.
+        measure = {k: v for k, v in measure.items() if v != "" or k == "source"}
         if data.get("mapping") == MappingKind.THRESHOLDS:
             measure["thresholds"] = data.get("thresholds") or []
         else:
