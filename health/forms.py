@@ -11,12 +11,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models.account import LifecycleStage
-from health.models import MappingKind, MissingPolicy, Source
+from health.labels import SHORT_NAMES
+from health.models import MappingKind, MissingPolicy
 
 
 def _number_text(value) -> str:
     number = Decimal(str(value))
     return str(number.quantize(Decimal(1)) if number == number.to_integral_value() else number)
+
+
+def _optional_number(value) -> str | None:
+    """ "20.000" as "20", "0.500" as "0.5"."""
+    if value is None or value == "":
+        return None
+    number = Decimal(str(value)).normalize()
+    return _number_text(number) if number == number.to_integral_value() else str(number)
 
 
 def thresholds_text(steps) -> str:
@@ -87,11 +96,19 @@ class ScorecardForm(forms.Form):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "class": "short"})
 
 
+# Short enough for a row of the form; the scorecard's page shows the full wording.
+MISSING_CHOICES = [
+    (MissingPolicy.OMIT, gettext_lazy("Leave out")),
+    (MissingPolicy.POOR, gettext_lazy("Count as 0")),
+    (MissingPolicy.NEUTRAL, gettext_lazy("Count as 50")),
+]
+
+
 class MeasureForm(forms.Form):
     source = forms.CharField(
         label=gettext_lazy("Source"),
         required=False,
-        widget=forms.Select(choices=[("", "—"), *Source.choices]),
+        widget=forms.Select(choices=[("", "—"), *SHORT_NAMES.items()]),
     )
     mapping = forms.CharField(
         label=gettext_lazy("Mapping"),
@@ -104,14 +121,14 @@ class MeasureForm(forms.Form):
     thresholds = ThresholdsField(
         label=gettext_lazy("Thresholds"),
         required=False,
-        help_text=gettext_lazy("minimum:score, e.g. 0:100, 8:70, 15:40"),
+        widget=forms.TextInput(attrs={"placeholder": "0:100, 8:70, 15:40"}),
     )
     weight = forms.DecimalField(label=gettext_lazy("Weight"), required=False)
     missing = forms.CharField(
         label=gettext_lazy("When data is missing"),
         required=False,
         initial=MissingPolicy.OMIT,
-        widget=forms.Select(choices=MissingPolicy.choices),
+        widget=forms.Select(choices=MISSING_CHOICES),
     )
 
     def __init__(self, *args, **kwargs):
@@ -138,10 +155,10 @@ def measure_initial(measure) -> dict:
     return {
         "source": measure["source"],
         "mapping": measure["mapping"],
-        "low": measure.get("low"),
-        "high": measure.get("high"),
+        "low": _optional_number(measure.get("low")),
+        "high": _optional_number(measure.get("high")),
         "thresholds": thresholds_text(measure.get("thresholds")),
-        "weight": measure["weight"],
+        "weight": _optional_number(measure["weight"]),
         "missing": measure.get("missing", MissingPolicy.OMIT),
     }
 

@@ -9,10 +9,11 @@ from django.utils.cache import patch_vary_headers
 
 from accounts.models import Account
 from health import selectors
+from health.labels import short_name
 from health.services.rollup import health_rollup
 from health.services.scores import health_score_for_account
 from health.views.charts import DAYS, trend_chart
-from health.views.explain import change, short_name, weakest_sentence
+from health.views.explain import change, weakest_sentence
 from tenants.tenancy.views import TenantView
 
 

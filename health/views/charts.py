@@ -85,7 +85,7 @@ def trend_chart(rows, *, last_day: date, good_min: int, average_min: int) -> Tre
     )
 
 
-BAR_WIDTH, BAR_ROW, BAR_LEFT, BAR_RIGHT = 480, 34, 90, 120
+BAR_WIDTH, BAR_ROW, BAR_LEFT, BAR_RIGHT = 340, 30, 66, 104
 
 
 @dataclass(frozen=True)

@@ -4,24 +4,10 @@ measure that pulled a score down most, and the change against an earlier day."""
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
+from health.labels import short_name
 from health.models import Source
-
-SHORT_NAMES = {
-    Source.USAGE_FREQUENCY: gettext_lazy("Usage frequency"),
-    Source.CORE_DEPTH: gettext_lazy("Core depth"),
-    Source.FEATURE_BREADTH: gettext_lazy("Feature breadth"),
-    Source.USAGE_TREND: gettext_lazy("Usage trend"),
-    Source.NPS_LATEST: gettext_lazy("Latest NPS answer"),
-    Source.ONBOARDING_PROGRESS: gettext_lazy("Onboarding progress"),
-    Source.DAYS_TO_RENEWAL: gettext_lazy("Days to renewal"),
-    Source.DAYS_SINCE_ACTIVITY: gettext_lazy("Days since last activity"),
-}
-
-
-def short_name(source: str) -> str:
-    return str(SHORT_NAMES.get(source, source))
 
 
 def _figure(value) -> str:

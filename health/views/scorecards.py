@@ -17,6 +17,7 @@ from health.forms import (
     measure_initial,
     service_errors_to_forms,
 )
+from health.labels import short_name
 from health.models import Band, MappingKind, Scorecard
 from health.services.backtests import suggested_weights_apply
 from health.services.defaults import DEFAULT_MEASURES, scorecards_ensure_defaults
@@ -27,7 +28,6 @@ from health.services.scorecards import (
     scorecard_update,
 )
 from health.views.charts import band_bars
-from health.views.explain import short_name
 from tenants.models.membership import MANAGE_ROLES
 from tenants.tenancy.views import TenantManageView, TenantView
 

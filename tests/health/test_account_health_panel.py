@@ -98,7 +98,7 @@ def test_score_trend_weakest_measure_and_breakdown(owner_client, tenant):
     assert "51.67" in html  # the contributions' total: the score before rounding
     assert html.count("<tr") == 1 + 3 + 1  # head, three measures, total
     assert ">v2</text>" in html  # where the scorecard version changed
-    assert html.count('class="threshold') == 2
+    assert html.count('class="threshold threshold-') == 2 and "Good from 75" in html
     chart = _panel(owner_client, acct, htmx=False).context["chart"]
     assert [band.label for band in chart.bands] == ["75", "40"] and len(chart.dots) == 4
 
@@ -165,7 +165,7 @@ def test_rollup_of_child_accounts(owner_client, tenant):
     html = _panel(owner_client, parent).content.decode()
     assert "Roll-up with child accounts" in html and "ARR-weighted mean" in html
     assert '<strong class="band band-average">52</strong>' in html
-    assert "60.0%" in html and "20.0%" in html and "3600" in html
+    assert "60.0%" in html and "20.0%" in html and "3,600" in html
     leaf = _panel(owner_client, account(tenant, "leaf")).content.decode()
     assert "Roll-up" not in leaf
 
