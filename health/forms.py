@@ -3,7 +3,7 @@ may be is checked by health.services (the same messages as the API), and those e
 put back next to the fields they name."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -40,19 +40,18 @@ class ThresholdsField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return []
+        # Each number within the API's limits (12 digits, 3 after the point).
+        number = forms.DecimalField(max_digits=12, decimal_places=3)
         steps = []
         for item in re.split(r"[,;\n]+", text):
             if not item.strip():
                 continue
             pieces = item.split(":")
-            try:
-                if len(pieces) != 2:
-                    raise InvalidOperation
-                steps.append([Decimal(pieces[0].strip()), Decimal(pieces[1].strip())])
-            except InvalidOperation:
+            if len(pieces) != 2:
                 raise ValidationError(
                     _("Write each step as minimum:score, for example 0:100, 8:70, 15:40.")
-                ) from None
+                )
+            steps.append([number.clean(piece.strip()) for piece in pieces])
         return steps
 
 
@@ -63,6 +62,7 @@ class ScorecardForm(forms.Form):
     priority = forms.IntegerField(
         label=gettext_lazy("Priority"),
         required=False,
+        max_value=2_147_483_647,  # the column's range
         help_text=gettext_lazy("Lower is tried first; the default scorecard is tried last."),
     )
     is_default = forms.BooleanField(
@@ -116,14 +116,21 @@ class MeasureForm(forms.Form):
         initial=MappingKind.LINEAR,
         widget=forms.Select(choices=MappingKind.choices),
     )
-    low = forms.DecimalField(label=gettext_lazy("Low (scores 0)"), required=False)
-    high = forms.DecimalField(label=gettext_lazy("High (scores 100)"), required=False)
+    # The columns' precision: a longer number is a form error, not a database error.
+    low = forms.DecimalField(
+        label=gettext_lazy("Low (scores 0)"), required=False, max_digits=12, decimal_places=3
+    )
+    high = forms.DecimalField(
+        label=gettext_lazy("High (scores 100)"), required=False, max_digits=12, decimal_places=3
+    )
     thresholds = ThresholdsField(
         label=gettext_lazy("Thresholds"),
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "0:100, 8:70, 15:40"}),
     )
-    weight = forms.DecimalField(label=gettext_lazy("Weight"), required=False)
+    weight = forms.DecimalField(
+        label=gettext_lazy("Weight"), required=False, max_digits=8, decimal_places=3
+    )
     missing = forms.CharField(
         label=gettext_lazy("When data is missing"),
         required=False,
@@ -148,7 +155,9 @@ class MeasureForm(forms.Form):
         return measure
 
 
-MeasureFormSet = forms.formset_factory(MeasureForm, extra=1, can_delete=True, max_num=20)
+MeasureFormSet = forms.formset_factory(
+    MeasureForm, extra=1, can_delete=True, max_num=20, validate_max=True, absolute_max=40
+)
 
 
 def measure_initial(measure) -> dict:

@@ -253,3 +253,24 @@ def test_delete_but_not_the_default(owner_client, tenant, card):
     with tenant_scope(tenant):
         assert list(Scorecard.objects.values_list("pk", flat=True)) == [default.pk]
         assert ScorecardVersion.objects.filter(snapshot__name="Enterprise").exists()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"priority": str(10**12)},
+        {"measures-0-weight": "123456789"},
+        {"measures-0-high": "1e20"},
+        {"measures-1-thresholds": "0:100, 1e30:5"},
+        {"measures-1-thresholds": "0:abc"},
+        {"measures-TOTAL_FORMS": "500"},
+        {"measures-TOTAL_FORMS": "", "measures-INITIAL_FORMS": ""},
+    ],
+)
+def test_out_of_range_or_broken_input_is_a_form_error(owner_client, tenant, changes):
+    account(tenant, "a1", segment="Enterprise")
+    response = owner_client.post(reverse("scorecard-create"), _form(**changes))
+    assert response.status_code == 400
+    assert b"was not saved" in response.content
+    with tenant_scope(tenant):
+        assert not Scorecard.objects.filter(name="Enterprise").exists()
