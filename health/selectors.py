@@ -3,7 +3,7 @@ constant number of queries, whatever the number of rows)."""
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from accounts.models import Account
 from health.models import Backtest, HealthScore, Scorecard, ScorecardVersion
@@ -12,6 +12,11 @@ from health.models import Backtest, HealthScore, Scorecard, ScorecardVersion
 def scorecards() -> QuerySet[Scorecard]:
     """The active tenant's scorecards in priority order, measures prefetched."""
     return Scorecard.objects.prefetch_related("measures").order_by("priority", "id")
+
+
+def scorecards_overview() -> QuerySet[Scorecard]:
+    """The scorecards as listed: measures and latest backtest prefetched (three queries)."""
+    return scorecards().prefetch_related("backtests")
 
 
 def scorecard_versions() -> QuerySet[ScorecardVersion]:
@@ -51,3 +56,12 @@ def score_history(
 def backtest_latest(scorecard: Scorecard) -> Backtest | None:
     """The scorecard's latest backtest (one query)."""
     return Backtest.objects.select_related("scorecard_version").filter(scorecard=scorecard).first()
+
+
+def score_day_latest() -> date | None:
+    """The latest day the active tenant's accounts were scored (one query)."""
+    return HealthScore.objects.aggregate(latest=Max("day"))["latest"]
+
+
+def has_children(account: Account) -> bool:
+    return Account.objects.filter(parent=account).exists()

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
+from health.views.account_health import AccountHealthView
 from health.views.rules import AlertRulesView
+from health.views.scorecards import (
+    ScorecardDeleteView,
+    ScorecardDetailView,
+    ScorecardFormView,
+    ScorecardListView,
+    SuggestionApplyView,
+)
 from health.views.tasks import (
     AccountTasksView,
     InboxView,
@@ -22,4 +30,15 @@ urlpatterns: list = [
     path("tasks/<int:pk>/reassign/", TaskReassignView.as_view(), name="task-reassign"),
     path("accounts/<int:pk>/tasks/", AccountTasksView.as_view(), name="account-tasks"),
     path("settings/alert-rules/", AlertRulesView.as_view(), name="alert-rules"),
+    path("scorecards/", ScorecardListView.as_view(), name="scorecards"),
+    path("scorecards/new/", ScorecardFormView.as_view(), name="scorecard-create"),
+    path("scorecards/<int:pk>/", ScorecardDetailView.as_view(), name="scorecard"),
+    path("scorecards/<int:pk>/edit/", ScorecardFormView.as_view(), name="scorecard-edit"),
+    path("scorecards/<int:pk>/delete/", ScorecardDeleteView.as_view(), name="scorecard-delete"),
+    path(
+        "scorecards/<int:pk>/apply-suggestion/",
+        SuggestionApplyView.as_view(),
+        name="scorecard-apply-suggestion",
+    ),
+    path("accounts/<int:pk>/health/", AccountHealthView.as_view(), name="account-health"),
 ]

@@ -195,3 +195,30 @@ class SuggestedWeightsSerializer(serializers.Serializer):
             "applicable": bool(suggestion.get("suggested_weights")) and number == scorecard.version,
             "computed_at": result.computed_at,
         }
+
+
+class RollupMemberSerializer(serializers.Serializer):
+    account_external_id = serializers.CharField()
+    name = serializers.CharField()
+    own = serializers.BooleanField(help_text="The parent account itself, not a child.")
+    score = serializers.IntegerField(allow_null=True)
+    band = serializers.CharField(allow_null=True)
+    arr = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="12 x MRR that day.")
+    weight_share = serializers.FloatField(
+        help_text="Share of the roll-up's weight (0-1); 0 for an account with no score."
+    )
+
+
+class RollupSerializer(serializers.Serializer):
+    """A parent account's score: the ARR-weighted mean of its children's and its own."""
+
+    account_external_id = serializers.CharField()
+    day = serializers.DateField(allow_null=True)
+    score = serializers.IntegerField(allow_null=True)
+    exact = serializers.FloatField(allow_null=True, help_text="The mean before rounding.")
+    band = serializers.CharField(allow_null=True)
+    weighting = serializers.ChoiceField(
+        choices=["arr", "plain"],
+        help_text="arr: weighted by ARR; plain: no scored account has ARR, so a plain mean.",
+    )
+    members = RollupMemberSerializer(many=True)

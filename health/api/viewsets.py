@@ -23,6 +23,7 @@ from health.api.serializers import (
     HealthScoreBreakdownSerializer,
     HealthScoreSerializer,
     HistoryQuerySerializer,
+    RollupSerializer,
     ScorecardSerializer,
     ScorecardVersionSerializer,
     SuggestedWeightsSerializer,
@@ -30,6 +31,7 @@ from health.api.serializers import (
 from health.models import HealthScore, Scorecard, ScorecardVersion
 from health.services.backtests import suggested_weights_apply
 from health.services.defaults import scorecards_ensure_defaults
+from health.services.rollup import health_rollup
 from health.services.scorecards import scorecard_create, scorecard_delete, scorecard_update
 from tenants.api.pagination import DefaultCursorPagination
 from tenants.models.membership import MANAGE_ROLES
@@ -107,6 +109,24 @@ BREAKDOWN_EXAMPLE = {
 BREAKDOWN_EXAMPLES = [
     OpenApiExample("A score explained", value=BREAKDOWN_EXAMPLE, response_only=True)
 ]
+
+
+ROLLUP_EXAMPLE = {
+    "account_external_id": "crm-group-7",
+    "day": "2026-10-01",
+    "score": 52,
+    "exact": 52.0,
+    "band": "average",
+    "weighting": "arr",
+    "members": [
+        {"account_external_id": "crm-group-7", "name": "Group", "own": True, "score": 60,
+         "band": "average", "arr": "1200.00", "weight_share": 0.2},
+        {"account_external_id": "crm-0042", "name": "Child A", "own": False, "score": 80,
+         "band": "good", "arr": "1200.00", "weight_share": 0.2},
+        {"account_external_id": "crm-0043", "name": "Child B", "own": False, "score": 40,
+         "band": "average", "arr": "3600.00", "weight_share": 0.6},
+    ],
+}  # fmt: skip
 
 
 BACKTEST_EXAMPLE = {
@@ -408,3 +428,26 @@ class HealthScoreViewSet(TenantViewSet):
         if score is None:
             raise Http404
         return Response(HealthScoreBreakdownSerializer(score).data)
+
+    @extend_schema(
+        summary="Roll an account's score up with its child accounts' (hierarchy)",
+        description=(
+            "The ARR-weighted mean of the scores of the account (when it has one) and its "
+            "direct children on `day` (default: the latest day any of them was scored); ARR "
+            "is 12 x the MRR of the terms running that day. Accounts with no score are left "
+            "out; accounts with no ARR weigh 0, unless none of the scored accounts has ARR, "
+            "then all weigh the same (`weighting`: plain). The band uses the cut-offs of the "
+            "scorecard that scores the account itself."
+        ),
+        parameters=[ACCOUNT, DayQuerySerializer],
+        responses=RollupSerializer,
+        examples=[OpenApiExample("A parent account", value=ROLLUP_EXAMPLE, response_only=True)],
+    )
+    @action(detail=True, methods=["get"])
+    def rollup(self, request, *args, **kwargs):
+        query = DayQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        result = health_rollup(
+            tenant=request.tenant, account=self._account(), day=query.validated_data.get("day")
+        )
+        return Response(RollupSerializer(result.as_json()).data)

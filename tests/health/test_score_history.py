@@ -175,6 +175,6 @@ def test_the_scoring_run_after_the_metrics_runs_the_alert_rules_on_its_last_day(
         MetricsState.objects.create(computed_through=LAST)
     assert scores_all() == 1
     with tenant_scope(tenant):
-        task = Task.objects.get(account=quiet)
-    assert task.kind == TaskKind.NO_ACTIVITY and task.figures["days_since_activity"] == 20
+        task = Task.objects.get(account=quiet, kind=TaskKind.NO_ACTIVITY)
+    assert task.figures["days_since_activity"] == 20 and task.due_on > LAST
     assert scores_all() == 0  # nothing new: no second run, no second task

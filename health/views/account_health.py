@@ -1,0 +1,70 @@
+"""An account's health panel, loaded into the account page by htmx (or a page of its own):
+score and band, trend against 7 and 30 days before, the measure that pulled it down most,
+the breakdown, the last 90 days as a chart, the hierarchy roll-up, and "Recompute now"."""
+
+from datetime import timedelta
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+
+from accounts.models import Account
+from health import selectors
+from health.labels import short_name
+from health.services.rollup import health_rollup
+from health.services.scores import health_score_for_account
+from health.views.charts import DAYS, trend_chart
+from health.views.explain import change, weakest_sentence
+from tenants.tenancy.views import TenantView
+
+
+def _context(tenant, account) -> dict:
+    latest = selectors.score_latest(account)
+    context = {"account": account, "latest": latest}
+    if latest is not None:
+        first = latest.day - timedelta(days=DAYS - 1)
+        rows = list(selectors.score_history(account, since=first, until=latest.day))
+        by_day = {row.day: row.score for row in rows}
+        snapshot = latest.scorecard_version.snapshot
+        parts = [{**part, "name": short_name(part["source"])} for part in latest.parts]
+        context |= {
+            "changes": [
+                change(latest.score, by_day.get(latest.day - timedelta(days=days)), days)
+                for days in (7, 30)
+            ],
+            "weakest": weakest_sentence(latest.parts) if latest.score is not None else None,
+            "parts": parts,
+            "contribution_total": sum(part["contribution"] or 0 for part in latest.parts),
+            "chart": trend_chart(
+                rows,
+                last_day=latest.day,
+                good_min=snapshot["good_min"],
+                average_min=snapshot["average_min"],
+            ),
+            "chart_first": first,
+            "scorecard_name": snapshot.get("name", ""),
+        }
+    if selectors.has_children(account):
+        context["rollup"] = health_rollup(tenant=tenant, account=account)
+    return context
+
+
+class AccountHealthView(TenantView):
+    """GET: the panel (its partial for htmx). POST (CSMs and up): score the account again for
+    the tenant's latest scored day, with the current scorecards."""
+
+    template_name = "health/account_health.html"
+
+    def get(self, request, pk):
+        account = get_object_or_404(Account.objects, pk=pk)
+        template = self.template_name + ("#panel" if request.htmx else "")
+        response = render(request, template, _context(request.tenant, account))
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+    def post(self, request, pk):
+        account = get_object_or_404(Account.objects, pk=pk)
+        day = selectors.score_day_latest() or request.tenant.today() - timedelta(days=1)
+        health_score_for_account(tenant=request.tenant, account=account, day=day)
+        if request.htmx:
+            return self.get(request, pk)
+        return redirect("account-health", pk=account.pk)

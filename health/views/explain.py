@@ -1,0 +1,98 @@
+"""Health scores in words for the pages: short measure names, a raw value as a phrase, the
+measure that pulled a score down most, and the change against an earlier day."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from health.labels import short_name
+from health.models import Source
+
+
+def _figure(value) -> str:
+    number = float(value)
+    return f"{number:.0f}" if number == round(number) else f"{number:.1f}"
+
+
+def raw_phrase(source: str, raw) -> str:
+    """ "4 active days in 30", "no data"."""
+    if raw is None:
+        return _("no data")
+    figure = _figure(raw)
+    count = round(float(raw))
+    phrases = {
+        Source.USAGE_FREQUENCY: lambda: (
+            ngettext("%(n)s active day in 30", "%(n)s active days in 30", count) % {"n": figure}
+        ),
+        Source.CORE_DEPTH: lambda: _("%(n)s%% of core features used") % {"n": figure},
+        Source.FEATURE_BREADTH: lambda: _("%(n)s%% of features used") % {"n": figure},
+        Source.USAGE_TREND: lambda: (
+            _("usage %(n)s%% against the 30 days before")
+            % {"n": ("+" if float(raw) > 0 else "") + figure}
+        ),
+        Source.NPS_LATEST: lambda: _("latest NPS answer %(n)s") % {"n": figure},
+        Source.ONBOARDING_PROGRESS: lambda: _("%(n)s%% of onboarding steps done") % {"n": figure},
+        Source.DAYS_TO_RENEWAL: lambda: (
+            ngettext("%(n)s day to renewal", "%(n)s days to renewal", count) % {"n": figure}
+        ),
+        Source.DAYS_SINCE_ACTIVITY: lambda: (
+            ngettext("%(n)s day since last activity", "%(n)s days since last activity", count)
+            % {"n": figure}
+        ),
+    }
+    phrase = phrases.get(source)
+    return phrase() if phrase else figure
+
+
+def lost_points(part: dict) -> float:
+    """The points a measure kept the score from: its effective weight x (100 - its score)."""
+    if not part.get("effective_weight"):
+        return 0.0
+    return float(part["effective_weight"]) * 100 - float(part["contribution"])
+
+
+def weakest_sentence(parts: list[dict]) -> str | None:
+    """ "Usage frequency pulled the score down most: 4 active days in 30 scored 13"; None when
+    no measure cost any points."""
+    counted = [part for part in parts if lost_points(part) > 0]
+    if not counted:
+        return None
+    part = max(counted, key=lost_points)
+    values = {
+        "measure": short_name(part["source"]),
+        "raw": raw_phrase(part["source"], part["raw"]),
+        "score": _figure(part["score"]),
+    }
+    if part["missing"]:
+        return _("%(measure)s pulled the score down most: no data, counted as %(score)s") % values
+    return _("%(measure)s pulled the score down most: %(raw)s scored %(score)s") % values
+
+
+@dataclass(frozen=True)
+class Change:
+    days: int
+    points: int | None  # None: no score that day
+
+    @property
+    def arrow(self) -> str:
+        if self.points is None:
+            return ""
+        return "↑" if self.points > 0 else "↓" if self.points < 0 else "→"
+
+    @property
+    def direction(self) -> str:
+        if not self.points:
+            return "flat"
+        return "up" if self.points > 0 else "down"
+
+    @property
+    def signed(self) -> str:
+        if self.points is None:
+            return "n/a"
+        return f"{self.points:+d}" if self.points else "±0"
+
+
+def change(score: int | None, before: int | None, days: int) -> Change:
+    points = None if score is None or before is None else score - before
+    return Change(days, points)
