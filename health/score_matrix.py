@@ -60,13 +60,16 @@ def score_matrix(
         exact = np.where(any_data & (counted > 0), total / counted, np.nan)
     rounded = np.floor(exact + 0.5)
     ties = np.argwhere(np.abs(exact - np.floor(exact) - 0.5) < TIE)
+    # Ties repeat (accounts with the same few whole-number raw values): each distinct set of
+    # raw values is computed exactly once.
+    exact_scores: dict[tuple, float] = {}
     for row, column in ties:
-        values = {
-            rule.source: None if np.isnan(raw[row, column]) else float(raw[row, column])
-            for rule, raw in zip(rules, raws, strict=True)
-        }
-        result = scoring.combine(rules, values, good_min=good_min, average_min=average_min)
-        rounded[row, column] = np.nan if result.score is None else result.score
+        key = tuple(None if np.isnan(raw[row, column]) else float(raw[row, column]) for raw in raws)
+        if key not in exact_scores:
+            values = {rule.source: value for rule, value in zip(rules, key, strict=True)}
+            result = scoring.combine(rules, values, good_min=good_min, average_min=average_min)
+            exact_scores[key] = np.nan if result.score is None else result.score
+        rounded[row, column] = exact_scores[key]
     band = np.full(shape, None, dtype=object)
     band[rounded < average_min] = scoring.BAD
     band[rounded >= average_min] = scoring.AVERAGE

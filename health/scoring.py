@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from math import floor
 
 LINEAR = "linear"
@@ -63,8 +64,11 @@ class Result:
     parts: list[Part]
 
 
+@lru_cache(maxsize=65536, typed=True)
 def to_fraction(value) -> Fraction:
-    """An exact fraction of an int, Decimal, float (by its shortest repr) or numeric string."""
+    """An exact fraction of an int, Decimal, float (by its shortest repr) or numeric string.
+    Cached: a history of scores converts the same weights, bounds and raw values over and
+    over, and each conversion goes through Decimal."""
     if isinstance(value, float):
         return Fraction(Decimal(repr(value)))
     if isinstance(value, str):

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from health import scoring
+from metrics.models.usage import firehose_tenant
 from tenants.tenancy.models import TenantModel
 
 
@@ -19,12 +20,24 @@ class HealthScore(TenantModel):
     data at all ("n/a", never 0). `raws` holds each measure's raw value, in the order of the
     scorecard version's measures (null: missing); `parts` derives from them."""
 
+    # A year of history is a row per account and day, written in bulk: like the metrics'
+    # rollups, no foreign-key triggers (deletes cascade through the ORM) and no index but
+    # the two below.
+    tenant = firehose_tenant()
     account = models.ForeignKey(
-        "accounts.Account", on_delete=models.CASCADE, related_name="health_scores"
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        related_name="health_scores",
+        db_constraint=False,
+        db_index=False,
     )
     day = models.DateField()
     scorecard_version = models.ForeignKey(
-        "health.ScorecardVersion", on_delete=models.CASCADE, related_name="scores"
+        "health.ScorecardVersion",
+        on_delete=models.CASCADE,
+        related_name="scores",
+        db_constraint=False,
+        db_index=False,
     )
     score = models.PositiveSmallIntegerField(null=True)
     band = models.CharField(max_length=8, choices=Band.choices, null=True)
