@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views.accounts import AccountDetailView, AccountListView
+from accounts.views.email import EmailUnsubscribeView
 from accounts.views.data_io import (
     DataExportView,
     DataImportView,
@@ -88,6 +89,9 @@ urlpatterns = [
     path("data/export/<str:kind>.csv", DataExportView.as_view(), name="data-export"),
     path("tenants/switch/", TenantSwitchView.as_view(), name="tenant-switch"),
     path("invitations/<str:token>/", InvitationAcceptView.as_view(), name="invitation-accept"),
+    path(
+        "email/unsubscribe/<str:token>/", EmailUnsubscribeView.as_view(), name="email-unsubscribe"
+    ),
     path(
         "login/",
         login_rate_limited(

@@ -1,8 +1,17 @@
 """Models of customer health: scorecards with their measures and versions, daily scores,
-backtests of the scores against churn, and
-the tasks that call a CSM to act."""
+backtests of the scores against churn, the tasks that call a CSM to act, and playbooks."""
 
 from health.models.backtest import Backtest
+from health.models.playbook import (
+    Playbook,
+    PlaybookRun,
+    PlaybookRunStep,
+    PlaybookStep,
+    PlaybookTrigger,
+    RunStatus,
+    RunStepStatus,
+    StepKind,
+)
 from health.models.score import Band, HealthScore
 from health.models.scorecard import (
     MappingKind,
@@ -22,9 +31,17 @@ __all__ = [
     "MappingKind",
     "Measure",
     "MissingPolicy",
+    "Playbook",
+    "PlaybookRun",
+    "PlaybookRunStep",
+    "PlaybookStep",
+    "PlaybookTrigger",
+    "RunStatus",
+    "RunStepStatus",
     "Scorecard",
     "ScorecardVersion",
     "Source",
+    "StepKind",
     "Task",
     "TaskKind",
     "TaskPriority",
