@@ -11,6 +11,7 @@ from accounts.api.viewsets import (
     SubscriptionViewSet,
 )
 from csplatform.personal_data.api import ContactPersonalDataViewSet
+from health.api.playbooks import PlaybookRunViewSet, PlaybookViewSet
 from health.api.viewsets import HealthScoreViewSet, ScorecardVersionViewSet, ScorecardViewSet
 from metrics.api.catalog import (
     ChurnReasonViewSet,
@@ -41,6 +42,8 @@ router.register("metrics", MetricFigureViewSet, basename="metrics")
 router.register("scorecards", ScorecardViewSet, basename="scorecard")
 router.register("scorecard-versions", ScorecardVersionViewSet, basename="scorecard-version")
 router.register("health-scores", HealthScoreViewSet, basename="health-score")
+router.register("playbooks", PlaybookViewSet, basename="playbook")
+router.register("playbook-runs", PlaybookRunViewSet, basename="playbook-run")
 
 urlpatterns = [
     path("tenant/", TenantInfoViewSet.as_view({"get": "current"}), name="tenant-current"),

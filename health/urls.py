@@ -1,5 +1,13 @@
 """Routes of the health app's pages, included at the top level (csplatform/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from health.views.playbooks import AccountPlaybooksView, PlaybookDetailView, PlaybookListView
+
+urlpatterns: list = [
+    path("playbooks/", PlaybookListView.as_view(), name="playbooks"),
+    path("playbooks/<int:pk>/", PlaybookDetailView.as_view(), name="playbook"),
+    path(
+        "accounts/<int:pk>/playbooks/", AccountPlaybooksView.as_view(), name="account-playbooks"
+    ),
+]
