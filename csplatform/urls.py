@@ -6,13 +6,13 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views.accounts import AccountDetailView, AccountListView
-from accounts.views.email import EmailUnsubscribeView
 from accounts.views.data_io import (
     DataExportView,
     DataImportView,
     ImportJobApplyView,
     ImportJobView,
 )
+from accounts.views.email import EmailUnsubscribeView
 from csplatform.home import HomeView
 from csplatform.personal_data.views import ContactEraseView, ContactPersonalDataView
 from csplatform.security.login_rate import login_rate_limited

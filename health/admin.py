@@ -10,8 +10,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from health import playbook_admin  # noqa: F401  (registers the playbook admin)
-from health import selectors
+from health import (
+    playbook_admin,  # noqa: F401  (registers the playbook admin)
+    selectors,
+)
 from health.models import Backtest, Band, HealthScore, Measure, Scorecard
 from health.services.scorecards import scorecard_create, scorecard_delete, scorecard_update
 from health.services.validation import SCORECARD_FIELDS, validate_scorecard

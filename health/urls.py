@@ -7,7 +7,5 @@ from health.views.playbooks import AccountPlaybooksView, PlaybookDetailView, Pla
 urlpatterns: list = [
     path("playbooks/", PlaybookListView.as_view(), name="playbooks"),
     path("playbooks/<int:pk>/", PlaybookDetailView.as_view(), name="playbook"),
-    path(
-        "accounts/<int:pk>/playbooks/", AccountPlaybooksView.as_view(), name="account-playbooks"
-    ),
+    path("accounts/<int:pk>/playbooks/", AccountPlaybooksView.as_view(), name="account-playbooks"),
 ]

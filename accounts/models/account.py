@@ -85,7 +85,9 @@ class Contact(TenantModel):
         _("language"), max_length=10, choices=CONTACT_LANGUAGES, blank=True, default=""
     )
     # Set by the contact's unsubscribe link; every later customer email is skipped.
-    email_unsubscribed_at = models.DateTimeField(_("unsubscribed from email"), null=True, blank=True)
+    email_unsubscribed_at = models.DateTimeField(
+        _("unsubscribed from email"), null=True, blank=True
+    )
     traits = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -71,7 +71,9 @@ def test_the_hourly_task_runs_steps_due_by_the_tenants_local_today(tenant):
     local_today = datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
     a = account(tenant, "a1")
     playbook = _playbook(tenant, _task(0, "Start"), _task(1, "Tomorrow"))
-    run, _ = playbook_start(tenant=tenant, playbook=playbook, account=a, day=local_today - timedelta(1))
+    run, _ = playbook_start(
+        tenant=tenant, playbook=playbook, account=a, day=local_today - timedelta(1)
+    )
     playbook_steps_due_all.delay()  # eager: fans out to this tenant
     with tenant_scope(tenant):
         assert set(run.steps.values_list("status", flat=True)) == {"done"}
@@ -84,7 +86,9 @@ def test_steps_run_once_however_often_the_runner_runs(tenant, django_capture_on_
     a = account(tenant, "a1")
     with tenant_scope(tenant):
         Contact.objects.create(external_id="c1", account=a, email="x@a.test")
-        Contact.objects.create(external_id="c2", account=a, email="y@a.test", traits={"role": "Admin"})
+        Contact.objects.create(
+            external_id="c2", account=a, email="y@a.test", traits={"role": "Admin"}
+        )
     playbook = _playbook(tenant, _task(2), _email(2), _email(3, contact_role="admin"))
     run, _ = playbook_start(tenant=tenant, playbook=playbook, account=a, day=DAY)
     assert playbook_steps_due_run(tenant=tenant, day=DAY + timedelta(1)) == 0
@@ -136,9 +140,10 @@ def test_a_rule_starts_its_playbooks_and_clearing_stops_them(tenant):
         tenant=tenant, account_id=a.pk, rule_kind="band_dropped", day=DAY
     )
     assert {r.playbook_id for r in started} == {stops.pk, keeps.pk}
-    assert playbooks_start_for_rule(
-        tenant=tenant, account_id=a.pk, rule_kind="band_dropped", day=DAY
-    ) == []  # already running
+    assert (
+        playbooks_start_for_rule(tenant=tenant, account_id=a.pk, rule_kind="band_dropped", day=DAY)
+        == []
+    )  # already running
     playbooks_start_for_rule(tenant=tenant, account_id=b.pk, rule_kind="band_dropped", day=DAY)
 
     assert playbooks_stop_cleared(tenant=tenant, cleared=[(a.pk, "band_dropped")]) == 1
@@ -159,9 +164,12 @@ def test_a_rule_starts_its_playbooks_and_clearing_stops_them(tenant):
 def test_a_rule_for_an_unknown_or_foreign_account_starts_nothing(tenant, other_tenant):
     foreign = account(other_tenant, "x1")
     _playbook(tenant, _task(0), trigger="band_dropped")
-    assert playbooks_start_for_rule(
-        tenant=tenant, account_id=foreign.pk, rule_kind="band_dropped", day=DAY
-    ) == []
+    assert (
+        playbooks_start_for_rule(
+            tenant=tenant, account_id=foreign.pk, rule_kind="band_dropped", day=DAY
+        )
+        == []
+    )
 
 
 def test_a_switched_off_playbook_does_not_start(tenant):
@@ -188,7 +196,9 @@ def test_defaults_ship_once_with_templates_in_four_languages(tenant):
         keys = set(PlaybookStep.objects.exclude(email_template_key="").values_list(
             "email_template_key", flat=True))  # fmt: skip
         for key in keys:
-            languages = set(EmailTemplate.objects.filter(key=key).values_list("language", flat=True))
+            languages = set(
+                EmailTemplate.objects.filter(key=key).values_list("language", flat=True)
+            )
             assert languages == {"en", "zh-hans", "ru", "ro"}, key
 
 
