@@ -82,7 +82,7 @@ class Contact(TenantModel):
     name = models.CharField(max_length=255, blank=True)
     # The language customer emails are written in; blank: English.
     language = models.CharField(
-        _("language"), max_length=10, choices=CONTACT_LANGUAGES, blank=True, default=""
+        _("language"), max_length=10, choices=CONTACT_LANGUAGES, blank=True, db_default=""
     )
     # Set by the contact's unsubscribe link; every later customer email is skipped.
     email_unsubscribed_at = models.DateTimeField(

@@ -199,3 +199,14 @@ def test_a_token_names_its_tenant(tenant, other_tenant, world):
     _, contact = world
     forged = signing.dumps({"t": other_tenant.pk, "c": contact.pk}, salt=UNSUBSCRIBE_SALT)
     assert Client().post(f"/email/unsubscribe/{forged}/").status_code == 404
+
+
+def test_the_contacts_api_sets_the_language_and_shows_the_unsubscribe(tenant, api):
+    created = api.put("/api/v1/contacts/c7/", {"email": "c7@x.test", "language": "zh-hans"})
+    assert created.status_code == 201, created.json()
+    assert created.json()["language"] == "zh-hans"
+    assert created.json()["email_unsubscribed_at"] is None
+    bad = api.put("/api/v1/contacts/c7/", {"language": "de"})
+    assert bad.status_code == 400 and "language" in bad.json()["error"]["fields"]
+    with tenant_scope(tenant):
+        assert Contact.objects.get(external_id="c7").language == "zh-hans"
