@@ -31,8 +31,8 @@ def _form(name="Win-back", steps=()):
 def test_admin_adds_a_playbook_with_steps_and_refuses_bad_steps(tenant, owner, client):
     playbooks_ensure_defaults(tenant=tenant)
     client.force_login(owner, backend=MODEL_BACKEND)
-    good = _form(steps=[{"task_title": "Call"}, {"kind": "email", "day_offset": 3,
-                                                 "email_template_key": "referral-ask"}])  # fmt: skip
+    email = {"kind": "email", "day_offset": 3, "email_template_key": "referral-ask"}
+    good = _form(steps=[{"task_title": "Call"}, email])
     response = client.post("/admin/health/playbook/add/", good)
     assert response.status_code == 302, response.content.decode()[:3000]
     with tenant_scope(tenant):
