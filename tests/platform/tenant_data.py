@@ -12,7 +12,9 @@ from accounts.models import Account, ImportJob, Subscription
 from accounts.services.accounts import note_create
 from health.services.backtests import backtests_refresh
 from health.services.defaults import scorecards_ensure_defaults
+from health.services.playbook_defaults import playbooks_ensure_defaults
 from health.services.scores import health_scores_compute
+from health.services.tasks import health_settings_for
 from metrics.models import ChurnRecord, DirtyDay, RecomputeJob
 from metrics.services.recompute import metrics_backfill
 from tenants.models import Role
@@ -34,7 +36,8 @@ def tenant_owned_models():
 
 @pytest.fixture
 def filled_tenants(db):
-    """Tenant A with a row in every table; tenant B with its owner (and default scorecard) only."""
+    """Tenant A with a row in every table; tenant B with its owner (and default scorecard and
+    playbooks) only."""
     a, _ = tenant_create(slug="acme", name="Acme Hidden Holdings", owner_email="boss@acme.test")
     b, _ = tenant_create(slug="globex", name="Globex", owner_email="owner@globex.test")
     call_command(
@@ -59,6 +62,7 @@ def filled_tenants(db):
         RecomputeJob.objects.create(since=yesterday, until=yesterday, requested_by=membership)
         DirtyDay.objects.create(day=yesterday)
         Memo.objects.create(membership=membership, text="acme memo")
+        health_settings_for(a)
         if not ChurnRecord.objects.exists():
             ChurnRecord.objects.create(account=account, churned_on=yesterday, last_mrr=0)
         empty = [m._meta.label for m in tenant_owned_models() if not m.objects.exists()]
@@ -66,4 +70,5 @@ def filled_tenants(db):
     # B's default scorecard exists before anything reads B's keys, as it would once B has
     # looked at its scorecards: made lazily during a sweep, its id could be one of A's.
     scorecards_ensure_defaults(tenant=b)
+    playbooks_ensure_defaults(tenant=b)  # the same for its default playbooks
     return a, b
