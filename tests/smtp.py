@@ -1,6 +1,7 @@
 """A real SMTP server on a local port for tests: aiosmtpd when installed, else the standard
 library's smtpd (Python 3.11). Messages received are parsed into `email.message` objects."""
 
+import socket
 import threading
 import warnings
 from contextlib import contextmanager
@@ -27,10 +28,14 @@ def smtp_server():
             keep(envelope.original_content or envelope.content)
             return "250 OK"
 
-    controller = Controller(Handler(), hostname="127.0.0.1", port=0)
+    # The controller connects to its own port once started, so it needs a real one.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        yield controller.server.sockets[0].getsockname()[1], inbox
+        yield port, inbox
     finally:
         controller.stop()
 

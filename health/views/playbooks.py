@@ -1,5 +1,5 @@
 """Playbook pages: the list, one playbook with its steps and running runs, and the account
-page's playbooks panel (running runs, customer emails, "Start playbook")."""
+page's playbooks panel (running runs, customer emails, "Start playbook", "Stop")."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,8 +8,9 @@ from django.urls import reverse
 from accounts.models import Account
 from health import playbook_selectors as selectors
 from health.forms import PlaybookStartForm
+from health.models import PlaybookRun
 from health.services.playbook_defaults import playbooks_ensure_defaults
-from health.services.playbooks import playbook_start
+from health.services.playbooks import playbook_start, playbook_stop
 from tenants.tenancy.views import TenantView
 
 
@@ -70,3 +71,12 @@ class AccountPlaybooksView(TenantView):
         if not form.is_valid():
             return self.get(request, pk, form=form, status=400)
         return redirect(reverse("account", args=[account.pk]) + "#account-playbooks")
+
+
+class PlaybookRunStopView(TenantView):
+    """Stop a running playbook on an account (CSMs and up); back to the account page."""
+
+    def post(self, request, pk, run_pk):
+        run = get_object_or_404(PlaybookRun.objects, pk=run_pk, account_id=pk)
+        playbook_stop(tenant=request.tenant, run=run, by=request.membership)
+        return redirect(reverse("account", args=[pk]) + "#account-playbooks")

@@ -210,3 +210,27 @@ def test_session_members_can_start_and_viewers_cannot(tenant, member, viewer):
     assert (
         session_api(member).post("/api/v1/playbook-runs/", data, format="json").status_code == 201
     )
+
+
+@pytest.mark.outsider("playbook-run-stop")
+def test_a_csm_stops_a_run_and_others_cannot(tenant, member_client, viewer_client, outsider_client):
+    playbook = _default(tenant, "first-90-days")
+    a, b = account(tenant, "a1"), account(tenant, "b1")
+    run, _ = playbook_start(tenant=tenant, playbook=playbook, account=a, day=tenant.today())
+    url = f"/accounts/{a.pk}/playbooks/{run.pk}/stop/"
+    assert 'action="' + url in member_client.get(f"/accounts/{a.pk}/playbooks/").content.decode()
+    assert outsider_client.post(url).status_code == 404
+    assert viewer_client.post(url).status_code == 403
+    assert member_client.post(f"/accounts/{b.pk}/playbooks/{run.pk}/stop/").status_code == 404
+    assert member_client.get(url).status_code == 405
+    with tenant_scope(tenant):
+        assert PlaybookRun.objects.get(pk=run.pk).status == RunStatus.RUNNING
+    response = member_client.post(url)
+    assert response.status_code == 302
+    with tenant_scope(tenant):
+        run.refresh_from_db()
+    assert run.status == RunStatus.STOPPED and run.stopped_reason == "Stopped by hand"
+    assert (
+        "No playbook is running"
+        in member_client.get(f"/accounts/{a.pk}/playbooks/").content.decode()
+    )
