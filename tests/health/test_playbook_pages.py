@@ -108,7 +108,7 @@ def test_account_panel_refuses_bad_input(tenant, other_tenant, member_client):
         Playbook.objects.filter(pk=off.pk).update(enabled=False)
     a = account(tenant, "a1")
     url = f"/accounts/{a.pk}/playbooks/"
-    for value in (foreign.pk, off.pk, "x", ""):
+    for value in (foreign.pk, off.pk, "x", "", 10**30, "1\x00"):
         response = member_client.post(url, {"playbook": value})
         assert response.status_code == 400
         assert "has-error" in response.content.decode()
@@ -183,6 +183,12 @@ def test_api_bad_input_names_the_field(tenant, api):
         ({"account": "crm-1"}, "playbook"),
         ({"playbook": pk, "account": "crm-1"}, "playbook"),  # switched off
         ({"playbook": pk, "account": "crm-1", "tenant": 1}, "tenant"),
+        ({"playbook": 10**30, "account": "crm-1"}, "playbook"),
+        ({"playbook": True, "account": "crm-1"}, "playbook"),
+        ({"playbook": [1], "account": "crm-1"}, "playbook"),
+        ({"playbook": pk + 1, "account": 5}, "account"),
+        ({"playbook": pk + 1, "account": None}, "account"),
+        ({"playbook": pk + 1, "account": "a\x00b"}, "account"),
     ]
     for data, field in cases:
         response = api.post("/api/v1/playbook-runs/", data, format="json")
