@@ -47,7 +47,9 @@ def playbook_start(
     or (the running run, False) when one is running already. Steps due on `day` run now."""
     if not playbook.enabled:
         raise ValidationError({"playbook": _("This playbook is switched off.")})
-    if account.tenant_id != tenant.pk or playbook.tenant_id != tenant.pk:
+    if playbook.tenant_id != tenant.pk:
+        raise ValidationError({"playbook": _("Not a playbook of this tenant.")})
+    if account.tenant_id != tenant.pk:
         raise ValidationError({"account": _("Not an account of this tenant.")})
     with tenant_scope(tenant):
         running = PlaybookRun.objects.filter(

@@ -211,3 +211,18 @@ def test_run_steps_of_other_tenants_are_not_run(tenant, other_tenant):
         assert RunStepStatus.PENDING in set(
             PlaybookRun.objects.get().steps.values_list("status", flat=True)
         )
+
+
+def test_another_tenants_playbook_or_account_is_refused(tenant, other_tenant):
+    mine, theirs = account(tenant, "a1"), account(other_tenant, "x1")
+    my_playbook = _playbook(tenant, _task(0))
+    their_playbook = _playbook(other_tenant, _task(0))
+    for playbook, acct, field in [
+        (their_playbook, mine, "playbook"),
+        (my_playbook, theirs, "account"),
+    ]:
+        with pytest.raises(ValidationError) as error:
+            playbook_start(tenant=tenant, playbook=playbook, account=acct, day=DAY)
+        assert field in error.value.message_dict
+    with tenant_scope(tenant):
+        assert not PlaybookRun.objects.exists()
