@@ -1,8 +1,12 @@
-"""Admin site for the customer side: CSV import jobs (tenant staff: own rows only)."""
+"""Admin site for the customer side: CSV import jobs, customer email templates and the
+customer email log (tenant staff: own rows only)."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
-from accounts.models import ImportJob
+from accounts.models import CustomerEmail, EmailTemplate, ImportJob
+from accounts.services.customer_email import template_validate
 from tenants.tenancy.admin import TenantAdmin
 
 
@@ -32,6 +36,53 @@ class ImportJobAdmin(TenantAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("content")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EmailTemplateForm(forms.ModelForm):
+    class Meta:
+        model = EmailTemplate
+        fields = ["key", "language", "subject", "body"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in ("subject", "body"):
+            try:
+                template_validate(cleaned.get(field) or "", field)
+            except ValidationError as error:
+                for message in error.message_dict[field]:
+                    self.add_error(field, message)
+        return cleaned
+
+
+@admin.register(EmailTemplate)
+class EmailTemplateAdmin(TenantAdmin):
+    """Placeholders: {{ contact_name }}, {{ account_name }}, {{ csm_name }}, {{ csm_email }},
+    {{ company_name }}; the unsubscribe link is added below the body."""
+
+    form = EmailTemplateForm
+    list_display = ["key", "language", "subject", "updated_at"]
+    list_filter = ["language"]
+    search_fields = ["key", "subject"]
+
+
+@admin.register(CustomerEmail)
+class CustomerEmailAdmin(TenantAdmin):
+    """Read-only: the log of what was sent to whom, written by the sending task."""
+
+    list_display = ["created_at", "account", "to", "template_key", "language", "status", "source"]
+    list_filter = ["status", "language"]
+    search_fields = ["to", "template_key", "account__name"]
+    list_select_related = ["account"]
+    readonly_fields = [
+        "account", "contact", "to", "template_key", "language", "subject", "status", "error",
+        "source", "idempotency_key", "created_at", "sent_at",
+    ]  # fmt: skip
 
     def has_add_permission(self, request):
         return False

@@ -11,6 +11,7 @@ from accounts.api.viewsets import (
     SubscriptionViewSet,
 )
 from csplatform.personal_data.api import ContactPersonalDataViewSet
+from health.api.playbooks import PlaybookRunViewSet, PlaybookViewSet
 from health.api.rules import AlertRuleViewSet
 from health.api.task_viewsets import TaskViewSet
 from health.api.viewsets import HealthScoreViewSet, ScorecardVersionViewSet, ScorecardViewSet
@@ -45,6 +46,8 @@ router.register("scorecard-versions", ScorecardVersionViewSet, basename="scoreca
 router.register("health-scores", HealthScoreViewSet, basename="health-score")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("alert-rules", AlertRuleViewSet, basename="alert-rule")
+router.register("playbooks", PlaybookViewSet, basename="playbook")
+router.register("playbook-runs", PlaybookRunViewSet, basename="playbook-run")
 
 urlpatterns = [
     path("tenant/", TenantInfoViewSet.as_view({"get": "current"}), name="tenant-current"),

@@ -73,6 +73,11 @@ app.conf.update(
             "task": "health.tasks.backtests_all",
             "schedule": crontab(minute=30, hour=4),
         },
+        # Hourly, so that each tenant's steps run soon after its own local midnight.
+        "health-playbook-steps": {
+            "task": "health.tasks.playbook_steps_due_all",
+            "schedule": crontab(minute=20),
+        },
     },
 )
 

@@ -305,6 +305,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for a choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {"PlaybookTriggerEnum": "health.models.playbook.PlaybookTrigger"},
 }
 
 # --- Celery ---------------------------------------------------------------------------------

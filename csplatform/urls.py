@@ -12,6 +12,7 @@ from accounts.views.data_io import (
     ImportJobApplyView,
     ImportJobView,
 )
+from accounts.views.email import EmailUnsubscribeView
 from csplatform.home import HomeView
 from csplatform.personal_data.views import ContactEraseView, ContactPersonalDataView
 from csplatform.security.login_rate import login_rate_limited
@@ -88,6 +89,9 @@ urlpatterns = [
     path("data/export/<str:kind>.csv", DataExportView.as_view(), name="data-export"),
     path("tenants/switch/", TenantSwitchView.as_view(), name="tenant-switch"),
     path("invitations/<str:token>/", InvitationAcceptView.as_view(), name="invitation-accept"),
+    path(
+        "email/unsubscribe/<str:token>/", EmailUnsubscribeView.as_view(), name="email-unsubscribe"
+    ),
     path(
         "login/",
         login_rate_limited(

@@ -11,7 +11,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from health import selectors
+from health import (
+    playbook_admin,  # noqa: F401  (registers the playbook admin)
+    selectors,
+)
 from health.models import AlertRule, Backtest, Band, HealthScore, Measure, Scorecard, Task
 from health.models.rule import PARAMETER_FIELDS
 from health.services.rules import (

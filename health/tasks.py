@@ -1,5 +1,6 @@
-"""Celery tasks of the health app: scores brought up to the metrics' latest day, and the
-nightly backtest of every tenant's scorecards (thin)."""
+"""Celery tasks of the health app: scores brought up to the metrics' latest day (then the
+alert rules), the nightly backtest of every tenant's scorecards and the hourly run of due
+playbook steps (thin)."""
 
 from celery import shared_task
 from django.db import OperationalError
@@ -8,6 +9,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from health.models import HealthScore
 from health.services.backtests import backtests_refresh
 from health.services.nightly import health_after_metrics
+from health.services.playbooks import playbook_steps_due_run
 from metrics.engine.run import MetricsBusy
 from metrics.models import MetricsState
 from tenants.models import Tenant
@@ -67,3 +69,18 @@ def scores_all() -> int:
 def scores_nightly(tenant) -> int:
     """Score the days due, then run the alert rules (running it twice does nothing more)."""
     return health_after_metrics(tenant=tenant).scores.rows
+
+
+@shared_task(name="health.tasks.playbook_steps_due_all")
+def playbook_steps_due_all() -> int:
+    """Queue one run of due playbook steps per tenant (beat, hourly)."""
+    tenant_ids = list(Tenant.objects.values_list("pk", flat=True))
+    for tenant_id in tenant_ids:
+        playbook_steps_due.delay(tenant_id)
+    return len(tenant_ids)
+
+
+@tenant_task(autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5)
+def playbook_steps_due(tenant) -> int:
+    """Execute the playbook steps due by the tenant's local today (each step once)."""
+    return playbook_steps_due_run(tenant=tenant, day=tenant.today())

@@ -3,6 +3,12 @@
 from django.urls import path
 
 from health.views.account_health import AccountHealthView
+from health.views.playbooks import (
+    AccountPlaybooksView,
+    PlaybookDetailView,
+    PlaybookListView,
+    PlaybookRunStopView,
+)
 from health.views.rules import AlertRulesView
 from health.views.scorecards import (
     ScorecardDeleteView,
@@ -41,4 +47,12 @@ urlpatterns: list = [
         name="scorecard-apply-suggestion",
     ),
     path("accounts/<int:pk>/health/", AccountHealthView.as_view(), name="account-health"),
+    path("playbooks/", PlaybookListView.as_view(), name="playbooks"),
+    path("playbooks/<int:pk>/", PlaybookDetailView.as_view(), name="playbook"),
+    path("accounts/<int:pk>/playbooks/", AccountPlaybooksView.as_view(), name="account-playbooks"),
+    path(
+        "accounts/<int:pk>/playbooks/<int:run_pk>/stop/",
+        PlaybookRunStopView.as_view(),
+        name="playbook-run-stop",
+    ),
 ]

@@ -152,12 +152,14 @@ class ContactSerializer(TenantUpsertSerializer):
             "account_external_id",
             "email",
             "name",
+            "language",
+            "email_unsubscribed_at",
             "traits",
             "latest_nps",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "created_at", "updated_at"]
+        read_only_fields = ["id", "email_unsubscribed_at", "created_at", "updated_at"]
         validators = []
 
     def get_latest_nps(self, contact) -> LatestNpsSerializer(allow_null=True):

@@ -1,6 +1,8 @@
-"""Models of the accounts app: customer accounts, contacts, terms, notes, NPS answers, imports."""
+"""Models of the accounts app: customer accounts, contacts, terms, notes, NPS answers, imports,
+customer email templates and their log."""
 
 from accounts.models.account import Account, AccountNote, Contact, LifecycleStage, Subscription
+from accounts.models.email import CustomerEmail, EmailStatus, EmailTemplate
 from accounts.models.import_job import ImportJob
 from accounts.models.nps import NpsResponse
 
@@ -8,6 +10,9 @@ __all__ = [
     "Account",
     "AccountNote",
     "Contact",
+    "CustomerEmail",
+    "EmailStatus",
+    "EmailTemplate",
     "ImportJob",
     "LifecycleStage",
     "NpsResponse",

@@ -14,6 +14,13 @@ from tenants.models.tenant import validate_currency
 from tenants.tenancy.models import TenantManager, TenantModel, TenantQuerySet
 
 EXTERNAL_ID_MAX = 255
+# The languages customer emails are written in (the platform's own languages).
+CONTACT_LANGUAGES = [
+    ("en", "English"),
+    ("zh-hans", "简体中文"),
+    ("ru", "Русский"),
+    ("ro", "Română"),
+]
 
 
 class LifecycleStage(models.TextChoices):
@@ -73,6 +80,14 @@ class Contact(TenantModel):
     )
     email = models.EmailField(blank=True)
     name = models.CharField(max_length=255, blank=True)
+    # The language customer emails are written in; blank: English.
+    language = models.CharField(
+        _("language"), max_length=10, choices=CONTACT_LANGUAGES, blank=True, db_default=""
+    )
+    # Set by the contact's unsubscribe link; every later customer email is skipped.
+    email_unsubscribed_at = models.DateTimeField(
+        _("unsubscribed from email"), null=True, blank=True
+    )
     traits = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -20,6 +20,7 @@ ErasedSerializer = inline_serializer(
         "erased": serializers.BooleanField(),
         "nps_answers": serializers.IntegerField(help_text="NPS answers deleted."),
         "usage_events": serializers.IntegerField(help_text="Usage events deleted."),
+        "customer_emails": serializers.IntegerField(help_text="Logged customer emails deleted."),
     },
 )
 
@@ -44,7 +45,7 @@ class ContactPersonalDataViewSet(TenantViewSet):
         return Response(contact_personal_data(tenant=request.tenant, contact=self._contact()))
 
     @extend_schema(
-        summary="Erase one contact with its NPS answers and usage events",
+        summary="Erase one contact with its NPS answers, usage events and customer emails",
         request=None,
         responses={200: ErasedSerializer},
     )

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from accounts.models import Contact, NpsResponse
+from accounts.models import Contact, CustomerEmail, NpsResponse
 from metrics.services.erasure import contact_events
 from tenants.models import Tenant
 
@@ -12,13 +12,20 @@ def _time(moment):
 
 
 def contact_personal_data(*, tenant: Tenant, contact: Contact) -> dict:
-    """Three queries whatever the contact holds: contact with account, answers, events."""
+    """Four queries whatever the contact holds: contact with account, answers, events,
+    emails."""
     account = contact.account
     answers = (
         NpsResponse.objects.for_tenant(tenant)
         .filter(contact=contact)
         .order_by("answered_at", "id")
         .values("external_id", "score", "comment", "answered_at")
+    )
+    emails = (
+        CustomerEmail.objects.for_tenant(tenant)
+        .filter(contact=contact)
+        .order_by("created_at", "id")
+        .values("to", "template_key", "language", "subject", "status", "created_at", "sent_at")
     )
     events = (
         contact_events(tenant=tenant, contact=contact)
@@ -33,6 +40,8 @@ def contact_personal_data(*, tenant: Tenant, contact: Contact) -> dict:
             "email": contact.email or None,
             "name": contact.name,
             "traits": contact.traits,
+            "language": contact.language,
+            "email_unsubscribed_at": _time(contact.email_unsubscribed_at),
             "created_at": _time(contact.created_at),
             "updated_at": _time(contact.updated_at),
         },
@@ -41,6 +50,10 @@ def contact_personal_data(*, tenant: Tenant, contact: Contact) -> dict:
         ),
         "nps_answers": [
             {**answer, "answered_at": _time(answer["answered_at"])} for answer in answers
+        ],
+        "customer_emails": [
+            {**email, "created_at": _time(email["created_at"]), "sent_at": _time(email["sent_at"])}
+            for email in emails
         ],
         "usage_events": [
             {

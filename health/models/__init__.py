@@ -1,8 +1,18 @@
 """Models of customer health: scorecards with their measures and versions, daily scores,
-backtests of the scores against churn, the tasks that call a CSM to act, and the alert rules
-that open them."""
+backtests of the scores against churn, the tasks that call a CSM to act, the alert rules
+that open them, and playbooks."""
 
 from health.models.backtest import Backtest
+from health.models.playbook import (
+    Playbook,
+    PlaybookRun,
+    PlaybookRunStep,
+    PlaybookStep,
+    PlaybookTrigger,
+    RunStatus,
+    RunStepStatus,
+    StepKind,
+)
 from health.models.rule import ALERT_KINDS, PARAMETERS, AlertFiring, AlertRule
 from health.models.score import Band, HealthScore
 from health.models.scorecard import (
@@ -27,9 +37,17 @@ __all__ = [
     "MappingKind",
     "Measure",
     "MissingPolicy",
+    "Playbook",
+    "PlaybookRun",
+    "PlaybookRunStep",
+    "PlaybookStep",
+    "PlaybookTrigger",
+    "RunStatus",
+    "RunStepStatus",
     "Scorecard",
     "ScorecardVersion",
     "Source",
+    "StepKind",
     "Task",
     "TaskKind",
     "TaskPriority",

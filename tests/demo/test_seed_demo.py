@@ -328,3 +328,18 @@ def test_terms_cover_every_kind_of_renewal():
             kinds["to annual"] += "Monthly" in before.plan and "Annual" in after.plan
     for kind in ("churn", "late", "early", "on time", "upsell", "downgrade", "to annual"):
         assert kinds[kind] > 0, kind
+
+
+def test_demo_has_running_playbooks_and_a_log_of_emails_never_sent(seeded):
+    from django.core import mail
+
+    from accounts.models import CustomerEmail
+    from health.models import Playbook, PlaybookRun
+
+    assert Playbook.objects.for_tenant(seeded).filter(key="at-risk-outreach").exists()
+    runs = PlaybookRun.objects.for_tenant(seeded)
+    assert runs.filter(status="running").count() >= 2
+    emails = CustomerEmail.objects.for_tenant(seeded)
+    assert emails.filter(status="sent", sent_at__isnull=False).exists()
+    assert not emails.filter(status="queued").exists()
+    assert mail.outbox == []  # logged as sent, never handed to a mail backend

@@ -13,6 +13,7 @@ from accounts.services.accounts import note_create
 from health.models import AlertFiring, AlertRule
 from health.services.backtests import backtests_refresh
 from health.services.defaults import scorecards_ensure_defaults
+from health.services.playbook_defaults import playbooks_ensure_defaults
 from health.services.rules import alert_rules_ensure_defaults, alert_rules_run
 from health.services.score_history import health_scores_compute
 from health.services.tasks import health_settings_for, task_open
@@ -38,7 +39,7 @@ def tenant_owned_models():
 @pytest.fixture
 def filled_tenants(db):
     """Tenant A with a row in every table; tenant B with its owner (and default scorecard and
-    alert rules) only."""
+    alert rules and playbooks) only."""
     a, _ = tenant_create(slug="acme", name="Acme Hidden Holdings", owner_email="boss@acme.test")
     b, _ = tenant_create(slug="globex", name="Globex", owner_email="owner@globex.test")
     call_command(
@@ -84,4 +85,5 @@ def filled_tenants(db):
     # looked at its scorecards: made lazily during a sweep, its id could be one of A's.
     scorecards_ensure_defaults(tenant=b)
     alert_rules_ensure_defaults(tenant=b)
+    playbooks_ensure_defaults(tenant=b)  # the same for its default playbooks
     return a, b

@@ -60,7 +60,7 @@ def test_api_exports_the_contact_with_answers_and_events(person, owner, outsider
 def test_export_reads_three_tables_in_constant_queries(person, owner, django_assert_num_queries):
     client = session_api(owner)
     client.get("/api/v1/contacts/p-1/personal-data/")
-    with django_assert_num_queries(6) as first:
+    with django_assert_num_queries(7) as first:
         client.get("/api/v1/contacts/p-1/personal-data/")
     nps_response_record(tenant=person.tenant, contact=person, score=3, answered_at=DAY1)
     with django_assert_num_queries(len(first.captured_queries)):
@@ -74,7 +74,12 @@ def test_api_erases_and_keeps_one_audit_entry(tenant, person, owner, outsider):
     assert Contact.objects.for_tenant(tenant).filter(pk=person.pk).exists()
     response = session_api(owner).post("/api/v1/contacts/p-1/erase/")
     assert response.status_code == 200
-    assert response.json() == {"erased": True, "nps_answers": 1, "usage_events": 2}
+    assert response.json() == {
+        "erased": True,
+        "nps_answers": 1,
+        "usage_events": 2,
+        "customer_emails": 0,
+    }
     assert not Contact.objects.for_tenant(tenant).filter(pk=person.pk).exists()
     assert not NpsResponse.objects.for_tenant(tenant).exists()
     assert list(UsageEvent.objects.for_tenant(tenant).values_list("message_id", flat=True)) == [
@@ -87,7 +92,9 @@ def test_api_erases_and_keeps_one_audit_entry(tenant, person, owner, outsider):
     )
     assert entry.actor == owner
     assert entry.object_repr == f"Contact #{person.pk}"
-    assert entry.additional_data == {"erased_on_request": True, "nps_answers": 1, "usage_events": 2}
+    assert entry.additional_data == {
+        "erased_on_request": True, "nps_answers": 1, "usage_events": 2, "customer_emails": 0
+    }  # fmt: skip
     assert "ana" not in json.dumps(entry.changes).lower() + entry.object_repr.lower()
     assert "p-1" not in entry.object_repr
 
@@ -173,3 +180,21 @@ def test_the_next_metrics_run_forgets_the_erased_contact(tenant):
     history.nightly(datetime.date(2026, 1, 20))
     assert contacts_on_day() == [bob.pk]
     assert history.value("nps", day) == 100
+
+
+def test_the_log_of_emails_to_a_contact_is_exported_and_erased(tenant, person, owner):
+    from accounts.models import CustomerEmail
+    from accounts.services.customer_email import customer_email_queue
+
+    customer_email_queue(
+        tenant=tenant, account=person.account, contact=person, template_key="hello",
+        idempotency_key="k",
+    )  # fmt: skip
+    client = session_api(owner)
+    data = client.get("/api/v1/contacts/p-1/personal-data/").json()
+    assert [(e["to"], e["template_key"]) for e in data["customer_emails"]] == [
+        ("ana@initech.test", "hello")
+    ]
+    assert data["contact"]["email_unsubscribed_at"] is None
+    assert client.post("/api/v1/contacts/p-1/erase/").json()["customer_emails"] == 1
+    assert not CustomerEmail.objects.for_tenant(tenant).exists()

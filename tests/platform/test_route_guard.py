@@ -26,6 +26,7 @@ PUBLIC = {
     "password_reset_confirm": "anonymous, token-guarded",
     "password_reset_complete": "anonymous by nature",
     "invitation-accept": "anonymous, token-guarded (tested in test_invitation_accept.py)",
+    "email-unsubscribe": "anonymous, token-guarded",
     "schema": "API description, no tenant data",
     "swagger-ui": "API description, no tenant data",
     "healthz": "load-balancer probe, no tenant data",

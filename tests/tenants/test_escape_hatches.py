@@ -106,6 +106,10 @@ LISTED = {
         1, "an anonymous invitee's token decides the tenant"),
     ("tenants/services/invitations.py", "invitation_for_token", "cross-tenant"): (
         1, "an anonymous invitee's token decides the tenant"),
+    ("accounts/services/customer_email.py", "contact_for_unsubscribe_token", "unscoped"): (
+        1, "an anonymous contact's signed unsubscribe token names the tenant"),
+    ("accounts/services/customer_email.py", "contact_for_unsubscribe_token", "cross-tenant"): (
+        1, "an anonymous contact's signed unsubscribe token names the tenant"),
     ("tenants/tenancy/admin.py", "TenantAdmin.formfield_for_foreignkey", "unscoped"): (
         1, "superusers choose among all tenants' rows; staff get their tenant's"),
     ("tenants/tenancy/admin.py", "TenantAdmin.get_queryset", "unscoped"): (

@@ -2,14 +2,21 @@
 
 The large tables go first as single set-based DELETEs; accounts and contacts last through the
 ORM, so that rows of other apps pointing at them are cascaded or nulled as their models say.
-Tenant configuration (members, API keys, churn reasons, the feature catalog, scorecards) is
-kept.
+Tenant configuration (members, API keys, churn reasons, the feature catalog, scorecards,
+playbooks and email templates) is kept.
 """
 
 from auditlog.context import disable_auditlog
 
-from accounts.models import Account, AccountNote, Contact, NpsResponse, Subscription
-from health.models import HealthScore
+from accounts.models import (
+    Account,
+    AccountNote,
+    Contact,
+    CustomerEmail,
+    NpsResponse,
+    Subscription,
+)
+from health.models import HealthScore, PlaybookRun, Task
 from metrics.models import AcquisitionSpend, ChurnRecord, EventReceipt, UsageEvent
 from tenants.models import Tenant
 
@@ -21,6 +28,9 @@ CUSTOMER_DATA = (
     NpsResponse,
     ChurnRecord,
     HealthScore,
+    PlaybookRun,
+    Task,
+    CustomerEmail,
     AccountNote,
     Subscription,
     Contact,

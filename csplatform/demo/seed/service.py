@@ -21,6 +21,7 @@ from csplatform.demo.seed.calendar import Period, period_build
 from csplatform.demo.seed.catalog import CURRENCY_SCALE, FEATURES
 from csplatform.demo.seed.copy import copy_rows, ids_reserve
 from csplatform.demo.seed.hierarchy import hierarchies_build
+from csplatform.demo.seed.playbooks import playbooks_demo
 from csplatform.demo.seed.population import population_build, spend_by_month
 from csplatform.demo.seed.reset import customer_data_delete
 from csplatform.demo.seed.rows import ChunkRows
@@ -114,6 +115,7 @@ def demo_seed(
                     progress(high, accounts, result.rows["metrics.UsageEvent"])
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's constraints' default
         result.subsidiaries = hierarchies_build(tenant=tenant, seed=seed)
+        result.rows.update(playbooks_demo(tenant=tenant, day=period.end))
     result.seconds = time.monotonic() - started
     return result
 

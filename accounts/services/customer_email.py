@@ -1,0 +1,225 @@
+"""Emails to a tenant's customers (contacts): templates in the contact's language, the
+unsubscribe link every later email honours, and sending through Celery with a log row per
+email. Playbooks and surveys queue emails with `customer_email_queue`; the task sends them.
+
+Placeholders are a plain `{{ name }}` substitution from a fixed list, never the template
+engine: a template a tenant writes cannot reach tags, filters or attributes.
+"""
+
+import logging
+import re
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, Contact, CustomerEmail, EmailStatus, EmailTemplate
+from tenants.models import Tenant
+from tenants.tenancy.context import cross_tenant, tenant_scope
+from tenants.tenancy.outbox import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGE = "en"
+PLACEHOLDERS = ("contact_name", "account_name", "csm_name", "csm_email", "company_name")
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+UNSUBSCRIBE_SALT = "accounts.customer_email.unsubscribe"
+
+
+def template_validate(text: str, field: str) -> None:
+    """Refuse placeholders outside PLACEHOLDERS and template tags (`{%`), naming `field`."""
+    unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+    if unknown:
+        raise ValidationError(
+            {
+                field: _("Unknown placeholders: %(names)s. Use: %(known)s.")
+                % {"names": ", ".join(unknown), "known": ", ".join(PLACEHOLDERS)}
+            }
+        )
+    if "{%" in text:
+        raise ValidationError({field: _("Only {{ placeholders }} are allowed, not {% tags %}.")})
+
+
+def template_render(text: str, values: dict[str, str]) -> str:
+    """`text` with each known `{{ name }}` replaced by its value (plain text, no escaping)."""
+    return PLACEHOLDER.sub(
+        lambda m: str(values.get(m.group(1), "")) if m.group(1) in PLACEHOLDERS else m.group(0),
+        text,
+    )
+
+
+def email_template_for(*, tenant: Tenant, key: str, language: str) -> EmailTemplate | None:
+    """The template `key` in `language`, else in English, else None."""
+    with tenant_scope(tenant):
+        found = {
+            t.language: t
+            for t in EmailTemplate.objects.filter(
+                key=key, language__in={language or DEFAULT_LANGUAGE, DEFAULT_LANGUAGE}
+            )
+        }
+    return found.get(language or DEFAULT_LANGUAGE) or found.get(DEFAULT_LANGUAGE)
+
+
+def unsubscribe_token(contact: Contact) -> str:
+    """A signed token naming the contact and its tenant; it does not expire (old emails'
+    links keep working)."""
+    return signing.dumps({"t": contact.tenant_id, "c": contact.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(contact: Contact) -> str:
+    return settings.SITE_URL + reverse("email-unsubscribe", args=[unsubscribe_token(contact)])
+
+
+def contact_for_unsubscribe_token(token: str) -> Contact | None:
+    """The contact a genuine token names (across tenants: the token says which); None for a
+    forged, altered or stale one."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        tenant_id, contact_id = int(data["t"]), int(data["c"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    with cross_tenant():
+        return (
+            Contact.objects.unscoped()
+            .select_related("tenant")
+            .filter(tenant_id=tenant_id, pk=contact_id)
+            .first()
+        )
+
+
+def contact_unsubscribe(*, tenant: Tenant, contact: Contact) -> Contact:
+    """Stop every later customer email to the contact (idempotent: the first time stays)."""
+    with tenant_scope(tenant):
+        Contact.objects.filter(pk=contact.pk, email_unsubscribed_at__isnull=True).update(
+            email_unsubscribed_at=timezone.now()
+        )
+        contact.refresh_from_db(fields=["email_unsubscribed_at"])
+    return contact
+
+
+def _skip_status(contact: Contact | None) -> str | None:
+    if contact is None or not contact.email:
+        return EmailStatus.SKIPPED_NO_EMAIL
+    if contact.email_unsubscribed_at is not None:
+        return EmailStatus.SKIPPED_UNSUBSCRIBED
+    return None
+
+
+def customer_email_queue(
+    *,
+    tenant: Tenant,
+    account: Account,
+    contact: Contact,
+    template_key: str,
+    idempotency_key: str,
+    source: str = "",
+) -> tuple[CustomerEmail, bool]:
+    """Log an email to `contact` and queue its sending after commit; returns (email, True),
+    or (the existing email, False) when `idempotency_key` was queued before. A contact who
+    unsubscribed or has no address gets a skipped row and no mail."""
+    with tenant_scope(tenant):
+        existing = CustomerEmail.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+        skip = _skip_status(contact)
+        email = CustomerEmail(
+            tenant=tenant,
+            account=account,
+            contact=contact,
+            to=contact.email,
+            template_key=template_key,
+            language=contact.language or DEFAULT_LANGUAGE,
+            status=skip or EmailStatus.QUEUED,
+            source=source[:100],
+            idempotency_key=idempotency_key[:200],
+        )
+        try:
+            with transaction.atomic():  # a concurrent queuer of the same key wins the index
+                email.save()
+        except IntegrityError:
+            return CustomerEmail.objects.get(idempotency_key=idempotency_key), False
+    if skip is not None:
+        logger.info("customer email %s to contact %s: %s", template_key, contact.pk, skip)
+        return email, True
+    from accounts.tasks import customer_email_send_task
+
+    enqueue_on_commit(customer_email_send_task, tenant, email.pk)
+    return email, True
+
+
+def _values(tenant: Tenant, account: Account | None, contact: Contact) -> dict[str, str]:
+    owner = account.owner if account is not None else None
+    user = owner.user if owner is not None else None
+    return {
+        "contact_name": contact.name or contact.email,
+        "account_name": account.name if account is not None else "",
+        "csm_name": (user.get_full_name() or user.email) if user is not None else tenant.name,
+        "csm_email": user.email if user is not None else "",
+        "company_name": tenant.name,
+    }
+
+
+@transaction.atomic
+def customer_email_send(*, tenant: Tenant, email_id: int) -> str:
+    """Send a queued email; returns its status. Idempotent: the row is locked while sending
+    and only a queued one is sent, so a redelivered task finds it sent and does nothing."""
+    with tenant_scope(tenant):
+        email = (
+            CustomerEmail.objects.select_for_update(of=("self",))
+            .select_related("account__owner__user", "contact")
+            .filter(pk=email_id)
+            .first()
+        )
+        if email is None or email.status != EmailStatus.QUEUED:
+            return email.status if email is not None else "missing"
+        contact = email.contact
+        skip = _skip_status(contact)  # unsubscribed since it was queued
+        if skip is not None:
+            email.status = skip
+            email.save(update_fields=["status"])
+            logger.info("customer email %s: %s", email.pk, skip)
+            return email.status
+        template = email_template_for(
+            tenant=tenant, key=email.template_key, language=contact.language
+        )
+        if template is None:
+            email.status = EmailStatus.FAILED
+            email.error = f"No template {email.template_key!r} in {contact.language or 'en'} or en."
+            email.save(update_fields=["status", "error"])
+            return email.status
+        values = _values(tenant, email.account, contact)
+        link = unsubscribe_url(contact)
+        with translation.override(template.language):
+            footer = _("To stop receiving these emails from %(company)s, open: %(url)s") % {
+                "company": tenant.name,
+                "url": link,
+            }
+        message = EmailMessage(
+            subject=template_render(template.subject, values).replace("\n", " ")[:200],
+            body=f"{template_render(template.body, values).rstrip()}\n\n-- \n{footer}\n",
+            from_email=None,  # DEFAULT_FROM_EMAIL
+            to=[contact.email],
+            headers={
+                "List-Unsubscribe": f"<{link}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
+            },
+        )
+        email.language = template.language
+        email.subject = message.subject
+        try:
+            message.send()
+        except Exception as error:  # noqa: BLE001 - any transport error is logged on the row
+            email.status = EmailStatus.FAILED
+            email.error = f"{type(error).__name__}: {error}"[:2000]
+            email.save(update_fields=["status", "error", "language", "subject"])
+            logger.warning("customer email %s failed: %s", email.pk, email.error)
+            return email.status
+        email.status = EmailStatus.SENT
+        email.sent_at = timezone.now()
+        email.save(update_fields=["status", "sent_at", "language", "subject"])
+    return email.status

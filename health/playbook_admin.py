@@ -1,0 +1,92 @@
+"""Admin site for playbooks: each playbook with its steps inline, and read-only runs
+(tenant staff: own rows only). Imported by health/admin.py."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext as _
+
+from accounts.models import EmailTemplate
+from health.models import Playbook, PlaybookRun, PlaybookStep, StepKind
+from tenants.tenancy.admin import TenantAdmin
+
+
+class PlaybookStepForm(forms.ModelForm):
+    class Meta:
+        model = PlaybookStep
+        fields = [
+            "position", "day_offset", "kind", "task_title", "task_priority", "task_due_days",
+            "email_template_key", "contact_role",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == StepKind.TASK and not (cleaned.get("task_title") or "").strip():
+            self.add_error("task_title", _("A task step needs a task title."))
+        if kind == StepKind.EMAIL:
+            key = cleaned.get("email_template_key") or ""
+            if not key:
+                self.add_error("email_template_key", _("An email step needs a template."))
+            elif not EmailTemplate.objects.filter(key=key, language="en").exists():
+                self.add_error(
+                    "email_template_key",
+                    _("No email template with this key in English (the fallback language)."),
+                )
+        return cleaned
+
+
+class PlaybookStepInline(admin.TabularInline):
+    model = PlaybookStep
+    form = PlaybookStepForm
+    extra = 0
+
+    def _parent_allows(self, request, obj=None):
+        return self.admin_site._registry[Playbook].has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+
+@admin.register(Playbook)
+class PlaybookAdmin(TenantAdmin):
+    """Edits change new runs only: a running run keeps the steps it started with."""
+
+    list_display = ["name", "trigger", "stop_when_cleared", "enabled"]
+    list_filter = ["enabled", "trigger"]
+    fields = ["name", "description", "enabled", "trigger", "stop_when_cleared"]
+    inlines = [PlaybookStepInline]
+
+    def save_formset(self, request, form, formset, change):
+        for step in formset.save(commit=False):
+            step.tenant_id = form.instance.tenant_id
+            step.save()
+        for step in formset.deleted_objects:
+            step.delete()
+
+
+@admin.register(PlaybookRun)
+class PlaybookRunAdmin(TenantAdmin):
+    """Read-only: runs are started from the pages, the API and the alert rules."""
+
+    list_display = ["playbook", "account", "started_on", "trigger_kind", "status"]
+    list_filter = ["status", "trigger_kind"]
+    list_select_related = ["playbook", "account"]
+    readonly_fields = [
+        "playbook", "account", "started_on", "started_at", "started_by", "trigger_kind",
+        "status", "stopped_reason", "finished_at",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,55 @@
+"""The run after the metrics: scores, then the alert rules on the last scored day, then the
+playbooks they start (a band drop starts at-risk outreach) and stop (the band is good
+again)."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from health.models import PlaybookRun, RunStatus, Task, TaskKind
+from health.services.defaults import scorecards_ensure_defaults
+from health.services.nightly import health_after_metrics
+from health.services.playbook_defaults import playbooks_ensure_defaults
+from health.services.scorecards import scorecard_update
+from metrics.models import MetricsState
+from tenants.tenancy.context import tenant_scope
+from tests.health.helpers import account, active_days, term
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2026, 6, 30)
+# Active today: 100; one day without activity: 67 (average); three or more: 0.
+RECENCY = [{"source": "days_since_activity", "mapping": "linear", "low": 3, "high": 0,
+            "weight": 1}]  # fmt: skip
+
+
+def _through(tenant, day):
+    with tenant_scope(tenant):
+        MetricsState.objects.update_or_create(tenant=tenant, defaults={"computed_through": day})
+
+
+def test_a_band_drop_opens_a_task_starts_outreach_and_recovery_stops_it(tenant):
+    card = scorecards_ensure_defaults(tenant=tenant)
+    scorecard_update(tenant=tenant, scorecard=card, measures=RECENCY)
+    playbooks_ensure_defaults(tenant=tenant)
+    acct = account(tenant, "a1")
+    term(tenant, acct, DAY - timedelta(days=400), None)
+    active_days(tenant, acct, [DAY - timedelta(days=n) for n in range(1, 20)])  # not on DAY
+    _through(tenant, DAY)
+    first = health_after_metrics(tenant=tenant)
+    assert first.scores.last == DAY and first.playbooks_started == 1
+    with tenant_scope(tenant):
+        assert Task.objects.filter(account=acct, kind=TaskKind.BAND_DROPPED).count() == 1
+        run = PlaybookRun.objects.get(account=acct)
+    assert run.status == RunStatus.RUNNING and run.trigger_kind == TaskKind.BAND_DROPPED
+    # The next day the drop's one-day condition clears, the band is still average: runs on.
+    _through(tenant, DAY + timedelta(days=1))
+    assert health_after_metrics(tenant=tenant).playbooks_stopped == 0
+    # Active again: good, and the outreach stops.
+    active_days(tenant, acct, [DAY + timedelta(days=2)])
+    _through(tenant, DAY + timedelta(days=2))
+    assert health_after_metrics(tenant=tenant).playbooks_stopped == 1
+    with tenant_scope(tenant):
+        run.refresh_from_db()
+    assert run.status == RunStatus.STOPPED
+    assert health_after_metrics(tenant=tenant).rules is None  # nothing new to score
