@@ -306,7 +306,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for a choice set that several fields share.
-    "ENUM_NAME_OVERRIDES": {"PlaybookTriggerEnum": "health.models.playbook.PlaybookTrigger"},
+    "ENUM_NAME_OVERRIDES": {
+        "PlaybookTriggerEnum": "health.models.playbook.PlaybookTrigger",
+        "TaskPriorityEnum": "health.models.task.TaskPriority",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------

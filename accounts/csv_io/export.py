@@ -38,7 +38,7 @@ _VALUES = {
     ),
     Kind.CONTACTS: (
         Contact,
-        ("external_id", "account__external_id", "email", "name", "traits"),
+        ("external_id", "account__external_id", "email", "name", "traits", "language"),
     ),
     Kind.SUBSCRIPTIONS: (
         Subscription,

@@ -64,7 +64,7 @@ FORMATS = {
     ),
     Kind.CONTACTS: Format(
         kind=Kind.CONTACTS,
-        columns=("external_id", "account_external_id", "email", "name", "traits"),
+        columns=("external_id", "account_external_id", "email", "name", "traits", "language"),
         required=frozenset({"external_id"}),
         nullable=frozenset({"account_external_id"}),
         json=frozenset({"traits"}),

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contact',
             name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('zh-hans', '简体中文'), ('ru', 'Русский'), ('ro', 'Română')], db_default='', max_length=10, verbose_name='language'),
+            field=models.CharField(blank=True, choices=[('en', 'English'), ('zh-hans', '简体中文'), ('ru', 'Русский'), ('ro', 'Română')], db_default='', default='', max_length=10, verbose_name='language'),
         ),
         migrations.CreateModel(
             name='CustomerEmail',

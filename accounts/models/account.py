@@ -80,9 +80,15 @@ class Contact(TenantModel):
     )
     email = models.EmailField(blank=True)
     name = models.CharField(max_length=255, blank=True)
-    # The language customer emails are written in; blank: English.
+    # The language customer emails are written in; blank: English. The database default
+    # serves writers that name no language (bulk loads); the model's, new instances.
     language = models.CharField(
-        _("language"), max_length=10, choices=CONTACT_LANGUAGES, blank=True, db_default=""
+        _("language"),
+        max_length=10,
+        choices=CONTACT_LANGUAGES,
+        blank=True,
+        default="",
+        db_default="",
     )
     # Set by the contact's unsubscribe link; every later customer email is skipped.
     email_unsubscribed_at = models.DateTimeField(

@@ -105,9 +105,9 @@ def test_contacts_and_subscriptions_exports(tenant, member_client):
     _seed(tenant)
     _, contacts = _download(member_client, "contacts")
     assert _rows(contacts) == [
-        ["external_id", "account_external_id", "email", "name", "traits"],
-        ["ct-1", "acc-1", "peter@initech.test", "Peter; Gibbons", '{"title": "Engineer"}'],
-        ["ct-2", "", "", "Bill", ""],
+        ["external_id", "account_external_id", "email", "name", "traits", "language"],
+        ["ct-1", "acc-1", "peter@initech.test", "Peter; Gibbons", '{"title": "Engineer"}', ""],
+        ["ct-2", "", "", "Bill", "", ""],
     ]
     _, subscriptions = _download(member_client, "subscriptions")
     assert _rows(subscriptions) == [
