@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.db.models import F, OuterRef, Q, Subquery
 
-from health.models import HealthScore
+from health.models import HealthScore, HealthSettings
 from health.services.backtests import backtests_refresh
 from health.services.nightly import health_after_metrics
 from health.services.playbooks import playbook_steps_due_run
@@ -35,23 +35,31 @@ def backtest_refresh(tenant) -> int:
 
 @shared_task(name="health.tasks.scores_all")
 def scores_all() -> int:
-    """Queue a scoring run for each tenant whose metrics moved past its scores (beat, every
-    15 minutes: scores follow each tenant's nightly metrics run, backfills and late events)."""
+    """Queue a scoring run for each tenant whose metrics moved past its scores, or whose
+    alert rules have not run for its latest scores (a run that stopped half-way). Beat,
+    every 15 minutes: scores follow each tenant's nightly metrics run, backfills and late
+    events."""
     latest_scored = (
         HealthScore.objects.unscoped()
         .filter(tenant_id=OuterRef("tenant_id"))
         .order_by("-day")
         .values("day")[:1]
     )
-    with cross_tenant():  # every tenant's metrics bookmark and latest scored day
+    rules_through = HealthSettings.objects.unscoped().filter(tenant_id=OuterRef("tenant_id"))
+    with cross_tenant():  # every tenant's bookmarks and latest scored day
         due = list(
             MetricsState.objects.unscoped()
             .filter(computed_through__isnull=False)
-            .annotate(scored=Subquery(latest_scored))
+            .annotate(
+                scored=Subquery(latest_scored),
+                rules=Subquery(rules_through.values("rules_run_through")[:1]),
+            )
             .filter(
                 Q(scored__isnull=True)
                 | Q(scored__lt=F("computed_through"))
                 | Q(rollups_changed_from__isnull=False)
+                | Q(rules__isnull=True)
+                | Q(rules__lt=F("scored"))
             )
             .values_list("tenant_id", flat=True)
         )

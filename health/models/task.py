@@ -100,6 +100,9 @@ class HealthSettings(TenantModel):
         related_name="+",
         verbose_name=_("assignee of tasks on accounts without an owner"),
     )
+    # The last local day the alert rules ran for (and started and stopped playbooks for):
+    # a run that stopped half-way resumes from the day after.
+    rules_run_through = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("health settings")

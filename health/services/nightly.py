@@ -1,13 +1,22 @@
-"""What follows each metrics run for a tenant: the scores of the days due, the alert rules on
-the last scored day (which open tasks), and the playbooks those rules start and stop."""
+"""What follows each metrics run for a tenant: the scores of the days due, then, for each
+scored day the alert rules have not run for yet, the rules (which open tasks) and the
+playbooks they start and stop.
 
-from dataclasses import dataclass
-from datetime import date
+Each day's rules and playbooks commit together with the tenant's bookmark
+(`HealthSettings.rules_run_through`), so a run that stops half-way (a worker killed, a lost
+connection) resumes from the first day not done, and nothing is done twice."""
 
-from health.models import Band, PlaybookRun, RunStatus, TaskKind
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Max
+
+from health.models import Band, HealthScore, HealthSettings, PlaybookRun, RunStatus, TaskKind
 from health.services.playbooks import playbooks_start_for_rule, playbooks_stop_cleared
 from health.services.rules import RulesResult, alert_rules_run
 from health.services.score_history import NightlyResult, health_nightly
+from health.services.tasks import health_settings_for
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
 
@@ -15,45 +24,64 @@ from tenants.tenancy.context import tenant_scope
 # happens, so their clearing stops nothing. A band drop's playbook stops when the band is
 # good again instead.
 ONE_DAY = {TaskKind.BAND_DROPPED, TaskKind.NPS_DETRACTOR}
+# After an outage, the rules catch up on at most this many of the latest scored days (the
+# first run: the last day only). Older days would open tasks about stale conditions.
+CATCH_UP_DAYS = 7
 
 
-@dataclass(frozen=True)
+@dataclass
 class AfterMetrics:
     scores: NightlyResult
-    rules: RulesResult | None  # None when no day was scored
+    rules: RulesResult | None = None  # of the last day the rules ran for; None: no day
+    rule_days: list[date] = field(default_factory=list)
+    opened: int = 0  # tasks the rules opened, all days together
     playbooks_started: int = 0
     playbooks_stopped: int = 0
 
 
 def health_after_metrics(*, tenant: Tenant) -> AfterMetrics:
-    """Score the days due; when any was, run the rules on the last one, start the playbooks
-    of the conditions that started and stop those of the conditions that cleared.
-    Idempotent: with nothing new it does nothing, and nothing opens or starts twice."""
-    scores = health_nightly(tenant=tenant)
-    if scores.last is None:
-        return AfterMetrics(scores, None)
-    day = scores.last
-    rules = alert_rules_run(tenant=tenant, day=day)
-    started = sum(
-        len(playbooks_start_for_rule(tenant=tenant, account_id=account, rule_kind=kind, day=day))
-        for account, kind in rules.fired
-    )
-    cleared = [(account, kind) for account, kind in rules.cleared if kind not in ONE_DAY]
-    cleared += [(account, TaskKind.BAND_DROPPED) for account in _band_recovered(tenant, day)]
-    stopped = playbooks_stop_cleared(tenant=tenant, cleared=cleared)
-    return AfterMetrics(scores, rules, started, stopped)
+    """Score the days due, then run the rules for each scored day after the bookmark (at
+    most CATCH_UP_DAYS), each day in one transaction with its playbooks. Idempotent."""
+    result = AfterMetrics(health_nightly(tenant=tenant))
+    today = tenant.today()
+    for day in _rule_days(tenant):
+        with tenant_scope(tenant), transaction.atomic():
+            rules = alert_rules_run(tenant=tenant, day=day, today=today)
+            result.playbooks_started += sum(
+                len(playbooks_start_for_rule(tenant=tenant, account_id=a, rule_kind=k, day=today))
+                for a, k in rules.fired
+            )
+            cleared = [(a, kind) for a, kind in rules.cleared if kind not in ONE_DAY]
+            cleared += [(a, TaskKind.BAND_DROPPED) for a in _band_recovered(tenant, day)]
+            result.playbooks_stopped += playbooks_stop_cleared(tenant=tenant, cleared=cleared)
+            HealthSettings.objects.filter(tenant=tenant).update(rules_run_through=day)
+        result.rules, result.opened = rules, result.opened + len(rules.opened)
+        result.rule_days.append(day)
+    return result
+
+
+def _rule_days(tenant: Tenant) -> list[date]:
+    """The scored days the rules have not run for yet, oldest first."""
+    with tenant_scope(tenant):
+        last = HealthScore.objects.aggregate(last=Max("day"))["last"]
+        done = health_settings_for(tenant).rules_run_through
+    if last is None or (done is not None and done >= last):
+        return []
+    first = last - timedelta(days=CATCH_UP_DAYS - 1)
+    first = last if done is None else max(first, done + timedelta(days=1))
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def _band_recovered(tenant: Tenant, day: date) -> list[int]:
     """Accounts running a band-drop playbook whose band on `day` is good again."""
-    with tenant_scope(tenant):
-        return list(
-            PlaybookRun.objects.filter(
-                status=RunStatus.RUNNING,
-                trigger_kind=TaskKind.BAND_DROPPED,
-                account__health_scores__day=day,
-                account__health_scores__band=Band.GOOD,
-            )
-            .values_list("account_id", flat=True)
-            .distinct()
+    return list(
+        PlaybookRun.objects.for_tenant(tenant)
+        .filter(
+            status=RunStatus.RUNNING,
+            trigger_kind=TaskKind.BAND_DROPPED,
+            account__health_scores__day=day,
+            account__health_scores__band=Band.GOOD,
         )
+        .values_list("account_id", flat=True)
+        .distinct()
+    )

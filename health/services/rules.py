@@ -32,6 +32,7 @@ from health.models import (
 )
 from health.models.rule import PARAMETER_FIELDS
 from health.raw_values import raw_values
+from health.services.playbooks import playbooks_stop_cleared
 from health.services.tasks import health_settings_for, task_open
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
@@ -126,11 +127,24 @@ def alert_rule_update(*, tenant: Tenant, rule: AlertRule, **changes) -> AlertRul
     values = {key: getattr(rule, key) for key in EDITABLE} | changes
     validate_alert_rule(rule.kind, values)
     values["name"] = values["name"].strip()
-    with tenant_scope(tenant):
+    switched_off = rule.enabled and not values["enabled"]
+    with tenant_scope(tenant), transaction.atomic():
         for key, value in values.items():
             setattr(rule, key, value)
         rule.save(update_fields=[*EDITABLE, "updated_at"])
+        if switched_off:
+            _clear_all(tenant, rule)
     return rule
+
+
+def _clear_all(tenant: Tenant, rule: AlertRule) -> None:
+    """A rule switched off no longer watches: its holding conditions clear today (so once it
+    is back on, a condition that holds starts anew) and the playbooks they started that stop
+    when cleared stop."""
+    holding = AlertFiring.objects.for_tenant(tenant).filter(rule=rule, cleared_on__isnull=True)
+    accounts = list(holding.values_list("account_id", flat=True))
+    holding.update(cleared_on=tenant.today())
+    playbooks_stop_cleared(tenant=tenant, cleared=[(account, rule.kind) for account in accounts])
 
 
 @dataclass
@@ -144,10 +158,12 @@ class RulesResult:
     cleared: list[tuple[int, str]] = field(default_factory=list)
 
 
-def alert_rules_run(*, tenant: Tenant, day: date) -> RulesResult:
+def alert_rules_run(*, tenant: Tenant, day: date, today: date | None = None) -> RulesResult:
     """Run the tenant's enabled rules on the stored scores and rollups of local day `day`.
 
-    A condition that starts opens a task (due `due_days` after `day`, the rule's priority,
+    A condition that starts opens a task (due `due_days` after today, the tenant's local
+    day, or after `day` if that is later: a day's data is complete only once it is over, so
+    the rules usually run the morning after it; the rule's priority,
     for the account's owner or the tenant's fallback assignee) unless the task of an earlier
     start is still open; while it keeps holding nothing more is opened, even once its task
     is done; when it stops holding it is cleared, and a later start opens a new task.
@@ -193,7 +209,8 @@ def alert_rules_run(*, tenant: Tenant, day: date) -> RulesResult:
         if cleared:
             firings.filter(pk__in=cleared).update(cleared_on=day)
         if starts:
-            result.opened = _start(tenant, day, starts, owners)
+            due_from = max(day, today or tenant.today())
+            result.opened = _start(tenant, day, due_from, starts, owners)
             result.fired = [(account, rule.kind) for rule, account, _ in starts]
     return result
 
@@ -250,7 +267,7 @@ def _detractors(tenant: Tenant, day: date, max_score: int) -> dict[int, tuple[in
     return {account: (lowest, answers) for account, lowest, answers in rows}
 
 
-def _start(tenant, day, starts, owners) -> list[Task]:
+def _start(tenant, day, due_from, starts, owners) -> list[Task]:
     """Open the tasks of the conditions that started (in bulk) and record their firings."""
     keys = {rule.condition_key for rule, _, _ in starts}
     still_open = {
@@ -273,7 +290,7 @@ def _start(tenant, day, starts, owners) -> list[Task]:
             kind=rule.kind,
             condition_key=rule.condition_key,
             priority=rule.priority,
-            due_on=day + timedelta(days=rule.due_days),
+            due_on=due_from + timedelta(days=rule.due_days),
         )
         for rule, account, alert in starts
         if (account, rule.condition_key) not in still_open

@@ -10,10 +10,13 @@ from health.models import PlaybookRun, RunStatus, Task, TaskKind
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.nightly import health_after_metrics
 from health.services.playbook_defaults import playbooks_ensure_defaults
+from health.services.score_history import health_nightly
 from health.services.scorecards import scorecard_update
+from health.services.tasks import health_settings_for
+from health.tasks import scores_all
 from metrics.models import MetricsState
 from tenants.tenancy.context import tenant_scope
-from tests.health.helpers import account, active_days, term
+from tests.health.helpers import account, active_days, answer, term
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +56,23 @@ def test_a_band_drop_opens_a_task_starts_outreach_and_recovery_stops_it(tenant):
         run.refresh_from_db()
     assert run.status == RunStatus.STOPPED
     assert health_after_metrics(tenant=tenant).rules is None  # nothing new to score
+
+
+def test_rules_run_for_every_scored_day_after_the_bookmark_and_resume_after_a_failure(tenant):
+    """Scores committed but the rules never ran for them (a run that stopped half-way):
+    the next run does each such day, so a detractor of a day in between opens its task."""
+    acct = account(tenant, "a1")
+    term(tenant, acct, DAY - timedelta(days=400), None)
+    active_days(tenant, acct, [DAY - timedelta(days=n) for n in range(0, 40)])
+    _through(tenant, DAY - timedelta(days=3))
+    health_after_metrics(tenant=tenant)  # the first run: rules for its last day only
+    answer(tenant, acct, "c1", 2, DAY - timedelta(days=1))  # a detractor, between runs
+    _through(tenant, DAY)
+    health_nightly(tenant=tenant)  # scores written, then the run stopped before the rules
+    assert scores_all() == 1  # still due: its rules lag behind its scores
+    with tenant_scope(tenant):
+        task = Task.objects.get(account=acct, kind=TaskKind.NPS_DETRACTOR)
+        assert health_settings_for(tenant).rules_run_through == DAY
+    assert task.figures and task.due_on > DAY
+    after = health_after_metrics(tenant=tenant)
+    assert after.rule_days == [] and after.rules is None  # nothing done twice

@@ -174,10 +174,11 @@ def test_a_condition_opens_one_task_then_a_new_one_only_after_it_clears(tenant, 
         Account.objects.filter(pk=acc.pk).update(owner=owner_membership)
     active_days(tenant, acc, [DAY - timedelta(days=14)])
 
-    first = alert_rules_run(tenant=tenant, day=DAY)
+    # Run the morning after DAY: due 4 days after that morning.
+    first = alert_rules_run(tenant=tenant, day=DAY, today=DAY + timedelta(days=1))
     (task,) = first.opened
     assert (task.due_on, task.priority, task.assignee_id) == (
-        DAY + timedelta(days=4), "high", owner_membership.pk
+        DAY + timedelta(days=5), "high", owner_membership.pk
     )  # fmt: skip
     # Running the day again, and the next days while the condition holds: nothing new.
     assert alert_rules_run(tenant=tenant, day=DAY).opened == []

@@ -133,6 +133,7 @@ def test_nightly_scores_new_days_and_rebuilt_ones_once(history, settings):
     first = health_nightly(tenant=tenant)
     assert (first.first, first.last) == (LAST - timedelta(days=365), LAST - timedelta(days=1))
     assert health_nightly(tenant=tenant).rows == 0  # nothing new
+    assert scores_all() == 1  # scored, but the alert rules have not run on it yet
     assert scores_all() == 0
     with tenant_scope(tenant):
         MetricsState.objects.update(computed_through=LAST)

@@ -75,7 +75,7 @@ LISTED = {
     ("health/services/score_history.py", "_copy_scores", "raw SQL"): (
         6, "COPY into a temporary table, then INSERT under the active tenant's policy"),
     ("health/tasks.py", "scores_all", "unscoped"): (
-        2, "the scoring fan-out compares every tenant's bookmark with its latest score"),
+        3, "the scoring fan-out compares every tenant's bookmark with its latest score"),
     ("health/tasks.py", "scores_all", "cross-tenant"): (
         1, "the scoring fan-out compares every tenant's bookmark with its latest score"),
     ("metrics/tasks.py", "nightly_all", "unscoped"): (

@@ -6,8 +6,7 @@ from csplatform.demo.login import DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
 from csplatform.demo.seed.service import demo_seed
 from csplatform.demo.seed.tasks import demo_tasks_open
 from health.services.backtests import backtests_refresh
-from health.services.rules import alert_rules_run
-from health.services.score_history import health_nightly
+from health.services.nightly import health_after_metrics
 from metrics.services.recompute import metrics_backfill
 from tenants.cli import ApplicationCommand
 from tenants.models import Membership, Role, Tenant
@@ -62,10 +61,11 @@ class Command(ApplicationCommand):
                 demo_tasks_open(tenant=tenant, assignee=owner, today=tenant.today())
         with tenant_scope(tenant):  # after commit: the backfill runs on connections of its own
             run = metrics_backfill(tenant=tenant, since=result.period_start)
-            # A year of daily scores, as the nightly scoring's first run writes them.
-            scored = health_nightly(tenant=tenant)
-            # The alert rules on the last scored day open the demo's first tasks.
-            rules = alert_rules_run(tenant=tenant, day=scored.last)
+            # A year of daily scores, as the nightly scoring's first run writes them; then
+            # the alert rules on the last scored day open the demo's first tasks and start
+            # playbooks.
+            after = health_after_metrics(tenant=tenant)
+            scored = after.scores
             # The backtest reads the stored scores of the last 12 month starts.
             (backtest, *_) = backtests_refresh(tenant=tenant)
         events = result.rows["metrics.UsageEvent"]
@@ -75,6 +75,7 @@ class Command(ApplicationCommand):
             f"for {run.figure_days} days and {run.months} months; {scored.rows:,} health scores "
             f"({scored.first} to {scored.last}); "
             f"backtest AUC {backtest.auc if backtest.auc is not None else 'n/a'}; "
-            f"{len(rules.opened)} tasks opened by the alert rules."
+            f"{after.opened} tasks opened by the alert rules, {after.playbooks_started} "
+            "playbooks started."
         )
         self.stdout.write(f"Demo API key (shown once): {raw_key}")
