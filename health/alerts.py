@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -29,6 +30,8 @@ class Alert:
     title: str
     reason: str
     figures: dict
+    # The last useful day to act (a renewal's eve): the task is due no later, if it can be.
+    due_by: date | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class Facts:
     raws: dict[int, dict[str, object]] = field(default_factory=dict)
     # {account: (lowest score, detractor answers)} of the NPS answers on `day`.
     detractors: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # {account: length in days of its running term that ends last} on `day`.
+    term_days: dict[int, int] = field(default_factory=dict)
 
     def scored(self, account: int, day: date | None = None) -> Scored | None:
         return self.scores.get(day or self.day, {}).get(account)
@@ -183,33 +188,36 @@ def nps_detractor(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
 
 def renewal_at_risk(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
     """The running term ends within `days` days and the band is average or poor (an account
-    with no score that day is left out: its band is unknown)."""
+    with no score that day is left out: its band is unknown). A term no longer than `days`
+    (a monthly plan, with a 60-day notice) is always about to renew: it is left out, or the
+    rule would fire for every such account all the time."""
     fired = {}
     for account in facts.accounts:
         left = facts.value(account, Source.DAYS_TO_RENEWAL)
         now = facts.scored(account)
         if left is None or left > rule.days or now is None or now.band in (None, Band.GOOD):
             continue
+        if facts.term_days.get(account, 0) <= rule.days:
+            continue
         renews = facts.day + timedelta(days=left)
         fired[account] = Alert(
-            title=ngettext(
-                "Renewal in %(days)s day, health %(band)s",
-                "Renewal in %(days)s days, health %(band)s",
-                left,
-            )
-            % {"days": left, "band": _band(now.band)},
+            # The date, not a count of days: the task is read on later days too.
+            title=_("Renewal on %(date)s, health %(band)s")
+            % {"date": date_format(renews), "band": _band(now.band)},
             reason=_(
                 "The subscription renews on %(renews)s and the health band is %(band)s "
                 "(score %(score)s)."
             )
-            % {"renews": renews.isoformat(), "band": _band(now.band), "score": now.score},
+            % {"renews": date_format(renews), "band": _band(now.band), "score": now.score},
             figures={
                 "days_to_renewal": left,
                 "renews_on": renews.isoformat(),
                 "band": now.band,
                 "score": now.score,
                 "threshold_days": rule.days,
+                "term_days": facts.term_days[account],
             },
+            due_by=renews - timedelta(days=1),
         )
     return fired
 

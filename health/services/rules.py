@@ -16,7 +16,7 @@ from django.db.models import Count, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, NpsResponse
+from accounts.models import Account, NpsResponse, Subscription
 from accounts.models.account import LifecycleStage
 from health import alerts
 from health.models import (
@@ -244,6 +244,17 @@ def _facts(tenant: Tenant, day: date, rules: list[AlertRule], accounts: set[int]
         facts.raws = raw_values(tenant, day, sorted(accounts))
     if TaskKind.NPS_DETRACTOR in kinds:
         facts.detractors = _detractors(tenant, day, kinds[TaskKind.NPS_DETRACTOR].max_score)
+    if TaskKind.RENEWAL_AT_RISK in kinds:
+        # The running term that ends last, per account (open-ended ones have no renewal).
+        terms = (
+            Subscription.objects.for_tenant(tenant)
+            .active_on(day)
+            .filter(end_date__isnull=False)
+            .order_by("account_id", "-end_date")
+            .distinct("account_id")
+            .values_list("account_id", "start_date", "end_date")
+        )
+        facts.term_days = {account: (end - start).days for account, start, end in terms}
     return facts
 
 
@@ -290,7 +301,7 @@ def _start(tenant, day, due_from, starts, owners) -> list[Task]:
             kind=rule.kind,
             condition_key=rule.condition_key,
             priority=rule.priority,
-            due_on=due_from + timedelta(days=rule.due_days),
+            due_on=_due(due_from, rule, alert),
         )
         for rule, account, alert in starts
         if (account, rule.condition_key) not in still_open
@@ -317,6 +328,15 @@ def _start(tenant, day, due_from, starts, owners) -> list[Task]:
         ]
     )
     return list(new.values())
+
+
+def _due(due_from: date, rule: AlertRule, alert: alerts.Alert) -> date:
+    """`due_days` after `due_from`, but no later than the alert's last useful day (when
+    that is not already past)."""
+    due = due_from + timedelta(days=rule.due_days)
+    if alert.due_by is not None:
+        due = max(due_from, min(due, alert.due_by))
+    return due
 
 
 def _open_each(tenant, new: dict) -> tuple[dict, dict]:

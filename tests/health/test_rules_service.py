@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.formats import date_format
 
 from accounts.models import Account
 from health.models import AlertFiring, AlertRule, Task, TaskKind, TaskStatus
@@ -137,20 +138,29 @@ def test_nps_detractor_reads_the_tenants_local_day(tenant):
 
 def test_renewal_within_n_days_and_band_not_good_fires(tenant):
     only(tenant, TaskKind.RENEWAL_AT_RISK, days=60)
-    cases = {"in-60": (60, "average", True), "in-61": (61, "poor", False),
-             "good": (10, "good", False), "poor": (1, "poor", True)}  # fmt: skip
+    # (days left, band, term length, fires): a term no longer than the 60-day window (a
+    # monthly plan) always renews soon, so it never fires.
+    cases = {"in-60": (60, "average", 360, True), "in-61": (61, "poor", 361, False),
+             "good": (10, "good", 310, False), "poor": (1, "poor", 301, True),
+             "monthly": (5, "poor", 30, False), "sixty": (5, "poor", 60, False),
+             "sixty-one": (5, "poor", 61, True)}  # fmt: skip
     accounts = {}
-    for xid, (left, band, _) in cases.items():
+    for xid, (left, band, length, _) in cases.items():
         acc = accounts[xid] = account(tenant, xid)
-        term(tenant, acc, DAY - timedelta(days=300), DAY + timedelta(days=left))
+        term(tenant, acc, DAY + timedelta(days=left - length), DAY + timedelta(days=left))
         score(tenant, acc, DAY, 50, band)
     no_score = account(tenant, "unscored")
     term(tenant, no_score, DAY - timedelta(days=300), DAY + timedelta(days=5))
-    result = alert_rules_run(tenant=tenant, day=DAY)
-    assert {a for a, _ in result.fired} == {accounts[x].pk for x, c in cases.items() if c[2]}
+    result = alert_rules_run(tenant=tenant, day=DAY, today=DAY)
+    assert {a for a, _ in result.fired} == {accounts[x].pk for x, c in cases.items() if c[3]}
     task = next(t for t in result.opened if t.account_id == accounts["in-60"].pk)
-    assert task.title == "Renewal in 60 days, health Average"
-    assert task.figures["renews_on"] == str(DAY + timedelta(days=60))
+    renews = DAY + timedelta(days=60)
+    assert task.title == f"Renewal on {date_format(renews)}, health Average"
+    assert task.figures["renews_on"] == str(renews) and task.figures["term_days"] == 360
+    # Due a week after today unless the renewal comes first: then on its eve.
+    soon = next(t for t in result.opened if t.account_id == accounts["poor"].pk)
+    assert soon.due_on == DAY  # renews DAY + 1: its eve is DAY, this run's today
+    assert task.due_on == DAY + timedelta(days=7)  # the rule's due_days
 
 
 def test_no_activity_for_n_days_fires(tenant):
