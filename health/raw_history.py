@@ -18,8 +18,6 @@ from tenants.models import Tenant
 
 WINDOW_DAYS = 30
 FEW_DAYS = 2  # up to this many days, each is read as `raw_values` reads one
-# Sources whose raw value is a whole number (kept as int in the parts, as `raw_values` does).
-WHOLE = {Source.USAGE_FREQUENCY, Source.DAYS_SINCE_ACTIVITY, Source.DAYS_TO_RENEWAL}
 
 
 @dataclass(frozen=True)

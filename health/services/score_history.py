@@ -1,6 +1,6 @@
 """Scoring every account of a tenant on every day of a range, set-based: raw values for all
 days from one read of the daily rollups (health.raw_history), scores as matrices
-(health.score_matrix), written with COPY, a chunk of days per transaction so a day is never
+(health.score_matrix), written with a binary COPY, a chunk of days per transaction so a day is never
 half-written. Used by the nightly run, the history backfill and `health_scores_compute`.
 
 Scored on a day: the accounts that are paying logos that day (renewal gaps within the grace
@@ -14,18 +14,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Max
 
 from accounts.models import Subscription
-from health.models import HealthScore
-from health.raw_history import WHOLE, raw_history
+from health.models import Band, HealthScore
+from health.raw_history import raw_history
 from health.score_matrix import score_matrix
 from health.services.scores import accounts_facts, card_for, scorecards_in_order
 from metrics.engine.run import tenant_lock
 from metrics.selectors import accounts_covered, metrics_state
 from metrics.services.recompute import rollups_changes_consumed
+from tenants.db.binary_copy import binary_copy_data
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
 
@@ -64,6 +64,11 @@ def health_scores_history(
     return written
 
 
+# Bands as the staging table carries them (0: no score).
+BAND_CODES = {1: Band.GOOD, 2: Band.AVERAGE, 3: Band.POOR}
+NO_SCORE = -1
+
+
 def _score_chunk(tenant, cards, facts, termed, first: date, last: date) -> int:
     accounts = np.array([account.id for account in facts], dtype=np.int64)
     raws = raw_history(tenant, accounts, first, last)
@@ -72,7 +77,8 @@ def _score_chunk(tenant, cards, facts, termed, first: date, last: date) -> int:
     card_rows: dict[int, list[int]] = {}
     for row, account in enumerate(facts):
         card_rows.setdefault(id(card_for(cards, account)), []).append(row)
-    frames = []
+    width = max(len(card.rules) for card in cards)
+    parts = []
     for card in cards:
         rows = np.array(card_rows.get(id(card), []), dtype=np.int64)
         if not len(rows):
@@ -86,62 +92,65 @@ def _score_chunk(tenant, cards, facts, termed, first: date, last: date) -> int:
         )
         keep = scored[rows]
         row_index, day_index = np.nonzero(keep)
-        frame = {
-            "account": accounts[rows][row_index],
-            "day": day_index,
-            "version": card.version_id,
-            "score": pd.array(result.score[keep], dtype="Float64").astype("Int64"),
-            "band": result.band[keep],
-            "n": len(card.rules),
-        }
-        for n, (rule, value) in enumerate(zip(card.rules, values, strict=True)):
-            column = value[keep]
-            frame[f"m{n}"] = (
-                pd.array(column, dtype="Float64").astype("Int64")
-                if rule.source in WHOLE
-                else column
-            )
-        frames.append(pd.DataFrame(frame))
+        score = result.score[keep]
+        band = np.select(
+            [
+                np.isnan(score),
+                score >= card.scorecard.good_min,
+                score >= card.scorecard.average_min,
+            ],
+            [0, 1, 2],
+            3,
+        )
+        measures = [value[keep] for value in values]
+        measures += [np.full(len(score), np.nan)] * (width - len(measures))
+        parts.append(
+            [
+                accounts[rows][row_index],
+                day_index,
+                np.full(len(score), card.version_id),
+                np.where(np.isnan(score), NO_SCORE, score),
+                band,
+                np.full(len(score), len(card.rules)),
+                *measures,
+            ]
+        )
     with transaction.atomic():
         HealthScore.objects.filter(day__range=(first, last)).delete()
-        if not frames:
+        if not parts:
             return 0
-        width = max(len(card.rules) for card in cards)
-        table = pd.concat(frames, ignore_index=True)
-        _copy_scores(tenant, table, first, width)
-    return len(table)
+        columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
+        _copy_scores(tenant, columns, first, width)
+    return len(columns[0])
 
 
-def _copy_scores(tenant: Tenant, table: pd.DataFrame, first: date, width: int) -> None:
-    """COPY the rows into a temporary table, then insert them as HealthScore rows (under
-    the row-level security policy, as any insert) with the raw values as a JSON array."""
+def _copy_scores(tenant: Tenant, columns: list[np.ndarray], first: date, width: int) -> None:
+    """COPY the rows (binary) into a temporary table, then insert them as HealthScore rows
+    (under the row-level security policy, as any insert) with the raw values as a JSON
+    array. Missing values travel as sentinels: no score -1, no band 0, a missing raw NaN."""
+    kinds = ["int8", "int4", "int8", "int2", "int2", "int2"] + ["float8"] * width
+    data = binary_copy_data(list(zip(columns, kinds, strict=True)))
     measures = [f"m{n}" for n in range(width)]
-    for name in measures:
-        if name not in table:
-            table[name] = np.nan
-    buffer = io.StringIO()
-    # Whole numbers stay whole ("12", not "12.0"); floats are written in full (repr).
-    table[["account", "day", "version", "score", "band", "n", *measures]].to_csv(
-        buffer, header=False, index=False, na_rep=""
-    )
-    buffer.seek(0)
     floats = ", ".join(f"{name} double precision" for name in measures)
+    raws = ", ".join(f"NULLIF({name}, 'NaN')" for name in measures)
+    bands = " ".join(f"WHEN {code} THEN '{band}'" for code, band in BAND_CODES.items())
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS pg_temp.health_score_rows")
         cursor.execute(
             "CREATE TEMPORARY TABLE health_score_rows (account bigint, day int, version bigint, "
-            f"score smallint, band text, n int, {floats})"
+            f"score smallint, band smallint, n smallint, {floats})"
         )
-        cursor.copy_expert("COPY health_score_rows FROM STDIN WITH (FORMAT csv)", buffer)
+        cursor.copy_expert(
+            "COPY health_score_rows FROM STDIN WITH (FORMAT binary)", io.BytesIO(data)
+        )
         table_name = HealthScore._meta.db_table
-        values = ", ".join(measures)
         cursor.execute(
             f"""
             INSERT INTO {table_name}
                 (tenant_id, account_id, day, scorecard_version_id, score, band, raws,
                  computed_at)
-            SELECT %s, account, %s::date + day, version, score, NULLIF(band, ''),
-                   to_jsonb((ARRAY[{values}])[1:n]), now()
+            SELECT %s, account, %s::date + day, version, NULLIF(score, {NO_SCORE}),
+                   CASE band {bands} END, to_jsonb((ARRAY[{raws}])[1:n]), now()
             FROM health_score_rows
             """,  # noqa: S608
             [tenant.pk, first],
