@@ -29,6 +29,7 @@ from health.models import (
     TaskStatus,
 )
 from health.models.playbook import MANUAL
+from health.services.playbook_defaults import playbooks_ensure_defaults
 from health.services.tasks import task_cancel, task_open
 from tenants.models import Membership, Tenant
 from tenants.tenancy.context import tenant_scope
