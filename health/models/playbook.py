@@ -83,7 +83,9 @@ class PlaybookStep(TenantModel):
         _("task priority"), max_length=8, choices=TaskPriority.choices, default=TaskPriority.MEDIUM
     )
     task_due_days = models.PositiveIntegerField(
-        _("task due after (days)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(MAX_STEP_DAYS)],
+        _("task due after (days)"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_STEP_DAYS)],
     )
     email_template_key = models.SlugField(_("email template"), max_length=80, blank=True)
     contact_role = models.CharField(

@@ -110,7 +110,9 @@ def test_admin_refuses_a_second_template_for_the_same_key_and_language(tenant, o
     with tenant_scope(tenant):
         template = EmailTemplate.objects.get()
     # Editing the one template keeps its own key and language.
-    edit = client.post(f"/admin/accounts/emailtemplate/{template.pk}/change/", {**data, "body": "B"})
+    edit = client.post(
+        f"/admin/accounts/emailtemplate/{template.pk}/change/", {**data, "body": "B"}
+    )
     assert edit.status_code == 302
     # Another language of the same key is fine.
     other = {**data, "language": "ru"}
@@ -132,9 +134,7 @@ def test_a_superuser_checks_step_templates_against_the_playbooks_own_tenant(
     response = client.post(f"/admin/health/playbook/{playbook.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     with tenant_scope(tenant):
-        assert list(playbook.steps.values_list("email_template_key", flat=True)) == [
-            "referral-ask"
-        ]
+        assert list(playbook.steps.values_list("email_template_key", flat=True)) == ["referral-ask"]
     # And a key only the superuser's tenant has is refused for this playbook.
     with tenant_scope(other_tenant):
         EmailTemplate.objects.create(key="globex-only", language="en", subject="s", body="b")
