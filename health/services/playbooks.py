@@ -4,7 +4,9 @@ A run copies its playbook's steps with their due days (the start day plus each o
 the tenant's local days). `playbook_steps_due_run` executes the pending steps that are due,
 each in its own transaction under a row lock, so running it twice (or in two workers at
 once) executes every step once: a task step opens a task keyed by the step, an email step
-queues one customer email per contact keyed by the step and the contact.
+queues one customer email per contact keyed by the step and the contact. Alert rules start
+many runs at once (`playbooks_start_for_rules`): their runs, steps, tasks and emails are
+written in bulk, in one transaction, so nobody else sees their day-0 steps pending.
 """
 
 from collections import defaultdict

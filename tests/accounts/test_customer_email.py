@@ -220,7 +220,7 @@ def _smtp(settings, port, backend="django.core.mail.backends.smtp.EmailBackend")
 
 
 def test_a_worker_dying_after_the_server_took_the_email_never_sends_it_again(
-    tenant, world, settings
+    tenant, world, settings, owner, client
 ):
     """Redelivered (acks_late), the task finds the email claimed: one message arrives, and
     the row stays "sending" for an operator to see."""
@@ -243,6 +243,9 @@ def test_a_worker_dying_after_the_server_took_the_email_never_sends_it_again(
     assert email.status == EmailStatus.SENDING and email.sent_at is None
     # Receivers can drop a copy: the Message-ID comes from the idempotency key.
     assert inbox[0]["Message-ID"] == message_id(tenant, email)
+    client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
+    log = client.get("/admin/accounts/customeremail/").content.decode()
+    assert "Sending (or interrupted while sending)" in log
 
 
 def test_the_message_id_is_the_same_for_the_same_key_and_differs_between_keys(tenant, world):
