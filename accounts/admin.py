@@ -4,6 +4,7 @@ customer email log (tenant staff: own rows only)."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accounts.models import CustomerEmail, EmailTemplate, ImportJob
 from accounts.services.customer_email import template_validate
@@ -45,12 +46,28 @@ class ImportJobAdmin(TenantAdmin):
 
 
 class EmailTemplateForm(forms.ModelForm):
+    # The tenant a new template goes to (the admin sets it from the request); the unique
+    # (tenant, key, language) constraint is checked here because tenant is not a form field.
+    tenant = None
+
     class Meta:
         model = EmailTemplate
         fields = ["key", "language", "subject", "body"]
 
     def clean(self):
         cleaned = super().clean()
+        tenant = self.instance.tenant if self.instance.tenant_id else self.tenant
+        key, language = cleaned.get("key"), cleaned.get("language")
+        if tenant is not None and key and language:
+            taken = (
+                EmailTemplate.objects.for_tenant(tenant)
+                .filter(key=key, language=language)
+                .exclude(pk=self.instance.pk)
+            )
+            if taken.exists():
+                self.add_error(
+                    "language", _("This template already exists in this language: edit it.")
+                )
         for field in ("subject", "body"):
             try:
                 template_validate(cleaned.get(field) or "", field)
@@ -69,6 +86,10 @@ class EmailTemplateAdmin(TenantAdmin):
     list_display = ["key", "language", "subject", "updated_at"]
     list_filter = ["language"]
     search_fields = ["key", "subject"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"tenant": getattr(request, "tenant", None)})
 
 
 @admin.register(CustomerEmail)

@@ -11,12 +11,21 @@ from tenants.tenancy.admin import TenantAdmin
 
 
 class PlaybookStepForm(forms.ModelForm):
+    # The playbook's tenant (set by the inline): its templates are the ones a step may name,
+    # whoever edits it (a superuser edits other tenants' playbooks).
+    tenant = None
+
     class Meta:
         model = PlaybookStep
         fields = [
             "position", "day_offset", "kind", "task_title", "task_priority", "task_due_days",
             "email_template_key", "contact_role",
         ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.tenant_id is None and self.tenant is not None:
+            self.instance.tenant = self.tenant  # not the editor's tenant: the playbook's
 
     def clean(self):
         cleaned = super().clean()
@@ -27,7 +36,12 @@ class PlaybookStepForm(forms.ModelForm):
             key = cleaned.get("email_template_key") or ""
             if not key:
                 self.add_error("email_template_key", _("An email step needs a template."))
-            elif not EmailTemplate.objects.filter(key=key, language="en").exists():
+            elif not (
+                self.tenant is not None
+                and EmailTemplate.objects.for_tenant(self.tenant)
+                .filter(key=key, language="en")
+                .exists()
+            ):
                 self.add_error(
                     "email_template_key",
                     _("No email template with this key in English (the fallback language)."),
@@ -39,6 +53,11 @@ class PlaybookStepInline(admin.TabularInline):
     model = PlaybookStep
     form = PlaybookStepForm
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        tenant = obj.tenant if obj is not None else getattr(request, "tenant", None)
+        kwargs["form"] = type(self.form.__name__, (self.form,), {"tenant": tenant})
+        return super().get_formset(request, obj, **kwargs)
 
     def _parent_allows(self, request, obj=None):
         return self.admin_site._registry[Playbook].has_change_permission(request, obj)

@@ -1,11 +1,13 @@
 """A real SMTP server (aiosmtpd) on a local port for tests. Messages received are parsed into
-`email.message` objects."""
+`email.message` objects. A backend that dies after the server took a message shows what a
+worker killed while sending leaves behind."""
 
 import socket
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
+from django.core.mail.backends.smtp import EmailBackend
 
 
 @contextmanager
@@ -29,3 +31,17 @@ def smtp_server():
         yield port, inbox
     finally:
         controller.stop()
+
+
+class WorkerDied(BaseException):
+    """What a worker killed mid-task looks like to the code it ran: nothing after it runs
+    (a BaseException, so no `except Exception` handles it)."""
+
+
+class DyingAfterSendBackend(EmailBackend):
+    """The SMTP backend, then the worker dies right after the server accepted the message
+    and before the sender could record it."""
+
+    def send_messages(self, email_messages):
+        super().send_messages(email_messages)
+        raise WorkerDied

@@ -35,6 +35,8 @@ class EmailTemplate(TenantModel):
 
 class EmailStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    # Claimed by a sender; one left so (its worker died) is never sent again by itself.
+    SENDING = "sending", _("Sending (or interrupted while sending)")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     SKIPPED_UNSUBSCRIBED = "skipped_unsubscribed", _("Skipped: unsubscribed")

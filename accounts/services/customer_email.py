@@ -6,14 +6,17 @@ Placeholders are a plain `{{ name }}` substitution from a fixed list, never the 
 engine: a template a tenant writes cannot reach tags, filters or attributes.
 """
 
+import hashlib
 import logging
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Account, Contact, CustomerEmail, EmailStatus, EmailTemplate
 from tenants.models import Tenant
 from tenants.tenancy.context import cross_tenant, tenant_scope
-from tenants.tenancy.outbox import enqueue_on_commit
+from tenants.tenancy.outbox import enqueue_many_on_commit, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -93,19 +96,38 @@ def contact_for_unsubscribe_token(token: str) -> Contact | None:
 
 
 def contact_unsubscribe(*, tenant: Tenant, contact: Contact) -> Contact:
-    """Stop every later customer email to the contact (idempotent: the first time stays)."""
+    """Stop every later customer email to the contact's address (idempotent: the first time
+    stays). Every contact of the tenant with the same address (case aside: a parent and a
+    child account, a duplicate from the CRM) is unsubscribed with it."""
     with tenant_scope(tenant):
-        Contact.objects.filter(pk=contact.pk, email_unsubscribed_at__isnull=True).update(
-            email_unsubscribed_at=timezone.now()
-        )
+        same = Contact.objects.filter(pk=contact.pk)
+        if contact.email:
+            same = Contact.objects.filter(email__iexact=contact.email)
+        same.filter(email_unsubscribed_at__isnull=True).update(email_unsubscribed_at=timezone.now())
         contact.refresh_from_db(fields=["email_unsubscribed_at"])
     return contact
 
 
-def _skip_status(contact: Contact | None) -> str | None:
+def _unsubscribed_addresses(tenant: Tenant, addresses) -> set[str]:
+    """The lower-cased addresses among `addresses` that any contact of the tenant
+    unsubscribed (the unsubscribe is the address's, not one contact row's)."""
+    wanted = {address.lower() for address in addresses if address}
+    if not wanted:
+        return set()
+    with tenant_scope(tenant):
+        return set(
+            Contact.objects.annotate(address=Lower("email"))
+            .filter(address__in=wanted, email_unsubscribed_at__isnull=False)
+            .values_list("address", flat=True)
+        )
+
+
+def _skip_status(tenant: Tenant, contact: Contact | None) -> str | None:
     if contact is None or not contact.email:
         return EmailStatus.SKIPPED_NO_EMAIL
-    if contact.email_unsubscribed_at is not None:
+    if contact.email_unsubscribed_at is not None or _unsubscribed_addresses(
+        tenant, [contact.email]
+    ):
         return EmailStatus.SKIPPED_UNSUBSCRIBED
     return None
 
@@ -120,13 +142,13 @@ def customer_email_queue(
     source: str = "",
 ) -> tuple[CustomerEmail, bool]:
     """Log an email to `contact` and queue its sending after commit; returns (email, True),
-    or (the existing email, False) when `idempotency_key` was queued before. A contact who
-    unsubscribed or has no address gets a skipped row and no mail."""
+    or (the existing email, False) when `idempotency_key` was queued before. A contact whose
+    address unsubscribed or who has no address gets a skipped row and no mail."""
     with tenant_scope(tenant):
         existing = CustomerEmail.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing, False
-        skip = _skip_status(contact)
+        skip = _skip_status(tenant, contact)
         email = CustomerEmail(
             tenant=tenant,
             account=account,
@@ -152,6 +174,58 @@ def customer_email_queue(
     return email, True
 
 
+@dataclass(frozen=True)
+class EmailRequest:
+    """One email to queue in bulk: to `contact` of `account`, keyed by `idempotency_key`."""
+
+    account: Account
+    contact: Contact
+    template_key: str
+    idempotency_key: str
+    source: str = ""
+
+
+def customer_emails_queue_new(
+    *, tenant: Tenant, requests: list[EmailRequest]
+) -> list[CustomerEmail]:
+    """`customer_email_queue` for many emails whose keys are new (the caller made them
+    just now, in this transaction), in a constant number of queries: one look-up of the
+    unsubscribed addresses, one insert, one insert of the send tasks. Returns the rows in
+    the order of `requests`."""
+    if not requests:
+        return []
+    unsubscribed = _unsubscribed_addresses(tenant, [r.contact.email for r in requests])
+    rows = []
+    for request in requests:
+        contact = request.contact
+        if not contact.email:
+            status = EmailStatus.SKIPPED_NO_EMAIL
+        elif contact.email_unsubscribed_at is not None or contact.email.lower() in unsubscribed:
+            status = EmailStatus.SKIPPED_UNSUBSCRIBED
+        else:
+            status = EmailStatus.QUEUED
+        rows.append(
+            CustomerEmail(
+                tenant=tenant,
+                account=request.account,
+                contact=contact,
+                to=contact.email,
+                template_key=request.template_key,
+                language=contact.language or DEFAULT_LANGUAGE,
+                status=status,
+                source=request.source[:100],
+                idempotency_key=request.idempotency_key[:200],
+            )
+        )
+    with tenant_scope(tenant):
+        CustomerEmail.objects.bulk_create(rows)
+    from accounts.tasks import customer_email_send_task
+
+    queued = [(email.pk,) for email in rows if email.status == EmailStatus.QUEUED]
+    enqueue_many_on_commit(customer_email_send_task, tenant, queued)
+    return rows
+
+
 def _values(tenant: Tenant, account: Account | None, contact: Contact) -> dict[str, str]:
     owner = account.owner if account is not None else None
     user = owner.user if owner is not None else None
@@ -164,21 +238,36 @@ def _values(tenant: Tenant, account: Account | None, contact: Contact) -> dict[s
     }
 
 
-@transaction.atomic
+def message_id(tenant: Tenant, email: CustomerEmail) -> str:
+    """The Message-ID of an email: made from its idempotency key, so a copy sent again (a
+    worker that died after the server took it) carries the same id and receivers can drop
+    it."""
+    digest = hashlib.sha256(f"{tenant.pk}:{email.idempotency_key}".encode()).hexdigest()[:40]
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
+    return f"<{digest}@{domain}>"
+
+
 def customer_email_send(*, tenant: Tenant, email_id: int) -> str:
-    """Send a queued email; returns its status. Idempotent: the row is locked while sending
-    and only a queued one is sent, so a redelivered task finds it sent and does nothing."""
+    """Send a queued email; returns its status. At most once: the email is claimed first
+    (queued -> sending, committed) and the mail server is called after that, outside any
+    transaction, so a redelivered task (a worker that died while sending) finds it claimed
+    and sends nothing. An email left "sending" stays so in the log for an operator."""
     with tenant_scope(tenant):
+        with transaction.atomic():
+            claimed = CustomerEmail.objects.filter(pk=email_id, status=EmailStatus.QUEUED).update(
+                status=EmailStatus.SENDING
+            )
         email = (
-            CustomerEmail.objects.select_for_update(of=("self",))
-            .select_related("account__owner__user", "contact")
+            CustomerEmail.objects.select_related("account__owner__user", "contact")
             .filter(pk=email_id)
             .first()
         )
-        if email is None or email.status != EmailStatus.QUEUED:
-            return email.status if email is not None else "missing"
+        if email is None:
+            return "missing"
+        if not claimed:
+            return email.status
         contact = email.contact
-        skip = _skip_status(contact)  # unsubscribed since it was queued
+        skip = _skip_status(tenant, contact)  # unsubscribed since it was queued
         if skip is not None:
             email.status = skip
             email.save(update_fields=["status"])
@@ -205,21 +294,25 @@ def customer_email_send(*, tenant: Tenant, email_id: int) -> str:
             from_email=None,  # DEFAULT_FROM_EMAIL
             to=[contact.email],
             headers={
+                "Message-ID": message_id(tenant, email),
                 "List-Unsubscribe": f"<{link}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
             },
         )
         email.language = template.language
         email.subject = message.subject
-        try:
-            message.send()
-        except Exception as error:  # noqa: BLE001 - any transport error is logged on the row
-            email.status = EmailStatus.FAILED
-            email.error = f"{type(error).__name__}: {error}"[:2000]
-            email.save(update_fields=["status", "error", "language", "subject"])
-            logger.warning("customer email %s failed: %s", email.pk, email.error)
-            return email.status
-        email.status = EmailStatus.SENT
-        email.sent_at = timezone.now()
-        email.save(update_fields=["status", "sent_at", "language", "subject"])
+        email.save(update_fields=["language", "subject"])
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 - any transport error is logged on the row
+        email.status = EmailStatus.FAILED
+        email.error = f"{type(error).__name__}: {error}"[:2000]
+        with tenant_scope(tenant):
+            email.save(update_fields=["status", "error"])
+        logger.warning("customer email %s failed: %s", email.pk, email.error)
+        return email.status
+    email.status = EmailStatus.SENT
+    email.sent_at = timezone.now()
+    with tenant_scope(tenant):
+        email.save(update_fields=["status", "sent_at"])
     return email.status

@@ -4,6 +4,7 @@ playbook on an account). Serializers and viewsets together: both are small and t
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -56,7 +57,9 @@ class PlaybookRunSerializer(StrictSerializer):
     account = ExternalIdField(Account)
     playbook = serializers.PrimaryKeyRelatedField(
         queryset=Playbook.objects.all(),  # scoped to the request's tenant when evaluated
-        error_messages={"does_not_exist": "No playbook with id {pk_value} in this tenant."},
+        error_messages={
+            "does_not_exist": gettext_lazy("No playbook with id {pk_value} in this tenant.")
+        },
     )
     steps = PlaybookRunStepSerializer(many=True, read_only=True)
 

@@ -2,7 +2,7 @@
 contacts) at day offsets, started on an account by an alert rule or by a person. A run
 copies its steps when it starts, so later edits of the playbook leave running runs alone."""
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +10,8 @@ from health.models.task import TaskKind, TaskPriority
 from tenants.tenancy.models import TenantModel
 
 MANUAL = "manual"
+# Ten years: a step further out is a typo, and a due day that far overflows the date type.
+MAX_STEP_DAYS = 3650
 # The alert rules' kinds, which can start a playbook (TaskKind less manual and playbook).
 RULE_KINDS = [
     (value, label)
@@ -70,7 +72,10 @@ class PlaybookStep(TenantModel):
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveIntegerField(_("position"), default=0)
     day_offset = models.PositiveIntegerField(
-        _("day"), default=0, help_text=_("Days after the run starts (0: the day it starts).")
+        _("day"),
+        default=0,
+        validators=[MaxValueValidator(MAX_STEP_DAYS)],
+        help_text=_("Days after the run starts (0: the day it starts)."),
     )
     kind = models.CharField(_("kind"), max_length=8, choices=StepKind.choices)
     task_title = models.CharField(_("task title"), max_length=200, blank=True)
@@ -78,7 +83,9 @@ class PlaybookStep(TenantModel):
         _("task priority"), max_length=8, choices=TaskPriority.choices, default=TaskPriority.MEDIUM
     )
     task_due_days = models.PositiveIntegerField(
-        _("task due after (days)"), default=0, validators=[MinValueValidator(0)]
+        _("task due after (days)"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_STEP_DAYS)],
     )
     email_template_key = models.SlugField(_("email template"), max_length=80, blank=True)
     contact_role = models.CharField(
@@ -100,6 +107,11 @@ class PlaybookStep(TenantModel):
             models.CheckConstraint(
                 condition=~models.Q(kind="email") | ~models.Q(email_template_key=""),
                 name="playbookstep_email_has_template",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(day_offset__lte=MAX_STEP_DAYS)
+                & models.Q(task_due_days__lte=MAX_STEP_DAYS),
+                name="playbookstep_days_bounded",
             ),
         ]
 

@@ -43,6 +43,8 @@ class AccountPlaybooksView(TenantView):
 
     def get(self, request, pk, form=None, status=200):
         account = get_object_or_404(Account.objects, pk=pk)
+        # The start form lists the defaults even before anyone opened the playbooks page.
+        playbooks_ensure_defaults(tenant=request.tenant)
         context = {
             "account": account,
             "runs": selectors.account_runs_running(account),

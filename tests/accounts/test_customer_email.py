@@ -16,6 +16,7 @@ from accounts.services.customer_email import (
     customer_email_queue,
     customer_email_send,
     email_template_for,
+    message_id,
     template_render,
     template_validate,
     unsubscribe_token,
@@ -210,3 +211,108 @@ def test_the_contacts_api_sets_the_language_and_shows_the_unsubscribe(tenant, ap
     assert bad.status_code == 400 and "language" in bad.json()["error"]["fields"]
     with tenant_scope(tenant):
         assert Contact.objects.get(external_id="c7").language == "zh-hans"
+
+
+def _smtp(settings, port, backend="django.core.mail.backends.smtp.EmailBackend"):
+    settings.EMAIL_BACKEND = backend
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+
+
+def test_a_worker_dying_after_the_server_took_the_email_never_sends_it_again(
+    tenant, world, settings, owner, client
+):
+    """Redelivered (acks_late), the task finds the email claimed: one message arrives, and
+    the row stays "sending" for an operator to see."""
+    from accounts.tasks import customer_email_send_task
+    from tests.smtp import WorkerDied
+
+    account, contact = world
+    email, _ = customer_email_queue(
+        tenant=tenant, account=account, contact=contact, template_key="referral-ask",
+        idempotency_key="playbook-step:1:contact:1",
+    )  # fmt: skip
+    with smtp_server() as (port, inbox):
+        _smtp(settings, port, "tests.smtp.DyingAfterSendBackend")
+        with pytest.raises(WorkerDied):
+            customer_email_send_task(tenant.pk, email.pk)
+        _smtp(settings, port)
+        assert customer_email_send_task(tenant.pk, email.pk) == EmailStatus.SENDING
+        assert len(inbox) == 1
+    email.refresh_from_db()
+    assert email.status == EmailStatus.SENDING and email.sent_at is None
+    # Receivers can drop a copy: the Message-ID comes from the idempotency key.
+    assert inbox[0]["Message-ID"] == message_id(tenant, email)
+    client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
+    log = client.get("/admin/accounts/customeremail/").content.decode()
+    assert "Sending (or interrupted while sending)" in log
+
+
+def test_the_message_id_is_the_same_for_the_same_key_and_differs_between_keys(tenant, world):
+    account, contact = world
+    first, _ = customer_email_queue(
+        tenant=tenant, account=account, contact=contact, template_key="referral-ask",
+        idempotency_key="k-a",
+    )  # fmt: skip
+    second, _ = customer_email_queue(
+        tenant=tenant, account=account, contact=contact, template_key="referral-ask",
+        idempotency_key="k-b",
+    )  # fmt: skip
+    customer_email_send(tenant=tenant, email_id=first.pk)
+    customer_email_send(tenant=tenant, email_id=second.pk)
+    ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
+    assert len(set(ids)) == 2
+    first.refresh_from_db()
+    assert ids[0] == message_id(tenant, first) and ids[0].startswith("<")
+
+
+def test_unsubscribing_stops_mail_to_every_contact_with_the_same_address(tenant, world):
+    """The same person on a parent and a child account (or a CRM duplicate), case aside."""
+    account, contact = world
+    with tenant_scope(tenant):
+        child = Account.objects.create(external_id="a2", name="Initech EU", parent=account)
+        twin = Contact.objects.create(
+            external_id="c9", account=child, email="Olga@Initech.test", name="Olga"
+        )
+        other = Contact.objects.create(external_id="c8", account=child, email="ivan@initech.test")
+    queued, _ = customer_email_queue(
+        tenant=tenant, account=child, contact=twin, template_key="referral-ask",
+        idempotency_key="before",
+    )  # fmt: skip
+    assert queued.status == EmailStatus.QUEUED
+    Client().post(f"/email/unsubscribe/{unsubscribe_token(contact)}/")
+    twin.refresh_from_db()
+    assert twin.email_unsubscribed_at is not None  # set on every row with the address
+    # Checked at send time: queued before the unsubscribe, skipped now.
+    assert customer_email_send(tenant=tenant, email_id=queued.pk) == "skipped_unsubscribed"
+    # And at queue time, even when only the other row carries the date.
+    with tenant_scope(tenant):
+        Contact.objects.filter(pk=twin.pk).update(email_unsubscribed_at=None)
+    twin.refresh_from_db()
+    later, _ = customer_email_queue(
+        tenant=tenant, account=child, contact=twin, template_key="referral-ask",
+        idempotency_key="after",
+    )  # fmt: skip
+    assert later.status == EmailStatus.SKIPPED_UNSUBSCRIBED
+    kept, _ = customer_email_queue(
+        tenant=tenant, account=child, contact=other, template_key="referral-ask",
+        idempotency_key="other",
+    )  # fmt: skip
+    assert kept.status == EmailStatus.QUEUED
+    assert customer_email_send(tenant=tenant, email_id=kept.pk) == "sent"
+    assert [m.to for m in mail.outbox] == [["ivan@initech.test"]]
+
+
+def test_another_tenants_unsubscribe_of_the_address_does_not_count(tenant, other_tenant, world):
+    account, contact = world
+    with tenant_scope(other_tenant):
+        theirs = Account.objects.create(external_id="x", name="X")
+        Contact.objects.create(
+            external_id="x1", account=theirs, email=contact.email,
+            email_unsubscribed_at="2026-01-01T00:00:00Z",
+        )  # fmt: skip
+    email, _ = customer_email_queue(
+        tenant=tenant, account=account, contact=contact, template_key="referral-ask",
+        idempotency_key="x",
+    )  # fmt: skip
+    assert email.status == EmailStatus.QUEUED

@@ -240,3 +240,24 @@ def test_a_csm_stops_a_run_and_others_cannot(tenant, member_client, viewer_clien
         "No playbook is running"
         in member_client.get(f"/accounts/{a.pk}/playbooks/").content.decode()
     )
+
+
+def test_api_unknown_playbook_message_is_translatable(tenant, api):
+    from django.utils.functional import Promise
+
+    from health.api.playbooks import PlaybookRunSerializer
+
+    account(tenant, "crm-1")
+    field = PlaybookRunSerializer().fields["playbook"]
+    assert isinstance(field.error_messages["does_not_exist"], Promise)  # gettext_lazy
+    response = api.post("/api/v1/playbook-runs/", {"playbook": 999999, "account": "crm-1"})
+    assert response.status_code == 400
+    assert "No playbook with id 999999 in this tenant." in response.content.decode()
+
+
+def test_the_account_panel_lists_the_defaults_for_a_tenant_that_never_opened_playbooks(
+    tenant, member_client
+):
+    a = account(tenant, "a1")
+    page = member_client.get(f"/accounts/{a.pk}/playbooks/").content.decode()
+    assert "First 90 days check-ins" in page and "At-risk outreach" in page

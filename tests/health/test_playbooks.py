@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from accounts.models import Contact, CustomerEmail, EmailTemplate
+from accounts.models import Account, Contact, CustomerEmail, EmailTemplate
 from health.models import (
     Playbook,
     PlaybookRun,
@@ -27,6 +28,7 @@ from health.services.playbooks import (
     playbooks_stop_cleared,
 )
 from health.tasks import playbook_steps_due_all
+from tenants.models import Membership, OutboxTask
 from tenants.tenancy.context import tenant_scope
 from tests.health.helpers import account
 
@@ -129,6 +131,9 @@ def test_editing_a_playbook_leaves_running_runs_alone(tenant):
 
 def test_a_rule_starts_its_playbooks_and_clearing_stops_them(tenant):
     a, b = account(tenant, "a1"), account(tenant, "b1")
+    playbooks_ensure_defaults(tenant=tenant)
+    with tenant_scope(tenant):  # only this test's playbooks
+        Playbook.objects.exclude(key="").update(enabled=False)
     stops = _playbook(
         tenant, _task(0, "Call now"), _task(7, "Later"), trigger="band_dropped",
         stop_when_cleared=True, name="Stops",
@@ -226,3 +231,122 @@ def test_another_tenants_playbook_or_account_is_refused(tenant, other_tenant):
         assert field in error.value.message_dict
     with tenant_scope(tenant):
         assert not PlaybookRun.objects.exists()
+
+
+def _fired_world(tenant, member, n, start=0):
+    """n accounts (every other one owned by the CSM) with two contacts each, one an admin."""
+    with tenant_scope(tenant):
+        csm = Membership.objects.get(user=member)
+    accounts = []
+    for i in range(start, start + n):
+        a = account(tenant, f"f{i}", owner=csm if i % 2 else None)
+        with tenant_scope(tenant):
+            Contact.objects.create(external_id=f"f{i}a", account=a, email=f"a{i}@x.test")
+            Contact.objects.create(
+                external_id=f"f{i}b", account=a, email=f"b{i}@x.test", traits={"role": "Admin"}
+            )
+        accounts.append(a)
+    return accounts
+
+
+def test_starting_for_many_fired_rules_takes_the_same_queries_for_3_and_30_accounts(
+    tenant, member, owner, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from health.services.playbooks import playbooks_start_for_rules
+    from health.services.tasks import health_settings_for
+
+    playbooks_ensure_defaults(tenant=tenant)
+    with tenant_scope(tenant):
+        fallback = Membership.objects.get(user=owner)
+        settings = health_settings_for(tenant)
+        settings.task_fallback_assignee = fallback
+        settings.save()
+    _playbook(
+        tenant, _task(0, "Now"), _email(0), _email(0, contact_role="admin"), _task(3, "Later"),
+        trigger="usage_down", name="Usage",
+    )  # fmt: skip
+    _playbook(tenant, _task(0, "Only now"), trigger="usage_down", name="Done at once")
+
+    counts = []
+    for start, n in ((0, 3), (100, 30)):
+        accounts = _fired_world(tenant, member, n, start)
+        fired = [(a.pk, "usage_down") for a in accounts] + [(accounts[0].pk, "band_dropped")]
+        with CaptureQueriesContext(connection) as queries:
+            runs = playbooks_start_for_rules(tenant=tenant, fired=fired, day=DAY)
+        counts.append(len(queries))
+        # Two usage playbooks per account, and at-risk outreach on the first.
+        assert len(runs) == 2 * n + 1
+    assert counts[0] == counts[1]
+
+    with tenant_scope(tenant):
+        a = Account.objects.get(external_id="f101")  # owned by the CSM
+        b = Account.objects.get(external_id="f100")  # no owner: the fallback
+        now = Task.objects.get(account=a, title="Now")
+        assert now.assignee.user == member and now.kind == TaskKind.PLAYBOOK
+        assert Task.objects.get(account=b, title="Now").assignee == fallback
+        assert now.due_on == DAY and now.reason.startswith("Playbook “Usage”")
+        run = PlaybookRun.objects.get(account=a, playbook__name="Usage")
+        steps = list(run.steps.order_by("position"))
+        assert [s.status for s in steps] == ["done", "done", "done", "pending"]
+        assert steps[0].task == now and now.condition_key == f"playbook-step:{steps[0].pk}"
+        # Both contacts on the first email step, only the admin on the second.
+        first, second = a.contacts.order_by("id")
+        emails = CustomerEmail.objects.filter(source__in=[steps[1].source, steps[2].source])
+        assert list(emails.order_by("id").values_list("to", "status", "idempotency_key")) == [
+            ("a101@x.test", "queued", f"playbook-step:{steps[1].pk}:contact:{first.pk}"),
+            ("b101@x.test", "queued", f"playbook-step:{steps[1].pk}:contact:{second.pk}"),
+            ("b101@x.test", "queued", f"playbook-step:{steps[2].pk}:contact:{second.pk}"),
+        ]
+        assert steps[1].email.to == "a101@x.test"
+        assert run.status == RunStatus.RUNNING
+        done = PlaybookRun.objects.get(account=a, playbook__name="Done at once")
+        assert done.status == RunStatus.COMPLETED and done.finished_at is not None
+        assert OutboxTask.objects.filter(
+            task_name__endswith="customer_email_send_task"
+        ).count() == (CustomerEmail.objects.filter(status="queued").count())
+    # Running ones are skipped (a completed one starts again, as one start at a time does).
+    fired = [(a.pk, "usage_down"), (b.pk, "usage_down")]
+    again = playbooks_start_for_rules(tenant=tenant, fired=fired, day=DAY)
+    assert [r.playbook.name for r in again] == ["Done at once", "Done at once"]
+    with tenant_scope(tenant):
+        assert Task.objects.filter(account=a, title="Now").count() == 1
+
+
+def test_many_starts_run_the_same_steps_as_one_start_at_a_time(
+    tenant, member, django_capture_on_commit_callbacks
+):
+    """The bulk path sends the same emails, skips unsubscribed addresses, and the due-steps
+    runner continues the runs it started."""
+    from health.services.playbooks import playbooks_start_for_rules
+
+    playbooks_ensure_defaults(tenant=tenant)
+    _playbook(tenant, _email(0), _task(2, "Later"), trigger="usage_down", name="Usage")
+    a, b = _fired_world(tenant, member, 2)
+    with tenant_scope(tenant):
+        Contact.objects.filter(email="b1@x.test").update(email_unsubscribed_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        runs = playbooks_start_for_rules(
+            tenant=tenant, fired=[(a.pk, "usage_down"), (b.pk, "usage_down")], day=DAY
+        )
+    assert len(runs) == 2
+    with tenant_scope(tenant):
+        statuses = dict(CustomerEmail.objects.values_list("to", "status"))
+    assert statuses == {
+        "a0@x.test": "sent", "b0@x.test": "sent", "a1@x.test": "sent",
+        "b1@x.test": "skipped_unsubscribed",
+    }  # fmt: skip
+    assert playbook_steps_due_run(tenant=tenant, day=DAY + timedelta(2)) == 2
+    with tenant_scope(tenant):
+        assert Task.objects.filter(title="Later").count() == 2
+        assert set(PlaybookRun.objects.values_list("status", flat=True)) == {"completed"}
+
+
+def test_a_rule_starts_the_default_playbooks_of_a_tenant_that_never_opened_them(tenant):
+    a = account(tenant, "a1")
+    started = playbooks_start_for_rule(
+        tenant=tenant, account_id=a.pk, rule_kind="band_dropped", day=DAY
+    )
+    assert [run.playbook.key for run in started] == ["at-risk-outreach"]
