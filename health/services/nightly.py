@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from health.models import Band, HealthScore, HealthSettings, PlaybookRun, RunStatus, TaskKind
-from health.services.playbooks import playbooks_start_for_rule, playbooks_stop_cleared
+from health.services.playbooks import playbooks_start_for_rules, playbooks_stop_cleared
 from health.services.rules import RulesResult, alert_rules_run
 from health.services.score_history import NightlyResult, health_nightly
 from health.services.tasks import health_settings_for
@@ -47,10 +47,8 @@ def health_after_metrics(*, tenant: Tenant) -> AfterMetrics:
     for day in _rule_days(tenant):
         with tenant_scope(tenant), transaction.atomic():
             rules = alert_rules_run(tenant=tenant, day=day, today=today)
-            result.playbooks_started += sum(
-                len(playbooks_start_for_rule(tenant=tenant, account_id=a, rule_kind=k, day=today))
-                for a, k in rules.fired
-            )
+            started = playbooks_start_for_rules(tenant=tenant, fired=rules.fired, day=today)
+            result.playbooks_started += len(started)
             cleared = [(a, kind) for a, kind in rules.cleared if kind not in ONE_DAY]
             cleared += [(a, TaskKind.BAND_DROPPED) for a in _band_recovered(tenant, day)]
             result.playbooks_stopped += playbooks_stop_cleared(tenant=tenant, cleared=cleared)

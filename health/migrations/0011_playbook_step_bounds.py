@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('health', '0009_playbooks'),
+        ('health', '0010_rules_run_through'),
         ('tenants', '0004_outbox_task'),
     ]
 
