@@ -31,7 +31,7 @@ def raw_phrase(source: str, raw) -> str:
             _("usage %(n)s%% against the 30 days before")
             % {"n": ("+" if float(raw) > 0 else "") + figure}
         ),
-        Source.NPS_LATEST: lambda: _("latest NPS answer %(n)s") % {"n": figure},
+        Source.NPS_LATEST: lambda: _("a mean latest NPS answer of %(n)s") % {"n": figure},
         Source.ONBOARDING_PROGRESS: lambda: _("%(n)s%% of onboarding steps done") % {"n": figure},
         Source.DAYS_TO_RENEWAL: lambda: (
             ngettext("%(n)s day to renewal", "%(n)s days to renewal", count) % {"n": figure}
@@ -69,6 +69,21 @@ def weakest_sentence(parts: list[dict]) -> str | None:
     return _("%(measure)s pulled the score down most: %(raw)s scored %(score)s") % values
 
 
+def percents_adding_up(shares: list[float]) -> list[float]:
+    """Shares of 1 as percentages with one decimal that add up to 100.0 exactly (the
+    largest remainders take the rounding), so that a column of them visibly does; all 0
+    when they add up to nothing."""
+    total = sum(shares)
+    if total <= 0:
+        return [0.0 for _ in shares]
+    tenths = [share / total * 1000 for share in shares]
+    floors = [int(value) for value in tenths]
+    by_remainder = sorted(range(len(shares)), key=lambda i: floors[i] - tenths[i])
+    for index in by_remainder[: 1000 - sum(floors)]:
+        floors[index] += 1
+    return [value / 10 for value in floors]
+
+
 @dataclass(frozen=True)
 class Change:
     days: int
@@ -85,6 +100,11 @@ class Change:
         if not self.points:
             return "flat"
         return "up" if self.points > 0 else "down"
+
+    @property
+    def size(self) -> int | None:
+        """The change without its sign: the words and the arrow say which way."""
+        return None if self.points is None else abs(self.points)
 
     @property
     def signed(self) -> str:

@@ -4,8 +4,10 @@ page's playbooks panel (running runs, customer emails, "Start playbook", "Stop")
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from accounts.models import Account
+from accounts.models import Account, EmailTemplate
 from health import playbook_selectors as selectors
 from health.forms.playbooks import PlaybookStartForm
 from health.models import PlaybookRun
@@ -22,17 +24,46 @@ class PlaybookListView(TenantView):
         return render(request, self.template_name, {"playbooks": selectors.playbooks()})
 
 
+def _template_names(keys) -> dict[str, str]:
+    """Email template key -> its subject (in the page's language when there is one), for
+    showing a step by what the customer reads rather than by its key."""
+    language = get_language() or ""
+    names: dict[str, str] = {}
+    for template in EmailTemplate.objects.filter(key__in=set(keys)).order_by("language"):
+        if template.key not in names or language.startswith(template.language):
+            names[template.key] = template.subject
+    return names
+
+
 class PlaybookDetailView(TenantView):
     template_name = "health/playbook_detail.html"
 
     def get(self, request, pk):
         playbook = get_object_or_404(selectors.playbooks(), pk=pk)
+        runs = list(selectors.playbook_runs_running(playbook))
+        steps = list(playbook.steps.all())
+        pending = [step for run in runs for step in run.pending_steps]
+        keys = [s.email_template_key for s in steps]
+        keys += [p.step.get("email_template_key") for p in pending]
+        names = _template_names(key for key in keys if key)
+        for step in steps:
+            step.template_name = names.get(step.email_template_key, step.email_template_key)
+        for step in pending:
+            key = step.step.get("email_template_key") or ""
+            step.template_name = names.get(key, key)
         context = {
             "playbook": playbook,
-            "runs": selectors.playbook_runs_running(playbook),
+            "steps": steps,
+            "runs": runs,
             "today": request.tenant.today(),
         }
         return render(request, self.template_name, context)
+
+
+def _start_form(data=None) -> PlaybookStartForm:
+    form = PlaybookStartForm(data)
+    form.fields["playbook"].empty_label = _("Choose a playbook")
+    return form
 
 
 class AccountPlaybooksView(TenantView):
@@ -47,7 +78,7 @@ class AccountPlaybooksView(TenantView):
             "account": account,
             "runs": selectors.account_runs_running(account),
             "emails": selectors.account_customer_emails(account),
-            "form": form or PlaybookStartForm(),
+            "form": form or _start_form(),
             "today": request.tenant.today(),
         }
         template = self.template_name + ("#panel" if request.htmx else "")
@@ -55,7 +86,7 @@ class AccountPlaybooksView(TenantView):
 
     def post(self, request, pk):
         account = get_object_or_404(Account.objects, pk=pk)
-        form = PlaybookStartForm(request.POST)
+        form = _start_form(request.POST)
         if form.is_valid():
             try:
                 playbook_start(
