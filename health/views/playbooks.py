@@ -1,6 +1,8 @@
 """Playbook pages: the list, one playbook with its steps and running runs, and the account
 page's playbooks panel (running runs, customer emails, "Start playbook", "Stop")."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,14 +26,33 @@ class PlaybookListView(TenantView):
         return render(request, self.template_name, {"playbooks": selectors.playbooks()})
 
 
+PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
 def _template_names(keys) -> dict[str, str]:
     """Email template key -> its subject (in the page's language when there is one), for
     showing a step by what the customer reads rather than by its key."""
     language = get_language() or ""
     names: dict[str, str] = {}
-    for template in EmailTemplate.objects.filter(key__in=set(keys)).order_by("language"):
+    # Never an empty list (which Django answers without a query): a constant query count.
+    templates = EmailTemplate.objects.filter(key__in=set(keys) or {""}).order_by("language")
+    for template in templates:
         if template.key not in names or language.startswith(template.language):
-            names[template.key] = template.subject
+            # "{{ account_name }}" reads as "‹account name›": what goes there, not template code.
+            names[template.key] = PLACEHOLDER.sub(
+                lambda match: "‹" + match[1].replace("_", " ") + "›", template.subject
+            )
+    return names
+
+
+def _name_templates(runs, keys=()) -> dict[str, str]:
+    """Gives the runs' pending email steps a `template_name`; returns the names found."""
+    pending = [step for run in runs for step in run.pending_steps]
+    keys = [*keys, *(step.step.get("email_template_key") for step in pending)]
+    names = _template_names(key for key in keys if key)
+    for step in pending:
+        key = step.step.get("email_template_key") or ""
+        step.template_name = names.get(key, key)
     return names
 
 
@@ -42,15 +63,9 @@ class PlaybookDetailView(TenantView):
         playbook = get_object_or_404(selectors.playbooks(), pk=pk)
         runs = list(selectors.playbook_runs_running(playbook))
         steps = list(playbook.steps.all())
-        pending = [step for run in runs for step in run.pending_steps]
-        keys = [s.email_template_key for s in steps]
-        keys += [p.step.get("email_template_key") for p in pending]
-        names = _template_names(key for key in keys if key)
+        names = _name_templates(runs, [s.email_template_key for s in steps])
         for step in steps:
             step.template_name = names.get(step.email_template_key, step.email_template_key)
-        for step in pending:
-            key = step.step.get("email_template_key") or ""
-            step.template_name = names.get(key, key)
         context = {
             "playbook": playbook,
             "steps": steps,
@@ -74,9 +89,11 @@ class AccountPlaybooksView(TenantView):
 
     def get(self, request, pk, form=None, status=200):
         account = get_object_or_404(Account.objects, pk=pk)
+        runs = list(selectors.account_runs_running(account))
+        _name_templates(runs)
         context = {
             "account": account,
-            "runs": selectors.account_runs_running(account),
+            "runs": runs,
             "emails": selectors.account_customer_emails(account),
             "form": form or _start_form(),
             "today": request.tenant.today(),
