@@ -14,8 +14,8 @@ from accounts.models import Subscription
 from health.models import HealthScore, ScorecardVersion
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.score_history import health_scores_compute
-from health.views.explain import percents_adding_up
 from health.services.scorecards import scorecard_update
+from health.views.explain import percents_adding_up
 from tenants.tenancy.context import tenant_scope
 from tests.health.helpers import DAY, account, active_days, days_back
 
