@@ -13,7 +13,12 @@ from health.labels import short_name
 from health.services.rollup import health_rollup
 from health.services.scores import health_score_for_account
 from health.views.charts import COMPACT_HEIGHT, COMPACT_WIDTH, DAYS, trend_chart
-from health.views.explain import change, percents_adding_up, weakest_sentence
+from health.views.explain import (
+    change,
+    percents_adding_up,
+    tenths_adding_up,
+    weakest_sentence,
+)
 from tenants.tenancy.views import TenantView
 
 
@@ -26,9 +31,17 @@ def _context(tenant, account) -> dict:
         by_day = {row.day: row.score for row in rows}
         snapshot = latest.scorecard_version.snapshot
         percents = percents_adding_up([part["effective_weight"] or 0 for part in latest.parts])
+        contributions = tenths_adding_up([part["contribution"] or 0 for part in latest.parts])
         parts = [
-            {**part, "name": short_name(part["source"]), "effective_percent": percent}
-            for part, percent in zip(latest.parts, percents, strict=True)
+            {
+                **part,
+                "name": short_name(part["source"]),
+                "effective_percent": percent,
+                "contribution_shown": contribution,
+            }
+            for part, percent, contribution in zip(
+                latest.parts, percents, contributions, strict=True
+            )
         ]
         bounds = {
             "last_day": latest.day,

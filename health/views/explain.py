@@ -1,6 +1,7 @@
 """Health scores in words for the pages: short measure names, a raw value as a phrase, the
 measure that pulled a score down most, and the change against an earlier day."""
 
+import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -69,19 +70,25 @@ def weakest_sentence(parts: list[dict]) -> str | None:
     return _("%(measure)s pulled the score down most: %(raw)s scored %(score)s") % values
 
 
-def percents_adding_up(shares: list[float]) -> list[float]:
-    """Shares of 1 as percentages with one decimal that add up to 100.0 exactly (the
-    largest remainders take the rounding), so that a column of them visibly does; all 0
-    when they add up to nothing."""
-    total = sum(shares)
-    if total <= 0:
-        return [0.0 for _ in shares]
-    tenths = [share / total * 1000 for share in shares]
-    floors = [int(value) for value in tenths]
-    by_remainder = sorted(range(len(shares)), key=lambda i: floors[i] - tenths[i])
-    for index in by_remainder[: 1000 - sum(floors)]:
+def tenths_adding_up(values: list[float]) -> list[float]:
+    """The values with one decimal, adding up to their total with one decimal (the largest
+    remainders take the rounding), so that a column of them visibly does."""
+    tenths = [float(value) * 10 for value in values]
+    floors = [math.floor(value) for value in tenths]
+    short = round(sum(tenths)) - sum(floors)
+    by_remainder = sorted(range(len(values)), key=lambda i: floors[i] - tenths[i])
+    for index in by_remainder[:short]:
         floors[index] += 1
     return [value / 10 for value in floors]
+
+
+def percents_adding_up(shares: list[float]) -> list[float]:
+    """Shares as percentages with one decimal that add up to 100.0; all 0 when the shares
+    add up to nothing."""
+    total = sum(float(share) for share in shares)
+    if total <= 0:
+        return [0.0 for _ in shares]
+    return tenths_adding_up([float(share) / total * 100 for share in shares])
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from health.models import HealthScore, ScorecardVersion
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.score_history import health_scores_compute
 from health.services.scorecards import scorecard_update
-from health.views.explain import percents_adding_up
+from health.views.explain import percents_adding_up, tenths_adding_up
 from tenants.tenancy.context import tenant_scope
 from tests.health.helpers import DAY, account, active_days, days_back
 
@@ -200,3 +200,8 @@ def test_effective_weights_shown_add_up_to_100():
     shown = percents_adding_up([1 / 3, 1 / 3, 1 / 3])
     assert sorted(shown) == [33.3, 33.3, 33.4] and round(sum(shown), 1) == 100.0
     assert percents_adding_up([0, 0]) == [0.0, 0.0]
+
+
+def test_contributions_shown_add_up_to_their_total():
+    shown = tenths_adding_up([2.26, 18.18, 9.09])  # total 29.53
+    assert shown == [2.2, 18.2, 9.1] and round(sum(shown), 1) == 29.5
