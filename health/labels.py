@@ -10,7 +10,7 @@ SHORT_NAMES = {
     Source.CORE_DEPTH: gettext_lazy("Core depth"),
     Source.FEATURE_BREADTH: gettext_lazy("Feature breadth"),
     Source.USAGE_TREND: gettext_lazy("Usage trend"),
-    Source.NPS_LATEST: gettext_lazy("Latest NPS answer"),
+    Source.NPS_LATEST: gettext_lazy("NPS (mean of contacts' latest answers)"),
     Source.ONBOARDING_PROGRESS: gettext_lazy("Onboarding progress"),
     Source.DAYS_TO_RENEWAL: gettext_lazy("Days to renewal"),
     Source.DAYS_SINCE_ACTIVITY: gettext_lazy("Days since last activity"),

@@ -12,8 +12,13 @@ from health import selectors
 from health.labels import short_name
 from health.services.rollup import health_rollup
 from health.services.scores import health_score_for_account
-from health.views.charts import DAYS, trend_chart
-from health.views.explain import change, weakest_sentence
+from health.views.charts import COMPACT_HEIGHT, COMPACT_WIDTH, DAYS, trend_chart
+from health.views.explain import (
+    change,
+    percents_adding_up,
+    tenths_adding_up,
+    weakest_sentence,
+)
 from tenants.tenancy.views import TenantView
 
 
@@ -25,7 +30,24 @@ def _context(tenant, account) -> dict:
         rows = list(selectors.score_history(account, since=first, until=latest.day))
         by_day = {row.day: row.score for row in rows}
         snapshot = latest.scorecard_version.snapshot
-        parts = [{**part, "name": short_name(part["source"])} for part in latest.parts]
+        percents = percents_adding_up([part["effective_weight"] or 0 for part in latest.parts])
+        contributions = tenths_adding_up([part["contribution"] or 0 for part in latest.parts])
+        parts = [
+            {
+                **part,
+                "name": short_name(part["source"]),
+                "effective_percent": percent,
+                "contribution_shown": contribution,
+            }
+            for part, percent, contribution in zip(
+                latest.parts, percents, contributions, strict=True
+            )
+        ]
+        bounds = {
+            "last_day": latest.day,
+            "good_min": snapshot["good_min"],
+            "average_min": snapshot["average_min"],
+        }
         context |= {
             "changes": [
                 change(latest.score, by_day.get(latest.day - timedelta(days=days)), days)
@@ -33,12 +55,11 @@ def _context(tenant, account) -> dict:
             ],
             "weakest": weakest_sentence(latest.parts) if latest.score is not None else None,
             "parts": parts,
+            "effective_total": sum(percents),
             "contribution_total": sum(part["contribution"] or 0 for part in latest.parts),
-            "chart": trend_chart(
-                rows,
-                last_day=latest.day,
-                good_min=snapshot["good_min"],
-                average_min=snapshot["average_min"],
+            "chart": trend_chart(rows, **bounds),
+            "chart_compact": trend_chart(
+                rows, **bounds, width=COMPACT_WIDTH, height=COMPACT_HEIGHT, label_every=30
             ),
             "chart_first": first,
             "scorecard_name": snapshot.get("name", ""),

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 WIDTH, HEIGHT = 1000, 240
+# A phone's version of the same chart: drawn for its width (rather than shrinking the wide
+# one, whose text would be unreadable), with fewer date labels.
+COMPACT_WIDTH, COMPACT_HEIGHT = 400, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 22, 28
 DAYS = 90
 
@@ -32,10 +35,20 @@ class TrendChart:
     plot_bottom: int
 
 
-def trend_chart(rows, *, last_day: date, good_min: int, average_min: int) -> TrendChart:
-    """`rows`: HealthScore rows (any order) with `scorecard_version` selected."""
+def trend_chart(
+    rows,
+    *,
+    last_day: date,
+    good_min: int,
+    average_min: int,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    label_every: int = 15,
+) -> TrendChart:
+    """`rows`: HealthScore rows (any order) with `scorecard_version` selected; a date label
+    every `label_every` days."""
     first = last_day - timedelta(days=DAYS - 1)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
 
     def x_of(day: date) -> float:
         return round(LEFT + (day - first).days * plot_w / (DAYS - 1), 1)
@@ -67,11 +80,11 @@ def trend_chart(rows, *, last_day: date, good_min: int, average_min: int) -> Tre
     line = " ".join(f"M{r[0][0]},{r[0][1]}" + "".join(f" L{x},{y}" for x, y in r[1:]) for r in runs)
     x_ticks = [
         Mark(x_of(first + timedelta(days=o)), f"{first + timedelta(days=o):%d %b}")
-        for o in range(0, DAYS, 15)
+        for o in range(0, DAYS, label_every)
     ]
     return TrendChart(
-        width=WIDTH,
-        height=HEIGHT,
+        width=width,
+        height=height,
         line=line,
         dots=dots,
         y_ticks=[Mark(y_of(v), str(v)) for v in (0, 50, 100)],
@@ -79,9 +92,9 @@ def trend_chart(rows, *, last_day: date, good_min: int, average_min: int) -> Tre
         bands=[Mark(y_of(good_min), str(good_min)), Mark(y_of(average_min), str(average_min))],
         versions=versions,
         plot_left=LEFT,
-        plot_right=WIDTH - RIGHT,
+        plot_right=width - RIGHT,
         plot_top=TOP,
-        plot_bottom=HEIGHT - BOTTOM,
+        plot_bottom=height - BOTTOM,
     )
 
 

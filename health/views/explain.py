@@ -1,6 +1,7 @@
 """Health scores in words for the pages: short measure names, a raw value as a phrase, the
 measure that pulled a score down most, and the change against an earlier day."""
 
+import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ def raw_phrase(source: str, raw) -> str:
             _("usage %(n)s%% against the 30 days before")
             % {"n": ("+" if float(raw) > 0 else "") + figure}
         ),
-        Source.NPS_LATEST: lambda: _("latest NPS answer %(n)s") % {"n": figure},
+        Source.NPS_LATEST: lambda: _("a mean latest NPS answer of %(n)s") % {"n": figure},
         Source.ONBOARDING_PROGRESS: lambda: _("%(n)s%% of onboarding steps done") % {"n": figure},
         Source.DAYS_TO_RENEWAL: lambda: (
             ngettext("%(n)s day to renewal", "%(n)s days to renewal", count) % {"n": figure}
@@ -69,6 +70,27 @@ def weakest_sentence(parts: list[dict]) -> str | None:
     return _("%(measure)s pulled the score down most: %(raw)s scored %(score)s") % values
 
 
+def tenths_adding_up(values: list[float]) -> list[float]:
+    """The values with one decimal, adding up to their total with one decimal (the largest
+    remainders take the rounding), so that a column of them visibly does."""
+    tenths = [float(value) * 10 for value in values]
+    floors = [math.floor(value) for value in tenths]
+    short = round(sum(tenths)) - sum(floors)
+    by_remainder = sorted(range(len(values)), key=lambda i: floors[i] - tenths[i])
+    for index in by_remainder[:short]:
+        floors[index] += 1
+    return [value / 10 for value in floors]
+
+
+def percents_adding_up(shares: list[float]) -> list[float]:
+    """Shares as percentages with one decimal that add up to 100.0; all 0 when the shares
+    add up to nothing."""
+    total = sum(float(share) for share in shares)
+    if total <= 0:
+        return [0.0 for _ in shares]
+    return tenths_adding_up([float(share) / total * 100 for share in shares])
+
+
 @dataclass(frozen=True)
 class Change:
     days: int
@@ -85,6 +107,11 @@ class Change:
         if not self.points:
             return "flat"
         return "up" if self.points > 0 else "down"
+
+    @property
+    def size(self) -> int | None:
+        """The change without its sign: the words and the arrow say which way."""
+        return None if self.points is None else abs(self.points)
 
     @property
     def signed(self) -> str:

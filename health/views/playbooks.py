@@ -1,11 +1,15 @@
 """Playbook pages: the list, one playbook with its steps and running runs, and the account
 page's playbooks panel (running runs, customer emails, "Start playbook", "Stop")."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from accounts.models import Account
+from accounts.models import Account, EmailTemplate
 from health import playbook_selectors as selectors
 from health.forms.playbooks import PlaybookStartForm
 from health.models import PlaybookRun
@@ -22,17 +26,59 @@ class PlaybookListView(TenantView):
         return render(request, self.template_name, {"playbooks": selectors.playbooks()})
 
 
+PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def _template_names(keys) -> dict[str, str]:
+    """Email template key -> its subject (in the page's language when there is one), for
+    showing a step by what the customer reads rather than by its key."""
+    language = get_language() or ""
+    names: dict[str, str] = {}
+    # Never an empty list (which Django answers without a query): a constant query count.
+    templates = EmailTemplate.objects.filter(key__in=set(keys) or {""}).order_by("language")
+    for template in templates:
+        if template.key not in names or language.startswith(template.language):
+            # "{{ account_name }}" reads as "‹account name›": what goes there, not template code.
+            names[template.key] = PLACEHOLDER.sub(
+                lambda match: "‹" + match[1].replace("_", " ") + "›", template.subject
+            )
+    return names
+
+
+def _name_templates(runs, keys=()) -> dict[str, str]:
+    """Gives the runs' pending email steps a `template_name`; returns the names found."""
+    pending = [step for run in runs for step in run.pending_steps]
+    keys = [*keys, *(step.step.get("email_template_key") for step in pending)]
+    names = _template_names(key for key in keys if key)
+    for step in pending:
+        key = step.step.get("email_template_key") or ""
+        step.template_name = names.get(key, key)
+    return names
+
+
 class PlaybookDetailView(TenantView):
     template_name = "health/playbook_detail.html"
 
     def get(self, request, pk):
         playbook = get_object_or_404(selectors.playbooks(), pk=pk)
+        runs = list(selectors.playbook_runs_running(playbook))
+        steps = list(playbook.steps.all())
+        names = _name_templates(runs, [s.email_template_key for s in steps])
+        for step in steps:
+            step.template_name = names.get(step.email_template_key, step.email_template_key)
         context = {
             "playbook": playbook,
-            "runs": selectors.playbook_runs_running(playbook),
+            "steps": steps,
+            "runs": runs,
             "today": request.tenant.today(),
         }
         return render(request, self.template_name, context)
+
+
+def _start_form(data=None) -> PlaybookStartForm:
+    form = PlaybookStartForm(data)
+    form.fields["playbook"].empty_label = _("Choose a playbook")
+    return form
 
 
 class AccountPlaybooksView(TenantView):
@@ -45,11 +91,13 @@ class AccountPlaybooksView(TenantView):
         account = get_object_or_404(Account.objects, pk=pk)
         # The start form lists the defaults even before anyone opened the playbooks page.
         playbooks_ensure_defaults(tenant=request.tenant)
+        runs = list(selectors.account_runs_running(account))
+        _name_templates(runs)
         context = {
             "account": account,
-            "runs": selectors.account_runs_running(account),
+            "runs": runs,
             "emails": selectors.account_customer_emails(account),
-            "form": form or PlaybookStartForm(),
+            "form": form or _start_form(),
             "today": request.tenant.today(),
         }
         template = self.template_name + ("#panel" if request.htmx else "")
@@ -57,7 +105,7 @@ class AccountPlaybooksView(TenantView):
 
     def post(self, request, pk):
         account = get_object_or_404(Account.objects, pk=pk)
-        form = PlaybookStartForm(request.POST)
+        form = _start_form(request.POST)
         if form.is_valid():
             try:
                 playbook_start(

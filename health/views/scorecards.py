@@ -55,6 +55,8 @@ def _suggestion_rows(backtest, scorecard) -> list[dict]:
     suggested = suggestion.get("suggested_weights") or {}
     current_total = sum(current.values()) or 1
     suggested_total = sum(suggested.values()) or 1
+    # In the order of the scorecard's measures (the stored JSON keeps no order).
+    order = [m.source for m in scorecard.measures.all()]
     return [
         {
             "name": short_name(source),
@@ -63,8 +65,15 @@ def _suggestion_rows(backtest, scorecard) -> list[dict]:
             "suggested": suggested.get(source),
             "suggested_share": suggested.get(source, 0) / suggested_total * 100,
         }
-        for source in dict.fromkeys([*current, *suggested])
+        for source in dict.fromkeys([*order, *current, *suggested])
+        if source in current or source in suggested
     ]
+
+
+def _suggestion_better(suggestion: dict) -> bool:
+    current = suggestion.get("held_out_auc_current")
+    suggested = suggestion.get("held_out_auc_suggested")
+    return suggested is not None and (current is None or suggested > current)
 
 
 class ScorecardDetailView(TenantView):
@@ -87,7 +96,11 @@ class ScorecardDetailView(TenantView):
         }
         if backtest is not None:
             suggestion = backtest.suggestion or {}
+            months = backtest.months or []
             context |= {
+                "months_total": len(months),
+                "months_closed": sum(1 for month in months if month.get("complete")),
+                "suggestion_better": _suggestion_better(suggestion),
                 "bars": band_bars(backtest.bands or {}, _band_labels()),
                 "suggestion": suggestion,
                 "suggestion_rows": _suggestion_rows(backtest, scorecard),

@@ -15,6 +15,7 @@ from health.models import HealthScore, ScorecardVersion
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.score_history import health_scores_compute
 from health.services.scorecards import scorecard_update
+from health.views.explain import percents_adding_up, tenths_adding_up
 from tenants.tenancy.context import tenant_scope
 from tests.health.helpers import DAY, account, active_days, days_back
 
@@ -96,13 +97,16 @@ def test_score_trend_weakest_measure_and_breakdown(owner_client, tenant):
     _store(tenant, acct, DAY, 52, second)
     html = _panel(owner_client, acct).content.decode()
     assert '<span class="figure">52</span>' in html and "Average" in html
-    assert "↑ +10 points against 7 days before" in html
-    assert "↓ -5 points against 30 days before" in html
+    assert "↑ 10 points higher than 7 days before" in html
+    assert "↓ 5 points lower than 30 days before" in html
     assert "Usage frequency pulled the score down most: 4 active days in 30 scored 13" in html
-    assert "51.67" in html  # the contributions' total: the score before rounding
+    assert "51.7" in html  # the contributions' total: the score before rounding
+    assert "100.0%" in html  # the effective weights' total, whatever their rounding
+    assert html.count(">Yes</span>") == 2 and html.count(">Missing</span>") == 1
     assert html.count("<tr") == 1 + 3 + 1  # head, three measures, total
     assert ">v3</text>" in html  # where the scorecard version changed
-    assert html.count('class="threshold threshold-') == 2 and "Good from 75" in html
+    # Two drawings (wide and compact), each with the two cut-offs.
+    assert html.count('class="threshold threshold-') == 4 and "Good from 75" in html
     chart = _panel(owner_client, acct, htmx=False).context["chart"]
     assert [band.label for band in chart.bands] == ["75", "40"] and len(chart.dots) == 4
 
@@ -111,7 +115,7 @@ def test_no_score_7_days_before_is_na(owner_client, tenant):
     acct = account(tenant, "a1")
     _store(tenant, acct, DAY, 52, _version(tenant))
     html = _panel(owner_client, acct).content.decode()
-    assert "n/a against 7 days before" in html and "n/a against 30 days before" in html
+    assert "No score 7 days before" in html and "No score 30 days before" in html
 
 
 def test_breakdown_of_a_computed_score_sums_to_it(owner_client, tenant):
@@ -190,3 +194,14 @@ def test_queries_constant(owner_client, tenant):
         child = account(tenant, f"more-{index}", parent=parent)
         _store(tenant, child, DAY, 30 + index, version)
     assert count() == before
+
+
+def test_effective_weights_shown_add_up_to_100():
+    shown = percents_adding_up([1 / 3, 1 / 3, 1 / 3])
+    assert sorted(shown) == [33.3, 33.3, 33.4] and round(sum(shown), 1) == 100.0
+    assert percents_adding_up([0, 0]) == [0.0, 0.0]
+
+
+def test_contributions_shown_add_up_to_their_total():
+    shown = tenths_adding_up([2.26, 18.18, 9.09])  # total 29.53
+    assert shown == [2.2, 18.2, 9.1] and round(sum(shown), 1) == 29.5

@@ -48,7 +48,9 @@ def test_playbook_pages(tenant, owner_client, member_client, outsider_client):
     assert "/admin/health/playbook/" in listing  # owners edit steps in the admin site
     assert "/admin/health/playbook/" not in member_client.get("/playbooks/").content.decode()
     detail = member_client.get(f"/playbooks/{playbook.pk}/").content.decode()
-    assert "acc0" in detail and "progress-checkin" in detail
+    # An email step by its subject, its placeholders in words, not by its template's key.
+    assert "acc0" in detail and "Email “Checking in on ‹account name›”" in detail
+    assert "progress-checkin" not in detail
     assert outsider_client.get(f"/playbooks/{playbook.pk}/").status_code == 404
     theirs = outsider_client.get("/playbooks/").content.decode()
     assert "First 90 days" in theirs  # their own defaults
@@ -80,6 +82,7 @@ def test_account_panel_start_form_and_log(
     url = f"/accounts/{a.pk}/playbooks/"
     page = member_client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "No playbook is running" in page and "Start playbook" in page
+    assert '<option value="" selected>Choose a playbook</option>' in page
     assert "<html" not in page  # the partial only
     assert "Start playbook" not in viewer_client.get(url).content.decode()
 

@@ -4,6 +4,7 @@ form (the services' errors next to their fields), versions, deletion, roles and 
 import pytest
 from django.urls import reverse
 
+from health.labels import short_name
 from health.models import Backtest, Scorecard, ScorecardVersion
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.scorecards import scorecard_create
@@ -53,7 +54,7 @@ def card(tenant):
     )  # fmt: skip
 
 
-def _backtest(tenant, card, suggested=None):
+def _backtest(tenant, card, suggested=None, held_out=(0.71, 0.84)):
     with tenant_scope(tenant):
         version = ScorecardVersion.objects.get(scorecard=card, number=card.version)
         return Backtest.objects.create(
@@ -69,7 +70,7 @@ def _backtest(tenant, card, suggested=None):
             suggestion={
                 "current_weights": {"usage_frequency": 3.0, "days_since_activity": 1.0},
                 "suggested_weights": suggested,
-                "held_out_auc_current": 0.71, "held_out_auc_suggested": 0.84,
+                "held_out_auc_current": held_out[0], "held_out_auc_suggested": held_out[1],
                 "train_months": ["2026-01-01"], "test_months": ["2026-02-01"], "reason": "",
             },
         )  # fmt: skip
@@ -132,6 +133,28 @@ def test_detail_beside_backtest_and_suggestion(owner_client, tenant, card, owner
     assert "0.81" in html and "37.5%" in html and 'class="bar bar-poor"' in html
     assert "0.71" in html and "0.84" in html and "Apply suggestion" in html
     assert "v1" in html and reverse("scorecard-edit", args=[card.pk]) in html
+    # Which AUC is which: the backtest's over the month starts counted, the held-out ones.
+    assert "AUC over the 1 month start whose 90 days have passed" in html
+    assert "held-out AUC (the latest month start)" in html
+    assert "Of the last 1 month starts, the 1 whose 90 days have passed count" in html
+    # The suggestion beats the current weights: applying it is the page's main button.
+    assert 'class="primary">Apply suggestion' in html and "does not beat" not in html
+
+
+def test_a_suggestion_no_better_is_not_the_main_button(owner_client, tenant, card):
+    suggested = {"usage_frequency": 2.0, "days_since_activity": 2.0}
+    _backtest(tenant, card, suggested=suggested, held_out=(0.81, 0.80))
+    html = owner_client.get(reverse("scorecard", args=[card.pk])).content.decode()
+    assert '<button type="submit">Apply suggestion</button>' in html
+    assert "The suggestion does not beat the current weights on the held-out months." in html
+
+
+def test_suggested_weights_in_the_measures_order(owner_client, tenant, card):
+    _backtest(tenant, card, suggested={"days_since_activity": 2.0, "usage_frequency": 2.0})
+    rows = owner_client.get(reverse("scorecard", args=[card.pk])).context["suggestion_rows"]
+    with tenant_scope(tenant):
+        order = [m.source for m in card.measures.all()]
+    assert [row["name"] for row in rows] == [short_name(source) for source in order]
 
 
 def test_csm_and_viewer_read_only(member_client, viewer_client, tenant, card):
