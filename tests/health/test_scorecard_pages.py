@@ -227,6 +227,18 @@ def test_add_row_without_javascript(owner_client, tenant, card):
         assert Scorecard.objects.get(pk=card.pk).version == 1  # nothing saved
 
 
+@pytest.mark.parametrize("total", ["²", "٣", "-1", "x"])
+def test_add_row_with_a_row_count_that_is_not_a_number_is_a_form_error(
+    owner_client, tenant, card, total
+):
+    data = {**_form(), "measures-TOTAL_FORMS": total, "add_row": "1"}
+    response = owner_client.post(reverse("scorecard-edit", args=[card.pk]), data)
+    assert response.status_code == 400
+    assert b"was not saved" in response.content
+    with tenant_scope(tenant):
+        assert Scorecard.objects.get(pk=card.pk).version == 1
+
+
 def test_apply_suggestion_records_a_version(owner_client, tenant, card, owner):
     _backtest(tenant, card, suggested={"usage_frequency": 62.5, "days_since_activity": 37.5})
     response = owner_client.post(reverse("scorecard-apply-suggestion", args=[card.pk]))
