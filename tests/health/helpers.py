@@ -1,9 +1,16 @@
-"""Hand-made inputs of health scores: accounts, daily rollups, terms and NPS answers."""
+"""Hand-made inputs of health scores: accounts, daily rollups, terms and NPS answers; and the
+metrics' tenant lock held by another database session (a run in progress)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+import psycopg2
+from django.db import connection
+
 from accounts.models import Account, Contact, NpsResponse, Subscription
+from metrics.engine.run import LOCK_NAMESPACE
 from metrics.models import AccountDay, Feature
 from tenants.tenancy.context import tenant_scope
 
@@ -70,3 +77,18 @@ def tenant_zone(tenant):
 
 def days_back(day: date, *offsets: int) -> list[date]:
     return [day - timedelta(days=offset) for offset in offsets]
+
+
+@contextmanager
+def metrics_run_in_progress(tenant) -> Iterator[None]:
+    """Hold the tenant's metrics lock from a second session, as a nightly run would."""
+    settings = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"]
+    )
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
+        yield
+    finally:
+        other.close()  # the session's end releases its lock

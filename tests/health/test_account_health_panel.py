@@ -16,7 +16,7 @@ from health.services.defaults import scorecards_ensure_defaults
 from health.services.score_history import health_scores_compute
 from health.services.scorecards import scorecard_update
 from tenants.tenancy.context import tenant_scope
-from tests.health.helpers import DAY, account, active_days, days_back
+from tests.health.helpers import DAY, account, active_days, days_back, metrics_run_in_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +142,26 @@ def test_recompute_now(member_client, viewer_client, tenant):
             (DAY, real)
         ]  # the tenant's latest scored day, scored again
     assert member_client.post(url).status_code == 302
+
+
+def test_recompute_now_while_the_scores_are_being_recomputed(member_client, tenant):
+    acct = account(tenant, "busy")
+    active_days(tenant, acct, days_back(DAY, *range(0, 12)))
+    health_scores_compute(tenant=tenant, day=DAY)
+    with tenant_scope(tenant):
+        HealthScore.objects.filter(account=acct).update(score=1, band="poor")
+    url = reverse("account-health", args=[acct.pk])
+    busy = "The scores are being recomputed; try again in a minute."
+    with metrics_run_in_progress(tenant):
+        response = member_client.post(url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and busy in response.content.decode()
+        plain = member_client.post(url, follow=True)
+        assert plain.status_code == 200 and busy in plain.content.decode()
+    with tenant_scope(tenant):
+        assert HealthScore.objects.get(account=acct, day=DAY).score == 1  # left alone
+    member_client.post(url, HTTP_HX_REQUEST="true")
+    with tenant_scope(tenant):
+        assert HealthScore.objects.get(account=acct, day=DAY).score != 1
 
 
 def _family(tenant):
