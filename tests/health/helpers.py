@@ -1,5 +1,6 @@
 """Hand-made inputs of health scores: accounts, daily rollups, terms and NPS answers; and the
-metrics' tenant lock held by another database session (a run in progress)."""
+metrics' tenant lock held by another database session (a run in progress); a page in
+Russian with a string translated before the catalogue has it."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,6 +9,8 @@ from decimal import Decimal
 
 import psycopg2
 from django.db import connection
+from django.utils import translation
+from django.utils.translation import trans_real
 
 from accounts.models import Account, Contact, NpsResponse, Subscription
 from metrics.engine.run import LOCK_NAMESPACE
@@ -92,3 +95,20 @@ def metrics_run_in_progress(tenant) -> Iterator[None]:
         yield
     finally:
         other.close()  # the session's end releases its lock
+
+
+@contextmanager
+def russian_with(msgid: str, msgstr: str) -> Iterator[None]:
+    """Russian, `msgid` translated as `msgstr`: what a page shows tells whether it asked for
+    the translation (a string not marked stays in English)."""
+    top = trans_real.translation("ru")._catalog._catalogs[0]
+    before = top.get(msgid)
+    top[msgid] = msgstr
+    try:
+        with translation.override("ru"):
+            yield
+    finally:
+        if before is None:
+            top.pop(msgid, None)
+        else:
+            top[msgid] = before

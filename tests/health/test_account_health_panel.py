@@ -15,8 +15,16 @@ from health.models import HealthScore, ScorecardVersion
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.score_history import health_scores_compute
 from health.services.scorecards import scorecard_update
+from health.views.explain import change
 from tenants.tenancy.context import tenant_scope
-from tests.health.helpers import DAY, account, active_days, days_back, metrics_run_in_progress
+from tests.health.helpers import (
+    DAY,
+    account,
+    active_days,
+    days_back,
+    metrics_run_in_progress,
+    russian_with,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +90,14 @@ def test_na_for_an_account_without_data(owner_client, tenant):
     assert '<span class="figure na">n/a</span>' in html and "No data at all" in html
     assert "<html" not in html  # the htmx partial only
     assert "pulled the score down" not in html
+
+
+def test_na_is_translated(owner_client, tenant):
+    acct = account(tenant, "quiet")
+    with russian_with("n/a", "н/д"):
+        html = _panel(owner_client, acct).content.decode()
+        assert '<span class="figure na">н/д</span>' in html and ">n/a<" not in html
+        assert change(None, 50, 7).signed == "н/д" and change(50, 50, 7).signed == "±0"
 
 
 def test_score_trend_weakest_measure_and_breakdown(owner_client, tenant):

@@ -8,7 +8,7 @@ from health.models import Backtest, Scorecard, ScorecardVersion
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.scorecards import scorecard_create
 from tenants.tenancy.context import tenant_scope
-from tests.health.helpers import account
+from tests.health.helpers import account, russian_with
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +286,16 @@ def test_out_of_range_or_broken_input_is_a_form_error(owner_client, tenant, chan
     assert b"was not saved" in response.content
     with tenant_scope(tenant):
         assert not Scorecard.objects.filter(name="Enterprise").exists()
+
+
+def test_auc_not_known_yet_is_translated(owner_client, tenant, card):
+    backtest = _backtest(tenant, card)
+    with tenant_scope(tenant):
+        Backtest.objects.filter(pk=backtest.pk).update(auc=None)
+    with russian_with("n/a", "н/д"):
+        pages = [
+            owner_client.get(reverse("scorecards")).content.decode(),
+            owner_client.get(reverse("scorecard", args=[card.pk])).content.decode(),
+        ]
+    for page in pages:
+        assert '<span class="na">н/д</span>' in page and ">n/a<" not in page
