@@ -121,7 +121,8 @@ TASK_EXAMPLE = {
         description=(
             'Send any of: `status` "done" (complete) or "cancelled"; `snoozed_until` (a day '
             "after today in the tenant's time zone, or null to show the task again); "
-            "`assignee` (a membership id of this tenant). Only open tasks change. A signed-in "
+            "`assignee` (a membership id of this tenant, not a viewer's). All or nothing; only "
+            "open tasks change. A signed-in "
             "customer success manager may change their own tasks and unassigned ones."
         ),
         request=TaskUpdateSerializer,
