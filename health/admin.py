@@ -178,7 +178,7 @@ class HealthScoreAdmin(TenantAdmin):
 
 
 def _figure(value) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
+    return _("n/a") if value is None else f"{value:.2f}"
 
 
 def backtest_summary(result: Backtest | None):
@@ -191,7 +191,7 @@ def backtest_summary(result: Backtest | None):
         (
             (
                 label,
-                "n/a" if rate["churn_rate"] is None else f"{rate['churn_rate']:.1%}",
+                _("n/a") if rate["churn_rate"] is None else f"{rate['churn_rate']:.1%}",
                 rate["churned"],
                 rate["accounts"],
             )

@@ -1,10 +1,16 @@
 """Read queries of the team and API-key pages and API, with their joins decided here."""
 
 from tenants.models import Invitation, Membership, TenantAPIKey
+from tenants.models.membership import WRITE_ROLES
 
 
 def members_list():
     return Membership.objects.select_related("user").order_by("user__email")
+
+
+def writers_list():
+    """Members who may change tenant data (not viewers): those who can be given work."""
+    return members_list().filter(role__in=WRITE_ROLES)
 
 
 def invitations_open():

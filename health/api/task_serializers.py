@@ -7,19 +7,22 @@ from rest_framework import serializers
 from accounts.models import Account
 from health.models import Task, TaskStatus
 from tenants.api.fields import ExternalIdField, StrictSerializer
-from tenants.models import Membership
+from tenants.selectors import writers_list
 
 
 class MemberIdField(serializers.PrimaryKeyRelatedField):
-    """A member of the request's tenant by membership id (GET /api/v1/members/)."""
+    """A member of the request's tenant who can act on tasks (not a viewer), by membership
+    id (GET /api/v1/members/)."""
 
     default_error_messages = {
-        "does_not_exist": _("No member of this tenant has the id {pk_value}."),
+        "does_not_exist": _(
+            "No member of this tenant who can act on tasks (not a viewer) has the id {pk_value}."
+        ),
         "incorrect_type": _("Must be a member id (an integer)."),
     }
 
     def get_queryset(self):
-        return Membership.objects.select_related("user")
+        return writers_list()
 
 
 class TaskSerializer(StrictSerializer):
@@ -28,7 +31,10 @@ class TaskSerializer(StrictSerializer):
     assignee = MemberIdField(
         required=False,
         allow_null=True,
-        help_text=_("Membership id; when left out, the account's owner (or the fallback)."),
+        help_text=_(
+            "Membership id of a member who is not a viewer; when left out, the account's "
+            "owner (or the fallback)."
+        ),
     )
     assignee_email = serializers.EmailField(
         source="assignee.user.email", read_only=True, allow_null=True, default=None

@@ -2,9 +2,8 @@
 snooze or reassign it with a PATCH. Tasks are never deleted; they are closed."""
 
 import django_filters as filters
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.validators import RegexValidator
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
@@ -18,14 +17,7 @@ from rest_framework.response import Response
 from health.api.task_serializers import TaskSerializer, TaskUpdateSerializer
 from health.inbox import task_can_act, tasks_list
 from health.models import Task, TaskKind, TaskStatus
-from health.services.tasks import (
-    task_cancel,
-    task_complete,
-    task_open,
-    task_reassign,
-    task_snooze,
-    task_unsnooze,
-)
+from health.services.tasks import task_open, task_update
 from tenants.tenancy.viewsets import TenantViewSet
 
 
@@ -129,7 +121,8 @@ TASK_EXAMPLE = {
         description=(
             'Send any of: `status` "done" (complete) or "cancelled"; `snoozed_until` (a day '
             "after today in the tenant's time zone, or null to show the task again); "
-            "`assignee` (a membership id of this tenant). Only open tasks change. A signed-in "
+            "`assignee` (a membership id of this tenant, not a viewer's). All or nothing; only "
+            "open tasks change. A signed-in "
             "customer success manager may change their own tasks and unassigned ones."
         ),
         request=TaskUpdateSerializer,
@@ -187,22 +180,11 @@ class TaskViewSet(
             raise PermissionDenied
         changes = TaskUpdateSerializer(data=request.data, partial=True)
         changes.is_valid(raise_exception=True)
-        data = changes.validated_data
-        tenant = request.tenant
-        with transaction.atomic():  # services raise ValidationError (400) naming the field
-            if "assignee" in data:
-                task_reassign(tenant=tenant, task=task, to=data["assignee"])
-            if "snoozed_until" in data:
-                if data["snoozed_until"] is None:
-                    task_unsnooze(tenant=tenant, task=task)
-                else:
-                    task_snooze(
-                        tenant=tenant, task=task, until=data["snoozed_until"], today=tenant.today()
-                    )
-            if data.get("status") == TaskStatus.DONE:
-                task_complete(tenant=tenant, task=task, by=request.membership)
-            elif data.get("status") == TaskStatus.CANCELLED:
-                if task.status != TaskStatus.OPEN:
-                    raise ValidationError({"status": _("Only an open task can be cancelled.")})
-                task_cancel(tenant=tenant, task=task, by=request.membership)
+        task_update(  # raises ValidationError (400) naming the field
+            tenant=request.tenant,
+            task=task,
+            by=request.membership,
+            today=request.tenant.today(),
+            **changes.validated_data,
+        )
         return Response(TaskSerializer(self.get_queryset().get(pk=task.pk)).data)

@@ -4,10 +4,9 @@ tenant's fallback assignee of tasks. They parse; the services check the values."
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from health.forms.members import MemberChoiceField
 from health.models import AlertRule, TaskKind, TaskPriority
 from health.models.rule import PARAMETER_FIELDS
-from tenants.models import Membership
-from tenants.models.membership import WRITE_ROLES
 
 # "days" means a different thing for each kind that reads it.
 DAYS_HELP = {
@@ -54,18 +53,9 @@ class AlertRuleForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.fields}
 
 
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, membership):
-        return f"{membership.user.email} ({membership.get_role_display()})"
-
-
 class TaskFallbackForm(forms.Form):
     task_fallback_assignee = MemberChoiceField(
         label=_("Tasks of accounts without an owner go to"),
-        # Scoped to the request's tenant when the form is shown or sent.
-        queryset=Membership.objects.filter(role__in=WRITE_ROLES)
-        .select_related("user")
-        .order_by("user__email"),
         required=False,
         empty_label=_("Nobody: they stay unassigned"),
     )

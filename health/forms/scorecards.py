@@ -189,7 +189,12 @@ def service_errors_to_forms(error: ValidationError, form, measure_forms) -> list
     rest = []
     for key, messages in error.message_dict.items():
         parts = key.split(".")
-        if parts[0] == "measures" and len(parts) == 3 and parts[1].isdigit():
+        if (
+            parts[0] == "measures"
+            and len(parts) == 3
+            and parts[1].isascii()
+            and parts[1].isdecimal()
+        ):
             index, field = int(parts[1]), parts[2]
             if index < len(measure_forms) and field in measure_forms[index].fields:
                 for message in messages:

@@ -12,6 +12,7 @@ from health import scoring
 from health.models import HealthScore, Scorecard, ScorecardVersion
 from health.raw_values import AccountFacts, accounts_facts, raw_values
 from health.services.defaults import scorecards_ensure_defaults
+from metrics.engine.run import tenant_lock
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
 
@@ -102,8 +103,10 @@ def _score_rows(tenant: Tenant, day: date, facts: list[AccountFacts]) -> list[He
 
 @transaction.atomic
 def health_score_for_account(*, tenant: Tenant, account: Account, day: date) -> HealthScore:
-    """Score one account for `day` now (replacing its row of that day) and return it."""
-    with tenant_scope(tenant):
+    """Score one account for `day` now (replacing its row of that day) and return it.
+    Holds the metrics' tenant lock, as the nightly scoring does, so the two never replace
+    the same row at once (raises MetricsBusy while a run holds it)."""
+    with tenant_scope(tenant), tenant_lock(tenant):
         (row,) = _score_rows(tenant, day, accounts_facts(tenant, [account.pk]))
         HealthScore.objects.for_tenant(tenant).filter(account_id=account.pk, day=day).delete()
         row.save()

@@ -4,8 +4,10 @@ the breakdown, the last 90 days as a chart, the hierarchy roll-up, and "Recomput
 
 from datetime import timedelta
 
+from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from health import selectors
@@ -19,6 +21,7 @@ from health.views.explain import (
     tenths_adding_up,
     weakest_sentence,
 )
+from metrics.engine.run import MetricsBusy
 from tenants.tenancy.views import TenantView
 
 
@@ -75,17 +78,24 @@ class AccountHealthView(TenantView):
 
     template_name = "health/account_health.html"
 
-    def get(self, request, pk):
+    def get(self, request, pk, busy: str = ""):
         account = get_object_or_404(Account.objects, pk=pk)
         template = self.template_name + ("#panel" if request.htmx else "")
-        response = render(request, template, _context(request.tenant, account))
+        context = {**_context(request.tenant, account), "busy": busy}
+        response = render(request, template, context)
         patch_vary_headers(response, ["HX-Request"])
         return response
 
     def post(self, request, pk):
         account = get_object_or_404(Account.objects, pk=pk)
         day = selectors.score_day_latest() or request.tenant.today() - timedelta(days=1)
-        health_score_for_account(tenant=request.tenant, account=account, day=day)
+        try:
+            health_score_for_account(tenant=request.tenant, account=account, day=day)
+        except MetricsBusy:
+            busy = _("The scores are being recomputed; try again in a minute.")
+            if request.htmx:
+                return self.get(request, pk, busy=busy)
+            messages.warning(request, busy)
         if request.htmx:
             return self.get(request, pk)
         return redirect("account-health", pk=account.pk)

@@ -116,8 +116,8 @@ class Change:
     @property
     def signed(self) -> str:
         if self.points is None:
-            return "n/a"
-        return f"{self.points:+d}" if self.points else "±0"
+            return _("n/a")
+        return f"{self.points:+d}" if self.points else "±0"  # signs read the same everywhere
 
 
 def change(score: int | None, before: int | None, days: int) -> Change:

@@ -175,11 +175,15 @@ class ScorecardFormView(TenantManageView):
         scorecard = get_object_or_404(selectors.scorecards(), pk=pk) if pk else None
         data = request.POST
         if "add_row" in data:
-            data = _with_one_more_row(data)
+            more = _with_one_more_row(data)
+            form = ScorecardForm(more or data, segments=self._segments(scorecard))
+            formset = MeasureFormSet(more or data, prefix=MEASURES_PREFIX)
+            if more is None:  # a tampered row count: nothing added, nothing saved
+                general = [_("The form came back with a broken row count: reload the page.")]
+                return self._render(request, scorecard, form, formset, general, status=400)
+            return self._render(request, scorecard, form, formset)
         form = ScorecardForm(data, segments=self._segments(scorecard))
         formset = MeasureFormSet(data, prefix=MEASURES_PREFIX)
-        if "add_row" in request.POST:
-            return self._render(request, scorecard, form, formset)
         if not (form.is_valid() & formset.is_valid()):
             return self._render(request, scorecard, form, formset, status=400)
         kept = kept_measure_forms(formset)
@@ -202,11 +206,15 @@ class ScorecardFormView(TenantManageView):
         return redirect("scorecard", pk=scorecard.pk)
 
 
-def _with_one_more_row(data: QueryDict) -> QueryDict:
-    data = data.copy()
+def _with_one_more_row(data: QueryDict) -> QueryDict | None:
+    """The data with one more row, or None when the row count sent is not a number."""
     key = f"{MEASURES_PREFIX}-TOTAL_FORMS"
-    total = int(data.get(key, "0")) if data.get(key, "0").isdigit() else 0
-    data[key] = str(min(total + 1, MeasureFormSet.max_num))
+    value = data.get(key, "0")
+    # isdigit() accepts "²", which int() refuses: only ASCII decimals are a count.
+    if not (value.isascii() and value.isdecimal()):
+        return None
+    data = data.copy()
+    data[key] = str(min(int(value) + 1, MeasureFormSet.max_num))
     return data
 
 

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from health.forms.tasks import TaskCreateForm, TaskReassignForm, TaskSnoozeForm
 from health.inbox import account_tasks, inbox_for, task_can_act, tasks_due_count, tasks_list
 from health.models import Task
 from health.services.tasks import (
@@ -25,8 +26,7 @@ from health.services.tasks import (
     task_snooze,
     task_unsnooze,
 )
-from health.task_forms import TaskCreateForm, TaskReassignForm, TaskSnoozeForm
-from tenants.selectors import members_list
+from tenants.selectors import members_list, writers_list
 from tenants.tenancy.views import TenantView
 
 # Sent with every action's answer: the navigation's count listens for it and reloads.
@@ -40,8 +40,8 @@ def _mark_actions(tasks, membership) -> None:
 
 
 def _members(request) -> list:
-    """Members to reassign to; only fetched for someone who can act on a task."""
-    return list(members_list()) if request.membership.can_write else []
+    """Members to give a task to (not viewers); only fetched for someone who can act."""
+    return list(writers_list()) if request.membership.can_write else []
 
 
 class InboxView(TenantView):
@@ -64,7 +64,8 @@ class InboxView(TenantView):
             "selected": selected,
             "is_own": selected is not None and selected.pk == membership.pk,
             "can_switch": membership.can_manage,
-            "members": members if membership.can_write else [],
+            # Reassign to members who can act on a task; switch to anyone's inbox.
+            "members": [m for m in members if m.can_write] if membership.can_write else [],
             "switch_members": members,
             "where": "inbox",
             "next_url": request.get_full_path(),

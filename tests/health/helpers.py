@@ -1,9 +1,19 @@
-"""Hand-made inputs of health scores: accounts, daily rollups, terms and NPS answers."""
+"""Hand-made inputs of health scores: accounts, daily rollups, terms and NPS answers; and the
+metrics' tenant lock held by another database session (a run in progress); a page in
+Russian with a string translated before the catalogue has it."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+import psycopg2
+from django.db import connection
+from django.utils import translation
+from django.utils.translation import trans_real
+
 from accounts.models import Account, Contact, NpsResponse, Subscription
+from metrics.engine.run import LOCK_NAMESPACE
 from metrics.models import AccountDay, Feature
 from tenants.tenancy.context import tenant_scope
 
@@ -70,3 +80,35 @@ def tenant_zone(tenant):
 
 def days_back(day: date, *offsets: int) -> list[date]:
     return [day - timedelta(days=offset) for offset in offsets]
+
+
+@contextmanager
+def metrics_run_in_progress(tenant) -> Iterator[None]:
+    """Hold the tenant's metrics lock from a second session, as a nightly run would."""
+    settings = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"]
+    )
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
+        yield
+    finally:
+        other.close()  # the session's end releases its lock
+
+
+@contextmanager
+def russian_with(msgid: str, msgstr: str) -> Iterator[None]:
+    """Russian, `msgid` translated as `msgstr`: what a page shows tells whether it asked for
+    the translation (a string not marked stays in English)."""
+    top = trans_real.translation("ru")._catalog._catalogs[0]
+    before = top.get(msgid)
+    top[msgid] = msgstr
+    try:
+        with translation.override("ru"):
+            yield
+    finally:
+        if before is None:
+            top.pop(msgid, None)
+        else:
+            top[msgid] = before

@@ -15,9 +15,16 @@ from health.models import HealthScore, ScorecardVersion
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.score_history import health_scores_compute
 from health.services.scorecards import scorecard_update
-from health.views.explain import percents_adding_up, tenths_adding_up
+from health.views.explain import change, percents_adding_up, tenths_adding_up
 from tenants.tenancy.context import tenant_scope
-from tests.health.helpers import DAY, account, active_days, days_back
+from tests.health.helpers import (
+    DAY,
+    account,
+    active_days,
+    days_back,
+    metrics_run_in_progress,
+    russian_with,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +92,14 @@ def test_na_for_an_account_without_data(owner_client, tenant):
     assert "pulled the score down" not in html
 
 
+def test_na_is_translated(owner_client, tenant):
+    acct = account(tenant, "quiet")
+    with russian_with("n/a", "н/д"):
+        html = _panel(owner_client, acct).content.decode()
+        assert '<span class="figure na">н/д</span>' in html and ">n/a<" not in html
+        assert change(None, 50, 7).signed == "н/д" and change(50, 50, 7).signed == "±0"
+
+
 def test_score_trend_weakest_measure_and_breakdown(owner_client, tenant):
     acct = account(tenant, "a1")
     first = _version(tenant)
@@ -146,6 +161,26 @@ def test_recompute_now(member_client, viewer_client, tenant):
             (DAY, real)
         ]  # the tenant's latest scored day, scored again
     assert member_client.post(url).status_code == 302
+
+
+def test_recompute_now_while_the_scores_are_being_recomputed(member_client, tenant):
+    acct = account(tenant, "busy")
+    active_days(tenant, acct, days_back(DAY, *range(0, 12)))
+    health_scores_compute(tenant=tenant, day=DAY)
+    with tenant_scope(tenant):
+        HealthScore.objects.filter(account=acct).update(score=1, band="poor")
+    url = reverse("account-health", args=[acct.pk])
+    busy = "The scores are being recomputed; try again in a minute."
+    with metrics_run_in_progress(tenant):
+        response = member_client.post(url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and busy in response.content.decode()
+        plain = member_client.post(url, follow=True)
+        assert plain.status_code == 200 and busy in plain.content.decode()
+    with tenant_scope(tenant):
+        assert HealthScore.objects.get(account=acct, day=DAY).score == 1  # left alone
+    member_client.post(url, HTTP_HX_REQUEST="true")
+    with tenant_scope(tenant):
+        assert HealthScore.objects.get(account=acct, day=DAY).score != 1
 
 
 def _family(tenant):

@@ -11,7 +11,7 @@ from health.models import HealthScore, Scorecard, ScorecardVersion
 from health.services.defaults import scorecards_ensure_defaults
 from tenants.tenancy.context import tenant_scope
 from tests.conftest import MODEL_BACKEND
-from tests.health.helpers import DAY, account, active_days, days_back
+from tests.health.helpers import DAY, account, active_days, days_back, metrics_run_in_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +117,17 @@ def test_command_scores_a_day(tenant):
         call_command("health_scores", "--tenant", "nope")
     with pytest.raises(CommandError, match="--date"):
         call_command("health_scores", "--tenant", "acme", "--date", "2026-02-30")
+
+
+def test_command_waits_for_a_metrics_run_to_finish(tenant):
+    active_days(tenant, account(tenant, "a1"), days_back(DAY, 0, 1))
+    with metrics_run_in_progress(tenant), pytest.raises(CommandError, match="Try again"):
+        call_command("health_scores", "--tenant", "acme", "--date", str(DAY), stdout=StringIO())
+    with tenant_scope(tenant):
+        assert not HealthScore.objects.exists()
+    call_command("health_scores", "--tenant", "acme", "--date", str(DAY), stdout=StringIO())
+    with tenant_scope(tenant):
+        assert HealthScore.objects.count() == 1
 
 
 def test_command_backfills_a_range_and_refuses_bad_ranges(tenant):

@@ -185,3 +185,31 @@ def test_list_queries_do_not_grow(tenant, member, api, django_assert_num_queries
     add(27, 3)
     with django_assert_num_queries(len(captured.captured_queries)):
         assert len(api.get("/api/v1/tasks/?page_size=100").json()["results"]) == 30
+
+
+def test_a_viewer_cannot_be_given_a_task(tenant, viewer, api):
+    task = add_task(tenant, account(tenant, "a1"), tenant.today())
+    reader = membership(tenant, viewer)
+    response = api.patch(f"/api/v1/tasks/{task.pk}/", {"assignee": reader.pk}, format="json")
+    assert response.status_code == 400 and "assignee" in response.json()["error"]["fields"]
+    created = api.post(
+        "/api/v1/tasks/",
+        {"account_external_id": "a1", "title": "x", "due_on": tenant.today().isoformat(),
+         "assignee": reader.pk},
+        format="json",
+    )  # fmt: skip
+    assert created.status_code == 400 and "assignee" in created.json()["error"]["fields"]
+    assert reload(tenant, task).assignee is None
+
+
+def test_patch_is_all_or_nothing(tenant, owner, member, api):
+    csm = membership(tenant, member)
+    task = add_task(tenant, account(tenant, "a1"), tenant.today(), csm)
+    boss = membership(tenant, owner)
+    response = api.patch(
+        f"/api/v1/tasks/{task.pk}/",
+        {"assignee": boss.pk, "snoozed_until": tenant.today().isoformat()},
+        format="json",
+    )
+    assert response.status_code == 400 and "snoozed_until" in response.json()["error"]["fields"]
+    assert reload(tenant, task).assignee == csm

@@ -125,3 +125,18 @@ def test_panel_queries_do_not_grow_with_tasks(
     with tenant_scope(tenant):
         closed = Task.objects.exclude(status=TaskStatus.OPEN).count()
     assert closed > 10 and html.count("task task-done") == 10  # the latest ten closed
+
+
+def test_a_viewer_is_not_offered_for_a_new_task(tenant, viewer, member_client):
+    acct = account(tenant, "a1")
+    reader = membership(tenant, viewer)
+    url = f"/accounts/{acct.pk}/tasks/"
+    form = member_client.get(url, **HTMX).content.decode()
+    assert "viewer@acme.test" not in form
+    due = tenant.today().isoformat()
+    refused = member_client.post(url, {"title": "x", "due_on": due, "assignee": reader.pk})
+    assert (
+        refused.status_code == 400 and "Choose a member of your team." in refused.content.decode()
+    )
+    with tenant_scope(tenant):
+        assert not Task.objects.exists()

@@ -136,3 +136,12 @@ def test_viewer_cannot_act(tenant, viewer_client, task):
 
 def test_actions_answer_get_with_405(member_client, task):
     assert member_client.get(f"/tasks/{task.pk}/complete/").status_code == 405
+
+
+def test_a_viewer_is_neither_offered_nor_taken_as_assignee(tenant, viewer, member_client, task):
+    reader = membership(tenant, viewer)
+    page = member_client.get("/tasks/").content.decode()
+    assert f'<option value="{reader.pk}"' not in page.split('name="assignee"', 1)[1]
+    refused = member_client.post(f"/tasks/{task.pk}/reassign/", {"assignee": reader.pk}, **HTMX)
+    assert "Choose a member of your team." in refused.content.decode()
+    assert reload(tenant, task).assignee != reader

@@ -9,7 +9,7 @@ from health.models import Backtest, Scorecard, ScorecardVersion
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.scorecards import scorecard_create
 from tenants.tenancy.context import tenant_scope
-from tests.health.helpers import account
+from tests.health.helpers import account, russian_with
 
 pytestmark = pytest.mark.django_db
 
@@ -250,6 +250,18 @@ def test_add_row_without_javascript(owner_client, tenant, card):
         assert Scorecard.objects.get(pk=card.pk).version == 1  # nothing saved
 
 
+@pytest.mark.parametrize("total", ["²", "٣", "-1", "x"])
+def test_add_row_with_a_row_count_that_is_not_a_number_is_a_form_error(
+    owner_client, tenant, card, total
+):
+    data = {**_form(), "measures-TOTAL_FORMS": total, "add_row": "1"}
+    response = owner_client.post(reverse("scorecard-edit", args=[card.pk]), data)
+    assert response.status_code == 400
+    assert b"was not saved" in response.content
+    with tenant_scope(tenant):
+        assert Scorecard.objects.get(pk=card.pk).version == 1
+
+
 def test_apply_suggestion_records_a_version(owner_client, tenant, card, owner):
     _backtest(tenant, card, suggested={"usage_frequency": 62.5, "days_since_activity": 37.5})
     response = owner_client.post(reverse("scorecard-apply-suggestion", args=[card.pk]))
@@ -297,3 +309,16 @@ def test_out_of_range_or_broken_input_is_a_form_error(owner_client, tenant, chan
     assert b"was not saved" in response.content
     with tenant_scope(tenant):
         assert not Scorecard.objects.filter(name="Enterprise").exists()
+
+
+def test_auc_not_known_yet_is_translated(owner_client, tenant, card):
+    backtest = _backtest(tenant, card)
+    with tenant_scope(tenant):
+        Backtest.objects.filter(pk=backtest.pk).update(auc=None)
+    with russian_with("n/a", "н/д"):
+        pages = [
+            owner_client.get(reverse("scorecards")).content.decode(),
+            owner_client.get(reverse("scorecard", args=[card.pk])).content.decode(),
+        ]
+    for page in pages:
+        assert '<span class="na">н/д</span>' in page and ">n/a<" not in page

@@ -1,6 +1,7 @@
 """manage.py health_scores --tenant SLUG [--date D | --since D [--until D]]: score every
 account of a tenant for one local day (default: yesterday) or a range of days (a history
-backfill), replacing those days' scores."""
+backfill), replacing those days' scores. Refused while the tenant's metrics or scores are
+being recomputed."""
 
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from health.services.score_history import health_scores_history
+from metrics.engine.run import MetricsBusy, tenant_lock
 from tenants.cli import ApplicationCommand, command_error, date_option
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
@@ -49,11 +51,14 @@ class Command(ApplicationCommand):
                 self.stdout.write(f"  {done}/{total} days scored")
 
         try:
-            with tenant_scope(tenant):
+            # The nightly scoring and metrics runs hold the same lock: never two writers.
+            with tenant_scope(tenant), tenant_lock(tenant):
                 count = health_scores_history(
                     tenant=tenant, first=first, last=last, progress=progress
                 )
         except ValidationError as error:
             raise command_error(error) from None
+        except MetricsBusy as error:
+            raise CommandError(f"{error} Try again when it has finished.") from None
         days = f"{first}" if first == last else f"{first} to {last}"
         self.stdout.write(f"Wrote {count} scores of {slug} for {days}.")

@@ -1,24 +1,20 @@
 """Forms of the task pages: snooze, reassign and a task opened by hand. They read input; the
-task services decide what is allowed (a snooze in the past, a member of another tenant)."""
+task services decide what is allowed (a snooze in the past, a member of another tenant);
+only members who are not viewers are offered as assignees."""
 
 from datetime import date, timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from health.forms.members import MemberChoiceField
 from health.models import TaskPriority
-from tenants.selectors import members_list
 
 SNOOZE_DAYS = {"1": 1, "3": 3, "7": 7}
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.user.email
 
 
 class TaskSnoozeForm(forms.Form):
@@ -46,9 +42,7 @@ class TaskSnoozeForm(forms.Form):
 
 class TaskReassignForm(forms.Form):
     assignee = MemberChoiceField(
-        queryset=members_list(),
-        label=_("Assignee"),
-        error_messages={"invalid_choice": _("Choose a member of your team.")},
+        label=_("Assignee"), error_messages={"invalid_choice": _("Choose a member of your team.")}
     )
 
 
@@ -61,7 +55,6 @@ class TaskCreateForm(forms.Form):
         label=_("Priority"), choices=TaskPriority.choices, initial=TaskPriority.MEDIUM
     )
     assignee = MemberChoiceField(
-        queryset=members_list(),
         label=_("Assignee"),
         required=False,
         empty_label=_("The account's owner"),
