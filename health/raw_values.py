@@ -14,6 +14,9 @@ A value is None when the account has no data for that source (README, "Health sc
 
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -41,14 +44,36 @@ def accounts_facts(tenant: Tenant, account_ids: list[int] | None = None) -> list
     return [AccountFacts(*row) for row in rows.values_list("pk", "segment", "lifecycle_stage")]
 
 
+# Inside `raw_values_shared()`: {(tenant id, day): values}, so that the scoring of a day and
+# the alert rules that follow it read the day once.
+_shared: ContextVar[dict | None] = ContextVar("raw_values_shared", default=None)
+
+
+@contextmanager
+def raw_values_shared() -> Iterator[None]:
+    """Within the block, `raw_values` of a tenant and day already read is not read again
+    (for accounts it was read for). Only for one run's duration: the values are not kept."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def raw_values(tenant: Tenant, day: date, account_ids: list[int]) -> dict[int, dict[str, object]]:
     """{account id: {source: raw value or None}} for the given accounts as of `day`."""
+    shared = _shared.get()
+    known = None if shared is None else shared.get((tenant.pk, day))
+    if known is not None and known.keys() >= set(account_ids):
+        return {account: dict(known[account]) for account in account_ids}
     values: dict[int, dict[str, object]] = {
         account: dict.fromkeys(Source.values) for account in account_ids
     }
     _usage(tenant, day, values)
     _renewals(tenant, day, values)
     _nps(tenant, day, values)
+    if shared is not None:
+        shared[(tenant.pk, day)] = {account: dict(row) for account, row in values.items()}
     return values
 
 

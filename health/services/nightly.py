@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from health.models import Band, HealthScore, HealthSettings, PlaybookRun, RunStatus, TaskKind
+from health.raw_values import raw_values_shared
 from health.services.playbooks import playbooks_start_for_rules, playbooks_stop_cleared
 from health.services.rules import RulesResult, alert_rules_run
 from health.services.score_history import NightlyResult, health_nightly
@@ -42,6 +43,11 @@ class AfterMetrics:
 def health_after_metrics(*, tenant: Tenant) -> AfterMetrics:
     """Score the days due, then run the rules for each scored day after the bookmark (at
     most CATCH_UP_DAYS), each day in one transaction with its playbooks. Idempotent."""
+    with raw_values_shared():  # the last scored day's raw values serve its rules too
+        return _after_metrics(tenant)
+
+
+def _after_metrics(tenant: Tenant) -> AfterMetrics:
     result = AfterMetrics(health_nightly(tenant=tenant))
     today = tenant.today()
     for day in _rule_days(tenant):
@@ -71,15 +77,17 @@ def _rule_days(tenant: Tenant) -> list[date]:
 
 
 def _band_recovered(tenant: Tenant, day: date) -> list[int]:
-    """Accounts running a band-drop playbook whose band on `day` is good again."""
-    return list(
+    """Accounts running a band-drop playbook whose band on `day` is good again (the running
+    runs are few: they are read first, then those accounts' scores of the day)."""
+    running = set(
         PlaybookRun.objects.for_tenant(tenant)
-        .filter(
-            status=RunStatus.RUNNING,
-            trigger_kind=TaskKind.BAND_DROPPED,
-            account__health_scores__day=day,
-            account__health_scores__band=Band.GOOD,
-        )
+        .filter(status=RunStatus.RUNNING, trigger_kind=TaskKind.BAND_DROPPED)
         .values_list("account_id", flat=True)
-        .distinct()
+    )
+    if not running:
+        return []
+    return list(
+        HealthScore.objects.for_tenant(tenant)
+        .filter(day=day, band=Band.GOOD, account_id__in=running)
+        .values_list("account_id", flat=True)
     )

@@ -175,15 +175,19 @@ def usage_windows_frame(tenant: Tenant, first: date, last: date, split: date) ->
             SELECT account_id, day, events, event_counts FROM {AccountDay._meta.db_table}
             WHERE tenant_id = %(tenant)s AND account_id IS NOT NULL
               AND day BETWEEN %(first)s AND %(last)s
-        ), used AS (
-            SELECT d.account_id, count(DISTINCT f.feature) AS features,
-                   count(DISTINCT f.feature) FILTER (WHERE f.is_core) AS core
+        ), features_used AS (
+            -- One group per account and feature (hashed): a count(DISTINCT ...) per account
+            -- would sort every (account, event name) of the window instead.
+            SELECT d.account_id, f.feature, bool_or(f.is_core) AS core
             FROM days d
             CROSS JOIN LATERAL jsonb_object_keys(d.event_counts) AS k(name)
             JOIN {Feature._meta.db_table} f
               ON f.tenant_id = %(tenant)s AND f.event_name = k.name
             WHERE d.day >= %(split)s
-            GROUP BY d.account_id
+            GROUP BY d.account_id, f.feature
+        ), used AS (
+            SELECT account_id, count(*) AS features, count(*) FILTER (WHERE core) AS core
+            FROM features_used GROUP BY account_id
         )
         SELECT d.account_id,
                count(*) FILTER (WHERE d.day >= %(split)s AND d.events > 0),

@@ -5,6 +5,8 @@ again)."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from health.models import PlaybookRun, RunStatus, Task, TaskKind
 from health.services.defaults import scorecards_ensure_defaults
@@ -76,3 +78,18 @@ def test_rules_run_for_every_scored_day_after_the_bookmark_and_resume_after_a_fa
     assert task.figures and task.due_on > DAY
     after = health_after_metrics(tenant=tenant)
     assert after.rule_days == [] and after.rules is None  # nothing done twice
+
+
+def test_a_day_is_read_once_for_its_scores_and_its_rules(tenant):
+    acct = account(tenant, "a1")
+    term(tenant, acct, DAY - timedelta(days=400), None)
+    active_days(tenant, acct, [DAY - timedelta(days=n) for n in range(0, 40)])
+    _through(tenant, DAY - timedelta(days=1))
+    health_after_metrics(tenant=tenant)
+    _through(tenant, DAY)
+    with CaptureQueriesContext(connection) as queries:
+        after = health_after_metrics(tenant=tenant)
+    assert after.scores.rows == 1 and after.rule_days == [DAY]
+    # The trailing windows of usage (a read of 60 days of rollups): once, not twice.
+    windows = [q for q in queries.captured_queries if "jsonb_object_keys" in q["sql"]]
+    assert len(windows) == 1
