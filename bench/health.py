@@ -7,16 +7,17 @@ scan of the events.
 It creates a scratch database on the PostgreSQL of DATABASE_URL, migrates it, fills one
 tenant with `seed_demo` and computes its metrics for every day but the last. Then, in one
 run, it times (c) a plain SQL `GROUP BY account, day` over all the tenant's events, (a) the
-first scoring run, which writes the score history of the last 365 days (or --days), and
-(b) the nightly scoring that follows the metrics' next nightly run: the new day's scores
-and what runs after them. Each step runs in a fresh process. The last line printed is:
+first scoring run, which writes the score history of the last 365 days (or --days) and
+runs the alert rules' first pass, and (b) the run that follows the metrics' next nightly
+run: the new day's scores, then the alert rules and the playbooks they start. Each step
+runs in a fresh process. The last line printed is:
 
-    history 20.5 s = 10.20 scans | nightly 1.17 s = 0.58 scans | scan 2.01 s
+    history 17.2 s = 8.60 scans | nightly 1.54 s = 0.77 scans | scan 2.00 s
 
 The scan is timed before and after, and the faster time is the baseline. As a floor, the
 history's rows are then copied alone into an empty table of the same columns and indexes:
-what any store of one row per account and day must pay. The scratch
-database is dropped at the end (--keep keeps it).
+what any store of one row per account and day must pay. The scratch database is dropped
+at the end (--keep keeps it).
 """
 
 import argparse
