@@ -27,6 +27,11 @@ from tenants.tenancy.viewsets import TenantReadOnlyViewSet, TenantViewSet
 
 
 class PlaybookStepSerializer(serializers.ModelSerializer):
+    # Declared: the model's slug pattern would also be required of a task step's empty key.
+    email_template_key = serializers.CharField(
+        read_only=True, help_text="The email template's key; empty for a task step."
+    )
+
     class Meta:
         model = PlaybookStep
         fields = [
@@ -36,6 +41,10 @@ class PlaybookStepSerializer(serializers.ModelSerializer):
 
 
 class PlaybookSerializer(serializers.ModelSerializer):
+    # Declared for the same reason: a playbook made in the admin site may have no key.
+    key = serializers.CharField(
+        read_only=True, help_text="The default playbook this one is; empty for others."
+    )
     steps = PlaybookStepSerializer(many=True, read_only=True)
     running = serializers.IntegerField(read_only=True, help_text="Runs running now.")
 
