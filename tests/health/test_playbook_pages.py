@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.formats import date_format
 
 from accounts.models import Contact, CustomerEmail, EmailStatus
 from health.models import Playbook, PlaybookRun, RunStatus
@@ -93,7 +94,7 @@ def test_account_panel_start_form_and_log(
     )
     page = member_client.get(url).content.decode()
     assert "Offer a training session" in page  # the next step, with its date
-    assert (tenant.today() + timedelta(14)).isoformat() in page
+    assert date_format(tenant.today() + timedelta(14), "D j M Y") in page
     assert "How teams like yours succeed with us" in page and "Carla" in page  # the log
 
     assert viewer_client.post(url, {"playbook": playbook.pk}).status_code == 403
