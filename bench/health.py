@@ -32,8 +32,7 @@ from datetime import timedelta
 import psycopg2
 
 from bench.recompute import END, SLUG, analyze, log, scan
-from bench.scratch import ROOT, create_database, drop_database, migrate, scratch_url
-from bench.scratch import server_environment as environment
+from bench.scratch import ROOT, scratch_database
 
 
 def parse_args(argv):
@@ -140,13 +139,7 @@ def main(argv=None) -> int:
     if not base_url:
         log("DATABASE_URL is not set; run through `make bench-health` (embedded PostgreSQL).")
         return 2
-    name = f"csplatform_bench_health_{os.getpid()}"
-    database_url = scratch_url(base_url, name)
-    env = environment(database_url)
-    create_database(base_url, name)
-    try:
-        log(f"Migrating scratch database {name} ...")
-        migrate(env)
+    with scratch_database(base_url, "health", keep=args.keep) as (database_url, env):
         log(f"Seeding {args.accounts:,} accounts x {args.days} days (seed_demo) ...")
         seeded = run_step("seed", env, args)
         log(f"  {seeded['events']:,} events in {seeded['seconds']:.1f} s")
@@ -181,11 +174,6 @@ def main(argv=None) -> int:
             f" | nightly {nightly['seconds']:.2f} s = {nightly['seconds'] / baseline:.2f} scans"
             f" | scan {baseline:.2f} s"
         )
-    finally:
-        if args.keep:
-            log(f"Kept scratch database {name}.")
-        else:
-            drop_database(base_url, name)
     return 0
 
 

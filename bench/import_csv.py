@@ -39,8 +39,7 @@ import time
 
 import psycopg2
 
-from bench.scratch import ROOT, create_database, drop_database, migrate, scratch_url
-from bench.scratch import server_environment as environment
+from bench.scratch import ROOT, scratch_database
 
 SLUG = "bench"
 OWNER = "owner@bench.example"
@@ -285,13 +284,7 @@ def main(argv=None) -> int:
     if not base_url:
         log("DATABASE_URL is not set; run through `make bench-import` (embedded PostgreSQL).")
         return 2
-    name = f"csplatform_bench_import_{os.getpid()}"
-    database_url = scratch_url(base_url, name)
-    env = environment(database_url)
-    create_database(base_url, name)
-    try:
-        log(f"Migrating scratch database {name} ...")
-        migrate(env)
+    with scratch_database(base_url, "import", keep=args.keep) as (database_url, env):
         log(f"Importing {args.rows:,} accounts (check, then apply) and COPYing the same file ...")
         done = subprocess.run(
             [sys.executable, "-m", "bench.import_csv", "--step", "--rows", str(args.rows)],
@@ -324,11 +317,6 @@ def main(argv=None) -> int:
             f"{result['apply']:.1f} s) | copy {copied:,.0f} rows/s ({result['copy']:.2f} s) "
             f"| ratio {imported / copied:.3f}"
         )
-    finally:
-        if args.keep:
-            log(f"Kept scratch database {name}.")
-        else:
-            drop_database(base_url, name)
     return 0
 
 

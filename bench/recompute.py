@@ -36,8 +36,7 @@ from datetime import time as clock
 
 import psycopg2
 
-from bench.scratch import ROOT, create_database, drop_database, migrate, scratch_url
-from bench.scratch import server_environment as environment
+from bench.scratch import ROOT, scratch_database
 
 END = date(2026, 6, 30)  # the last seeded day: a fixed date keeps runs comparable
 SLUG = "bench"
@@ -182,13 +181,7 @@ def main(argv=None) -> int:
     if not base_url:
         log("DATABASE_URL is not set; run through `make bench-recompute` (embedded PostgreSQL).")
         return 2
-    name = f"csplatform_bench_recompute_{os.getpid()}"
-    database_url = scratch_url(base_url, name)
-    env = environment(database_url)
-    create_database(base_url, name)
-    try:
-        log(f"Migrating scratch database {name} ...")
-        migrate(env)
+    with scratch_database(base_url, "recompute", keep=args.keep) as (database_url, env):
         log(f"Seeding {args.accounts:,} accounts x {args.days} days (seed_demo) ...")
         seeded = run_step("seed", env, args)
         analyze(database_url)
@@ -235,11 +228,6 @@ def main(argv=None) -> int:
             f" | nightly {nightly['seconds']:.2f} s = {nightly['seconds'] / baseline:.2f} scans,"
             f" peak {nightly['peak_bytes'] / 2**20:.0f} MB | scan {baseline:.2f} s"
         )
-    finally:
-        if args.keep:
-            log(f"Kept scratch database {name}.")
-        else:
-            drop_database(base_url, name)
     return 0
 
 

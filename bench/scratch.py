@@ -8,6 +8,8 @@ import os
 import secrets
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -75,3 +77,23 @@ def migrate(env: dict) -> None:
         check=True,
         timeout=600,
     )
+
+
+@contextmanager
+def scratch_database(base_url: str, label: str, *, keep: bool = False) -> Iterator[tuple]:
+    """A migrated scratch database named for `label` and this process on the server of
+    `base_url`: yields (its URL, the environment of the subprocesses that use it), and
+    drops it afterwards unless `keep`."""
+    name = f"csplatform_bench_{label}_{os.getpid()}"
+    database_url = scratch_url(base_url, name)
+    env = server_environment(database_url)
+    create_database(base_url, name)
+    try:
+        print(f"Migrating scratch database {name} ...", file=sys.stderr, flush=True)
+        migrate(env)
+        yield database_url, env
+    finally:
+        if keep:
+            print(f"Kept scratch database {name}.", file=sys.stderr, flush=True)
+        else:
+            drop_database(base_url, name)

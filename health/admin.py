@@ -24,7 +24,7 @@ from health.services.rules import (
 )
 from health.services.scorecards import scorecard_create, scorecard_delete, scorecard_update
 from health.services.validation import SCORECARD_FIELDS, validate_scorecard
-from tenants.tenancy.admin import TenantAdmin
+from tenants.tenancy.admin import TenantAdmin, TenantChildInline
 
 MEASURE_FIELDS = ["source", "mapping", "low", "high", "thresholds", "weight", "missing"]
 
@@ -60,7 +60,7 @@ class MeasureFormSet(BaseInlineFormSet):
         ]
 
 
-class MeasureInline(admin.TabularInline):
+class MeasureInline(TenantChildInline):
     model = Measure
     formset = MeasureFormSet
     fields = MEASURE_FIELDS
@@ -72,22 +72,6 @@ class MeasureInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("position", "id")
-
-    # Tenant staff may edit measures exactly when they may edit the scorecard (their role).
-    def _parent_allows(self, request, obj=None):
-        return self.admin_site._registry[Scorecard].has_change_permission(request, obj)
-
-    def has_view_permission(self, request, obj=None):
-        return self._parent_allows(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._parent_allows(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._parent_allows(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._parent_allows(request, obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

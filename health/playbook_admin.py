@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import EmailTemplate
 from health.models import Playbook, PlaybookRun, PlaybookStep, StepKind
-from tenants.tenancy.admin import TenantAdmin
+from tenants.tenancy.admin import TenantAdmin, TenantChildInline
 
 
 class PlaybookStepForm(forms.ModelForm):
@@ -49,7 +49,7 @@ class PlaybookStepForm(forms.ModelForm):
         return cleaned
 
 
-class PlaybookStepInline(admin.TabularInline):
+class PlaybookStepInline(TenantChildInline):
     model = PlaybookStep
     form = PlaybookStepForm
     extra = 0
@@ -58,21 +58,6 @@ class PlaybookStepInline(admin.TabularInline):
         tenant = obj.tenant if obj is not None else getattr(request, "tenant", None)
         kwargs["form"] = type(self.form.__name__, (self.form,), {"tenant": tenant})
         return super().get_formset(request, obj, **kwargs)
-
-    def _parent_allows(self, request, obj=None):
-        return self.admin_site._registry[Playbook].has_change_permission(request, obj)
-
-    def has_view_permission(self, request, obj=None):
-        return self._parent_allows(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._parent_allows(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._parent_allows(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._parent_allows(request, obj)
 
 
 @admin.register(Playbook)

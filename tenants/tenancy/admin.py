@@ -67,3 +67,23 @@ class TenantAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._allowed(request, MANAGE_ROLES)
+
+
+class TenantChildInline(admin.TabularInline):
+    """The rows of a tenant-owned parent (a scorecard's measures, a playbook's steps): tenant
+    staff may view, add, change and delete them exactly when they may change the parent."""
+
+    def _parent_allows(self, request, obj=None):
+        return self.admin_site._registry[self.parent_model].has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
