@@ -9,10 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from health.alert_words import WORDS
 from health.models import AlertRule, Band, Source, TaskKind
 
 # Bands from best to worst: a drop is a move to a later one.
@@ -27,11 +26,16 @@ RAW_KINDS = {TaskKind.USAGE_DOWN, TaskKind.RENEWAL_AT_RISK, TaskKind.NO_ACTIVITY
 class Alert:
     """A rule firing for one account: what its task says."""
 
-    title: str
-    reason: str
+    kind: str
     figures: dict
     # The last useful day to act (a renewal's eve): the task is due no later, if it can be.
     due_by: date | None = None
+
+    @property
+    def words(self) -> tuple[str, str]:
+        """(title, reason) in the active language (worded only for a task that opens: most
+        firings are of conditions already held)."""
+        return WORDS[self.kind](self.figures)
 
 
 @dataclass(frozen=True)
@@ -65,10 +69,6 @@ class Facts:
         return self.raws.get(account, {}).get(source)
 
 
-def _band(value: str) -> str:
-    return str(Band(value).label)
-
-
 def band_dropped(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
     """The band is worse than on the previous scored day (good to average or poor, average
     to poor); a day with no band (no data) is no drop."""
@@ -79,27 +79,14 @@ def band_dropped(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
             continue
         if BAND_RANK[now.band] <= BAND_RANK[before.band]:
             continue
-        fired[account] = Alert(
-            title=_("Health band dropped to %(band)s") % {"band": _band(now.band)},
-            reason=_(
-                "Health band dropped from %(before)s to %(after)s (score %(score_before)s "
-                "on %(day_before)s, %(score)s now)."
-            )
-            % {
-                "before": _band(before.band),
-                "after": _band(now.band),
-                "score_before": before.score,
-                "score": now.score,
-                "day_before": before.day.isoformat(),
-            },
-            figures={
-                "band": now.band,
-                "band_before": before.band,
-                "score": now.score,
-                "score_before": before.score,
-                "day_before": before.day.isoformat(),
-            },
-        )
+        figures = {
+            "band": now.band,
+            "band_before": before.band,
+            "score": now.score,
+            "score_before": before.score,
+            "day_before": before.day.isoformat(),
+        }
+        fired[account] = Alert(rule.kind, figures)
     return fired
 
 
@@ -114,27 +101,14 @@ def score_fell(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
         fell = before.score - now.score
         if fell < rule.points:
             continue
-        fired[account] = Alert(
-            title=ngettext(
-                "Health score fell by %(points)s point",
-                "Health score fell by %(points)s points",
-                fell,
-            )
-            % {"points": fell},
-            reason=ngettext(
-                "Health score fell from %(before)s to %(after)s in %(days)s day.",
-                "Health score fell from %(before)s to %(after)s in %(days)s days.",
-                rule.window_days,
-            )
-            % {"before": before.score, "after": now.score, "days": rule.window_days},
-            figures={
-                "score": now.score,
-                "score_before": before.score,
-                "points_fell": fell,
-                "window_days": rule.window_days,
-                "threshold_points": rule.points,
-            },
-        )
+        figures = {
+            "score": now.score,
+            "score_before": before.score,
+            "points_fell": fell,
+            "window_days": rule.window_days,
+            "threshold_points": rule.points,
+        }
+        fired[account] = Alert(rule.kind, figures)
     return fired
 
 
@@ -146,16 +120,8 @@ def usage_down(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
         change = facts.value(account, Source.USAGE_TREND)
         if change is None or -change < rule.percent:
             continue
-        down = round(-change, 1)
-        fired[account] = Alert(
-            title=_("Usage down %(percent)s%%") % {"percent": f"{down:g}"},
-            reason=_(
-                "Usage events of the last 30 days are down %(percent)s%% against the 30 days "
-                "before (the rule fires at %(threshold)s%%)."
-            )
-            % {"percent": f"{down:g}", "threshold": rule.percent},
-            figures={"usage_change_percent": round(change, 1), "threshold_percent": rule.percent},
-        )
+        figures = {"usage_change_percent": round(change, 1), "threshold_percent": rule.percent}
+        fired[account] = Alert(rule.kind, figures)
     return fired
 
 
@@ -166,23 +132,13 @@ def nps_detractor(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
     for account, (lowest, answers) in facts.detractors.items():
         if account not in facts.accounts or not answers:
             continue
-        fired[account] = Alert(
-            title=_("NPS detractor: answered %(score)s") % {"score": lowest},
-            reason=ngettext(
-                "%(count)s NPS answer of %(max_score)s or less on %(day)s; the lowest is "
-                "%(score)s.",
-                "%(count)s NPS answers of %(max_score)s or less on %(day)s; the lowest is "
-                "%(score)s.",
-                answers,
-            )
-            % {
-                "count": answers,
-                "max_score": rule.max_score,
-                "day": facts.day.isoformat(),
-                "score": lowest,
-            },
-            figures={"lowest_score": lowest, "answers": answers, "max_score": rule.max_score},
-        )
+        figures = {
+            "lowest_score": lowest,
+            "answers": answers,
+            "max_score": rule.max_score,
+            "day": facts.day.isoformat(),
+        }
+        fired[account] = Alert(rule.kind, figures)
     return fired
 
 
@@ -200,25 +156,15 @@ def renewal_at_risk(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
         if facts.term_days.get(account, 0) <= rule.days:
             continue
         renews = facts.day + timedelta(days=left)
-        fired[account] = Alert(
-            # The date, not a count of days: the task is read on later days too.
-            title=_("Renewal on %(date)s, health %(band)s")
-            % {"date": date_format(renews), "band": _band(now.band)},
-            reason=_(
-                "The subscription renews on %(renews)s and the health band is %(band)s "
-                "(score %(score)s)."
-            )
-            % {"renews": date_format(renews), "band": _band(now.band), "score": now.score},
-            figures={
-                "days_to_renewal": left,
-                "renews_on": renews.isoformat(),
-                "band": now.band,
-                "score": now.score,
-                "threshold_days": rule.days,
-                "term_days": facts.term_days[account],
-            },
-            due_by=renews - timedelta(days=1),
-        )
+        figures = {
+            "days_to_renewal": left,
+            "renews_on": renews.isoformat(),
+            "band": now.band,
+            "score": now.score,
+            "threshold_days": rule.days,
+            "term_days": facts.term_days[account],
+        }
+        fired[account] = Alert(rule.kind, figures, due_by=renews - timedelta(days=1))
     return fired
 
 
@@ -230,22 +176,12 @@ def no_activity(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
         idle = facts.value(account, Source.DAYS_SINCE_ACTIVITY)
         if idle is None or idle < rule.days:
             continue
-        last = facts.day - timedelta(days=idle)
-        fired[account] = Alert(
-            title=ngettext("No activity for %(days)s day", "No activity for %(days)s days", idle)
-            % {"days": idle},
-            reason=_("The last usage event was on %(day)s (the rule fires after %(threshold)s).")
-            % {
-                "day": last.isoformat(),
-                "threshold": ngettext("%(days)s day", "%(days)s days", rule.days)
-                % {"days": rule.days},
-            },
-            figures={
-                "days_since_activity": idle,
-                "last_active_on": last.isoformat(),
-                "threshold_days": rule.days,
-            },
-        )
+        figures = {
+            "days_since_activity": idle,
+            "last_active_on": (facts.day - timedelta(days=idle)).isoformat(),
+            "threshold_days": rule.days,
+        }
+        fired[account] = Alert(rule.kind, figures)
     return fired
 
 

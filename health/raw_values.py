@@ -66,8 +66,9 @@ def raw_values(tenant: Tenant, day: date, account_ids: list[int]) -> dict[int, d
     known = None if shared is None else shared.get((tenant.pk, day))
     if known is not None and known.keys() >= set(account_ids):
         return {account: dict(known[account]) for account in account_ids}
+    sources = Source.values  # built anew on each access
     values: dict[int, dict[str, object]] = {
-        account: dict.fromkeys(Source.values) for account in account_ids
+        account: dict.fromkeys(sources) for account in account_ids
     }
     _usage(tenant, day, values)
     _renewals(tenant, day, values)

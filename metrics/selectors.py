@@ -13,7 +13,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from accounts.models import Account
 from metrics.definitions import ALL, Grain, Unit
 from metrics.engine.coverage import coverage_build
-from metrics.engine.inputs import terms_frame, usage_windows_frame
+from metrics.engine.inputs import day_of, terms_frame, usage_windows_frame
 from metrics.engine.usage_history import UsageHistory, usage_history
 from metrics.models import (
     AccountDay,
@@ -186,14 +186,19 @@ def account_usage_as_of(*, tenant, day: date, window_days: int = 30) -> UsageAsO
     recent = day - timedelta(days=window_days - 1)
     before = recent - timedelta(days=window_days)
     windows = usage_windows_frame(tenant, before, day, recent).set_index("account")
+    recent_last = windows.pop("last_active")
+    recent_last = recent_last[recent_last >= 0]
+    last_active = {int(account): day_of(number) for account, number in recent_last.items()}
+    # The accounts idle through both windows: one index probe each for their last day.
     last_day = (
         AccountDay.objects.for_tenant(tenant)
-        .filter(account_id=OuterRef("pk"), day__lte=day, events__gt=0)
+        .filter(account_id=OuterRef("pk"), day__lt=before, events__gt=0)
         .order_by("-day")
         .values("day")[:1]
     )
-    last_active = dict(
+    last_active |= dict(
         Account.objects.for_tenant(tenant)
+        .exclude(pk__in=list(last_active))
         .annotate(last=Subquery(last_day))
         .filter(last__isnull=False)
         .values_list("pk", "last")

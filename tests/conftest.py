@@ -9,8 +9,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from csplatform.celery import app as celery_app
@@ -34,6 +36,16 @@ def _celery_eager():
     celery_app.loader.import_default_modules()  # configure now, or our value is overwritten
     celery_app.conf.task_always_eager = True
     yield
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request's Accept-Language stays active in
+    the thread after the test client returns, as a server thread's does until its next
+    request."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 # Nothing listens on port 1: sending to this broker truly fails, as with Redis down.

@@ -63,6 +63,12 @@ class TaskSerializer(StrictSerializer):
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # A rule's task in the language of the request (Accept-Language), like the pages.
+        data["title"], data["reason"] = instance.words
+        return data
+
     def validate_due_on(self, value):
         if value < self.context["request"].tenant.today():
             raise serializers.ValidationError(_("A new task is due today or later."))

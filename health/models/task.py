@@ -86,7 +86,23 @@ class Task(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
+
+    @property
+    def words(self) -> tuple[str, str]:
+        """(title, reason) in the active language: a rule's task is worded again from its
+        figures; a task written by a person or a playbook reads as written."""
+        from health.alert_words import alert_words  # it reads the band labels of the models
+
+        return alert_words(self.kind, self.figures) or (self.title, self.reason)
+
+    @property
+    def shown_title(self) -> str:
+        return self.words[0]
+
+    @property
+    def shown_reason(self) -> str:
+        return self.words[1]
 
 
 class HealthSettings(TenantModel):

@@ -10,10 +10,12 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from django.db.models.functions import Coalesce
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, NpsResponse, Subscription
@@ -281,22 +283,27 @@ def _detractors(tenant: Tenant, day: date, max_score: int) -> dict[int, tuple[in
 def _start(tenant, day, due_from, starts, owners) -> list[Task]:
     """Open the tasks of the conditions that started (in bulk) and record their firings."""
     keys = {rule.condition_key for rule, _, _ in starts}
+    open_tasks = Task.objects.for_tenant(tenant).filter(
+        status=TaskStatus.OPEN, condition_key__in=keys
+    )
     still_open = {
-        (task.account_id, task.condition_key): task
-        for task in Task.objects.for_tenant(tenant).filter(
-            status=TaskStatus.OPEN, condition_key__in=keys
-        )
+        (account, key): pk
+        for account, key, pk in open_tasks.values_list("account_id", "condition_key", "pk")
     }
     fallback = None
     if any(owners[account] is None for _, account, _ in starts):
         fallback = health_settings_for(tenant).task_fallback_assignee_id
+    # The stored copy of the words, in the site's language whoever runs this; pages and the
+    # API word a rule's task again in the reader's language (Task.words).
+    with translation.override(settings.LANGUAGE_CODE):
+        words = {id(alert): alert.words for _, _, alert in starts}
     new = {
         (account, rule.condition_key): Task(
             tenant=tenant,
             account_id=account,
             assignee_id=owners[account] or fallback,
-            title=alert.title[:200],
-            reason=alert.reason,
+            title=words[id(alert)][0][:200],
+            reason=words[id(alert)][1],
             figures=alert.figures,
             kind=rule.kind,
             condition_key=rule.condition_key,
@@ -312,8 +319,8 @@ def _start(tenant, day, due_from, starts, owners) -> list[Task]:
     except IntegrityError:
         # A task of the same condition was opened meanwhile (by hand, say): one at a time.
         new, existing = _open_each(tenant, new)
-        still_open |= existing
-    tasks = still_open | new
+        still_open |= {key: task.pk for key, task in existing.items()}
+    tasks = still_open | {key: task.pk for key, task in new.items()}
     AlertFiring.objects.for_tenant(tenant).bulk_create(
         [
             AlertFiring(
@@ -322,7 +329,7 @@ def _start(tenant, day, due_from, starts, owners) -> list[Task]:
                 account_id=account,
                 since=day,
                 last_seen=day,
-                task=tasks.get((account, rule.condition_key)),
+                task_id=tasks.get((account, rule.condition_key)),
             )
             for rule, account, _ in starts
         ]

@@ -53,7 +53,9 @@ def health_scores_history(
     with tenant_scope(tenant):
         cards = scorecards_in_order(tenant)
         facts = accounts_facts(tenant)
-        termed = set(Subscription.objects.values_list("account_id", flat=True).distinct())
+        termed = set(
+            Subscription.objects.order_by().values_list("account_id", flat=True).distinct()
+        )
         start = first
         while start <= last:
             end = min(start + timedelta(days=CHUNK_DAYS - 1), last)

@@ -145,7 +145,7 @@ class TaskActionView(TenantView):
         else:
             if request.htmx:
                 return _row(request, task, notice=notice)
-            messages.success(request, f"{task.title}: {notice}")
+            messages.success(request, f"{task.shown_title}: {notice}")
         return redirect(_next_url(request, reverse("tasks")))
 
     def act(self, request, task, today) -> str:

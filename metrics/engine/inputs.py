@@ -166,35 +166,59 @@ def spend_by_month(tenant: Tenant) -> dict[date, int]:
     return {month: int(amount * 100) for month, amount in rows}
 
 
+def catalog_events(tenant: Tenant) -> list[tuple[list[str], list[str]]]:
+    """Each catalog feature, numbered 0.. in order of name: its event names, and
+    those of them flagged core."""
+    features: dict[str, tuple[list[str], list[str]]] = {}
+    rows = Feature.objects.for_tenant(tenant).order_by("feature", "event_name")
+    for feature, event, core in rows.values_list("feature", "event_name", "is_core"):
+        names, core_names = features.setdefault(feature, ([], []))
+        names.append(event)
+        if core:
+            core_names.append(event)
+    return list(features.values())
+
+
+def _feature_tests(catalog, core: bool) -> list[tuple[int, str]]:
+    """(feature number, parameter name) of each feature to test a day's event names against
+    with `?|` (those with core event names, if `core`): a key lookup per feature, several
+    times cheaper than expanding every day's names with jsonb_object_keys and joining them
+    to the catalog."""
+    prefix, column = ("core", 1) if core else ("feature", 0)
+    return [(n, f"{prefix}{n}") for n, names in enumerate(catalog) if names[column]]
+
+
+def _feature_params(catalog) -> dict[str, list[str]]:
+    params = {f"feature{n}": names for n, (names, _) in enumerate(catalog)}
+    params |= {f"core{n}": core for n, (_, core) in enumerate(catalog) if core}
+    return params
+
+
 def usage_windows_frame(tenant: Tenant, first: date, last: date, split: date) -> pd.DataFrame:
     """Per account with rollups from `first` to `last`: active days and events from `split`
-    on, events before `split`, and the distinct catalog features (all, core) it used from
-    `split` on. A feature is core when an event name of it is flagged core."""
+    on, events before `split`, the distinct catalog features (all, core) it used from
+    `split` on, and its last day with events. A feature is core-used when one of its core
+    event names was sent."""
+    catalog = catalog_events(tenant)
+
+    def used(core: bool) -> str:
+        tests = [
+            f"COALESCE(bool_or(d.event_counts ?| %({name})s::text[])"
+            " FILTER (WHERE d.day >= %(split)s), false)::int"
+            for _, name in _feature_tests(catalog, core)
+        ]
+        return " + ".join(tests) or "0"
+
     sql = f"""
-        WITH days AS (
-            SELECT account_id, day, events, event_counts FROM {AccountDay._meta.db_table}
-            WHERE tenant_id = %(tenant)s AND account_id IS NOT NULL
-              AND day BETWEEN %(first)s AND %(last)s
-        ), features_used AS (
-            -- One group per account and feature (hashed): a count(DISTINCT ...) per account
-            -- would sort every (account, event name) of the window instead.
-            SELECT d.account_id, f.feature, bool_or(f.is_core) AS core
-            FROM days d
-            CROSS JOIN LATERAL jsonb_object_keys(d.event_counts) AS k(name)
-            JOIN {Feature._meta.db_table} f
-              ON f.tenant_id = %(tenant)s AND f.event_name = k.name
-            WHERE d.day >= %(split)s
-            GROUP BY d.account_id, f.feature
-        ), used AS (
-            SELECT account_id, count(*) AS features, count(*) FILTER (WHERE core) AS core
-            FROM features_used GROUP BY account_id
-        )
         SELECT d.account_id,
                count(*) FILTER (WHERE d.day >= %(split)s AND d.events > 0),
                COALESCE(sum(d.events) FILTER (WHERE d.day >= %(split)s), 0),
                COALESCE(sum(d.events) FILTER (WHERE d.day < %(split)s), 0),
-               COALESCE(max(u.features), 0), COALESCE(max(u.core), 0)
-        FROM days d LEFT JOIN used u ON u.account_id = d.account_id
+               {used(False)}, {used(True)},
+               COALESCE(max(d.day) FILTER (WHERE d.events > 0) - DATE '1970-01-01', -1)
+        FROM {AccountDay._meta.db_table} d
+        WHERE d.tenant_id = %(tenant)s AND d.account_id IS NOT NULL
+          AND d.day BETWEEN %(first)s AND %(last)s
         GROUP BY d.account_id
     """  # noqa: S608
     columns = {
@@ -204,60 +228,40 @@ def usage_windows_frame(tenant: Tenant, first: date, last: date, split: date) ->
         "events_before": "int64",
         "features_used": "int64",
         "core_used": "int64",
+        "last_active": "int64",  # day number; -1: no events in the windows
     }
-    params = {**_days(tenant, first, last), "split": split}
+    params = {**_days(tenant, first, last), "split": split, **_feature_params(catalog)}
     return _frame(sql, params, columns)
 
 
-def usage_days_frame(tenant: Tenant, first: date, last: date, words: int) -> pd.DataFrame:
+def usage_days_frame(tenant: Tenant, first: date, last: date, catalog) -> pd.DataFrame:
     """Per account and day with rollups from `first` to `last`: the day's offset from
     `first`, its events, and the catalog features used that day as bitmasks: feature number
-    n (in `features_numbered` order) is bit n % 63 of word n // 63 (`words` columns), then
-    the same of the features used through a core event (`words` columns more)."""
-    masks = ", ".join(
-        f"COALESCE(bit_or(1::bigint << (f.n %% 63)) FILTER (WHERE f.n / 63 = {word}{core}), 0)"
-        for core in ("", " AND f.is_core")
-        for word in range(words)
-    )
-    used = (
-        f"""LEFT JOIN LATERAL (
-            SELECT {masks} FROM jsonb_object_keys(d.event_counts) AS k(name)
-            JOIN features f ON f.event_name = k.name
-        ) AS m ON true"""  # noqa: S608
-        if words
-        else ""
-    )
+    n (in `catalog_events` order) is bit n % 63 of word n // 63, then the same of the
+    features used through a core event (as many words again)."""
+    words = (len(catalog) + 62) // 63
+
+    def mask(word: int, core: bool) -> str:
+        tests = [
+            f"CASE WHEN d.event_counts ?| %({name})s::text[] THEN {1 << (n % 63)}::bigint"
+            " ELSE 0 END"
+            for n, name in _feature_tests(catalog, core)
+            if n // 63 == word
+        ]
+        return " | ".join(tests) or "0::bigint"
+
+    masks = "".join(f", {mask(word, core)}" for core in (False, True) for word in range(words))
     sql = f"""
-        WITH features AS MATERIALIZED ({_FEATURES_NUMBERED})
-        SELECT d.account_id, d.day - %(first)s, d.events{", m.*" if words else ""}
-        FROM {AccountDay._meta.db_table} d {used}
+        SELECT d.account_id, d.day - %(first)s, d.events{masks}
+        FROM {AccountDay._meta.db_table} d
         WHERE d.tenant_id = %(tenant)s AND d.account_id IS NOT NULL
           AND d.day BETWEEN %(first)s AND %(last)s
     """  # noqa: S608
     columns = {"account": "int64", "day": "int32", "events": "int64"}
     columns |= {f"mask{word}": "int64" for word in range(words)}
     columns |= {f"core{word}": "int64" for word in range(words)}
-    return _frame(sql, _days(tenant, first, last), columns)
-
-
-# Every (feature number, event name) of the catalog: features numbered 0.. by name.
-_FEATURES_NUMBERED = f"""
-    SELECT (dense_rank() OVER (ORDER BY feature) - 1)::int AS n, event_name, is_core
-    FROM {Feature._meta.db_table} WHERE tenant_id = %(tenant)s
-"""  # noqa: S608
-
-
-def features_numbered(tenant: Tenant) -> pd.DataFrame:
-    """The catalog's features numbered as `usage_days_frame` numbers them, with whether each
-    is core (a feature is core when an event name of it is flagged core)."""
-    sql = f"""
-        SELECT dense_rank() OVER (ORDER BY feature) - 1, feature, bool_or(is_core)
-        FROM {Feature._meta.db_table} WHERE tenant_id = %(tenant)s GROUP BY feature
-        ORDER BY feature
-    """  # noqa: S608
-    frame = _frame(sql, {"tenant": tenant.pk}, {"n": "int64", "feature": "str", "core": "str"})
-    frame["core"] = frame["core"] == "t"
-    return frame
+    params = {**_days(tenant, first, last), **_feature_params(catalog)}
+    return _frame(sql, params, columns)
 
 
 def last_active_before(tenant: Tenant, day: date) -> pd.DataFrame:

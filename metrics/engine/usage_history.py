@@ -9,12 +9,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from metrics.engine.inputs import (
-    day_number,
-    features_numbered,
-    last_active_before,
-    usage_days_frame,
-)
+from metrics.engine.inputs import catalog_events, day_number, last_active_before, usage_days_frame
 from tenants.models import Tenant
 
 NEVER = -1  # no active day yet
@@ -56,9 +51,9 @@ def usage_history(
     lead = 2 * window - 1  # the days before `first` that its windows reach back to
     start = first - timedelta(days=lead)
     days = (last - start).days + 1
-    catalog = features_numbered(tenant)
+    catalog = catalog_events(tenant)
     words = (len(catalog) + 62) // 63
-    frame = usage_days_frame(tenant, start, last, words)
+    frame = usage_days_frame(tenant, start, last, catalog)
     row_of = np.full(1, -1)
     if len(account_ids):
         row_of = np.full(int(account_ids.max()) + 1, -1)
@@ -77,7 +72,7 @@ def usage_history(
     core_used = np.zeros_like(features_used)
     masks = [frame[f"mask{word}"].to_numpy()[keep] for word in range(words)]
     core_masks = [frame[f"core{word}"].to_numpy()[keep] for word in range(words)]
-    for number, core in zip(catalog["n"], catalog["core"], strict=True):
+    for number, (_, core) in enumerate(catalog):
         features_used += _used_in_window(masks, number, rows, cols, shape, window, lead)
         if core:  # used through one of its core events, as `account_usage_as_of` counts
             core_used += _used_in_window(core_masks, number, rows, cols, shape, window, lead)
@@ -106,5 +101,5 @@ def usage_history(
         core_used=core_used,
         last_active=last_seen[:, lead:],
         features=len(catalog),
-        core_features=int(catalog["core"].sum()),
+        core_features=sum(1 for _, core in catalog if core),
     )

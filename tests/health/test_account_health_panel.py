@@ -59,8 +59,10 @@ def _store(tenant, acct, day, score, version, raws=RAWS):
         )  # fmt: skip
 
 
-def _panel(client, acct, htmx=True):
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+def _panel(client, acct, htmx=True, language="en"):
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    if htmx:
+        headers["HTTP_HX_REQUEST"] = "true"
     return client.get(reverse("account-health", args=[acct.pk]), **headers)
 
 
@@ -95,7 +97,7 @@ def test_na_for_an_account_without_data(owner_client, tenant):
 def test_na_is_translated(owner_client, tenant):
     acct = account(tenant, "quiet")
     with russian_with("n/a", "н/д"):
-        html = _panel(owner_client, acct).content.decode()
+        html = _panel(owner_client, acct, language="ru").content.decode()
         assert '<span class="figure na">н/д</span>' in html and ">n/a<" not in html
         assert change(None, 50, 7).signed == "н/д" and change(50, 50, 7).signed == "±0"
 

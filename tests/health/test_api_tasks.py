@@ -213,3 +213,29 @@ def test_patch_is_all_or_nothing(tenant, owner, member, api):
     )
     assert response.status_code == 400 and "snoozed_until" in response.json()["error"]["fields"]
     assert reload(tenant, task).assignee == csm
+
+
+def test_a_rules_task_is_worded_in_the_language_asked_for(tenant, api):
+    """The nightly run stores its words in English; a client asking for Romanian reads the
+    same task, from its figures, in Romanian; a task written by hand reads as written."""
+    acct = account(tenant, "a1")
+    figures = {"days_since_activity": 16, "last_active_on": "2026-11-01", "threshold_days": 14}
+    rule_task = add_task(tenant, acct, tenant.today(), None, title="No activity for 16 days",
+                         reason="The last usage event was on 2026-11-01.",
+                         kind=TaskKind.NO_ACTIVITY, figures=figures)  # fmt: skip
+    add_task(tenant, acct, tenant.today(), None, title="Sună-l pe Ana")
+
+    def words(language):
+        response = api.get("/api/v1/tasks/", HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200, response.json()
+        return {row["id"]: (row["title"], row["reason"]) for row in response.json()["results"]}
+
+    english, romanian = words("en"), words("ro")
+    assert english[rule_task.pk] == (
+        "No activity for 16 days",
+        "The last usage event was on Nov. 1, 2026 (the rule fires after 14 days).",
+    )
+    title, reason = romanian[rule_task.pk]
+    assert title != english[rule_task.pk][0] and "16" in title
+    assert reason != english[rule_task.pk][1] and "2026" in reason
+    assert sorted(t for t, _ in romanian.values() if t not in (title,)) == ["Sună-l pe Ana"]

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from health.raw_history import raw_history
 from health.raw_values import raw_values
 from tests.health.helpers import (
     DAY,
@@ -110,3 +111,23 @@ def test_nps_latest_is_the_mean_of_each_contacts_latest_answer_in_the_window(ten
     values = _values(tenant, acme, other)
     assert values[acme.pk]["nps_latest"] == 7.5
     assert values[other.pk]["nps_latest"] == 7.0
+
+
+def test_a_catalog_of_more_than_63_features_counts_each_once_on_both_paths(tenant):
+    """Feature numbers past 63 land in a second bitmask word on the set-based path; an event
+    name spelled with quotes and a comma is one name to both paths."""
+    acme = account(tenant, "a1")
+    for n in range(70):
+        feature(tenant, f"event {n:02d}", f"feature {n:02d}", core=n in (3, 66))
+    feature(tenant, 'say "hi", twice', "feature 69")
+    usage(tenant, acme, DAY, {"event 03": 1, "event 66": 2, "event 67": 1})
+    usage(tenant, acme, DAY - timedelta(days=3), {'say "hi", twice': 1, "event 03": 1})
+    usage(tenant, acme, DAY - timedelta(days=45), {"event 05": 1})  # before the window
+    one_day = _values(tenant, acme)[acme.pk]
+    assert one_day["feature_breadth"] == 4 * 100 / 70  # features 03, 66, 67 and 69
+    assert one_day["core_depth"] == 100.0  # both core features
+    history = raw_history(tenant, [acme.pk], DAY - timedelta(days=4), DAY)
+    for source in ("feature_breadth", "core_depth", "usage_frequency", "usage_trend"):
+        assert history.values[source][0, -1] == pytest.approx(one_day[source]), source
+    assert history.values["feature_breadth"][0, 0] == 0.0  # DAY - 4: only the old day
+    assert history.values["feature_breadth"][0, 1] == 2 * 100 / 70  # DAY - 3

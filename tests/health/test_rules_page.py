@@ -125,7 +125,8 @@ def test_outsiders_reach_none_of_the_tenants_rules(outsider_client, outsider, te
         csm = Membership.objects.get(user=member)
     page = outsider_client.get(URL)
     assert page.status_code == 200
-    assert f'value="{target.pk}"' not in page.content.decode()  # their own rules only
+    assert f'name="rule" value="{target.pk}"' not in page.content.decode()  # their own only
+    assert 'name="rule" value=' in page.content.decode()
     assert outsider_client.post(URL, _post(target, days=30)).status_code == 404
     assert _saved(tenant, target).days == 14
     # Another tenant's member is no choice for their fallback assignee.

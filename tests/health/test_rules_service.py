@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from django.utils.formats import date_format
 
 from accounts.models import Account
@@ -96,7 +97,8 @@ def test_band_dropped_against_the_previous_scored_day(tenant):
     assert task.title == "Health band dropped to Poor"
     assert task.figures["band_before"] == "good" and task.figures["band"] == "poor"
     assert task.reason == (
-        f"Health band dropped from Good to Poor (score 70 on {DAY - timedelta(days=1)}, 40 now)."
+        "Health band dropped from Good to Poor "
+        f"(score 70 on {date_format(DAY - timedelta(days=1))}, 40 now)."
     )
 
 
@@ -124,7 +126,31 @@ def test_nps_detractor_answered_on_the_day_fires(tenant):
     assert result.fired == [(six.pk, "nps_detractor")]
     (task,) = result.opened
     assert task.title == "NPS detractor: answered 3"
-    assert task.figures == {"lowest_score": 3, "answers": 2, "max_score": 6}
+    assert task.figures == {
+        "lowest_score": 3, "answers": 2, "max_score": 6, "day": DAY.isoformat(),
+    }  # fmt: skip
+
+
+def test_a_rules_task_reads_in_the_readers_language(tenant):
+    """Opened by the nightly run in English, worded again from its figures in the language
+    of whoever reads it; a task written by hand reads as written."""
+    only(tenant, TaskKind.SCORE_FELL, points=20, window_days=7)
+    acc = account(tenant, "a")
+    score(tenant, acc, DAY - timedelta(days=7), 72, "good")
+    score(tenant, acc, DAY, 50, "average")
+    (task,) = alert_rules_run(tenant=tenant, day=DAY).opened
+    assert task.shown_title == "Health score fell by 22 points"
+    with translation.override("ru"):
+        title, reason = task.words
+    assert title != task.title and "22" in title
+    assert reason != task.reason and "72" in reason and "50" in reason
+    with translation.override("zh-hans"):
+        assert "22" in task.shown_title and task.shown_title != task.title
+    task.kind, task.title, task.reason = TaskKind.MANUAL, "Call Ana", "About the invoice"
+    with translation.override("ru"):
+        assert task.words == ("Call Ana", "About the invoice")
+    task.kind, task.figures = TaskKind.SCORE_FELL, {"score": 1}  # a shape it cannot word
+    assert task.words == ("Call Ana", "About the invoice")
 
 
 def test_nps_detractor_reads_the_tenants_local_day(tenant):

@@ -317,8 +317,10 @@ def test_auc_not_known_yet_is_translated(owner_client, tenant, card):
         Backtest.objects.filter(pk=backtest.pk).update(auc=None)
     with russian_with("n/a", "н/д"):
         pages = [
-            owner_client.get(reverse("scorecards")).content.decode(),
-            owner_client.get(reverse("scorecard", args=[card.pk])).content.decode(),
+            owner_client.get(reverse("scorecards"), HTTP_ACCEPT_LANGUAGE="ru").content.decode(),
+            owner_client.get(
+                reverse("scorecard", args=[card.pk]), HTTP_ACCEPT_LANGUAGE="ru"
+            ).content.decode(),
         ]
     for page in pages:
         assert '<span class="na">н/д</span>' in page and ">n/a<" not in page
