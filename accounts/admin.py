@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.models import CustomerEmail, EmailTemplate, ImportJob
-from accounts.services.customer_email import template_validate
+from accounts.services.customer_email import survey_template_validate, template_validate
 from tenants.tenancy.admin import TenantAdmin
 
 
@@ -68,9 +68,14 @@ class EmailTemplateForm(forms.ModelForm):
                 self.add_error(
                     "language", _("This template already exists in this language: edit it.")
                 )
-        for field in ("subject", "body"):
+        checks = [
+            (field, lambda field=field: template_validate(cleaned.get(field) or "", field))
+            for field in ("subject", "body")
+        ]
+        checks.append(("body", lambda: survey_template_validate(key, cleaned.get("body") or "")))
+        for field, check in checks:
             try:
-                template_validate(cleaned.get(field) or "", field)
+                check()
             except ValidationError as error:
                 for message in error.message_dict[field]:
                     self.add_error(field, message)
@@ -80,7 +85,8 @@ class EmailTemplateForm(forms.ModelForm):
 @admin.register(EmailTemplate)
 class EmailTemplateAdmin(TenantAdmin):
     """Placeholders: {{ contact_name }}, {{ account_name }}, {{ csm_name }}, {{ csm_email }},
-    {{ company_name }}; the unsubscribe link is added below the body."""
+    {{ company_name }}, and in survey emails {{ survey_question }}, {{ survey_link }} and
+    {{ score_links }}; the unsubscribe link is added below the body."""
 
     form = EmailTemplateForm
     list_display = ["key", "language", "subject", "updated_at"]

@@ -78,6 +78,11 @@ app.conf.update(
             "task": "health.tasks.playbook_steps_due_all",
             "schedule": crontab(minute=20),
         },
+        # Hourly: survey sends due by each tenant's local today, and the reminders due.
+        "accounts-surveys": {
+            "task": "accounts.tasks.surveys_all",
+            "schedule": crontab(minute=40),
+        },
     },
 )
 

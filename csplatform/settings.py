@@ -192,6 +192,10 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 LOGIN_RATE_LIMIT = env_str("LOGIN_RATE_LIMIT", "20/m")
 if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", LOGIN_RATE_LIMIT):
     raise ImproperlyConfigured("LOGIN_RATE_LIMIT must look like 20/m (per s, m, h or d).")
+# Public pages without sign-in (survey answers, unsubscribe): requests per address.
+PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "60/m")
+if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", PUBLIC_RATE_LIMIT):
+    raise ImproperlyConfigured("PUBLIC_RATE_LIMIT must look like 60/m (per s, m, h or d).")
 RATELIMIT_USE_CACHE = "default"
 # django-ratelimit lists django-redis but not Django's own Redis cache, which it works with:
 # it needs an atomic INCR and expiring keys, both Redis commands behind this backend.

@@ -22,3 +22,4 @@ CELERY_TASK_DEFAULT_QUEUE = (
 # The suite signs in many times from 127.0.0.1 within a minute; the tests of the limit set
 # their own (tests/tenants/test_signin_limits.py).
 LOGIN_RATE_LIMIT = "10000/m"
+PUBLIC_RATE_LIMIT = "10000/m"

@@ -13,6 +13,7 @@ from accounts.views.data_io import (
     ImportJobView,
 )
 from accounts.views.email import EmailUnsubscribeView
+from accounts.views.survey_public import SurveyAnswerView, SurveyScoreView, SurveyThanksView
 from csplatform.home import HomeView
 from csplatform.personal_data.views import ContactEraseView, ContactPersonalDataView
 from csplatform.security.login_rate import login_rate_limited
@@ -92,6 +93,10 @@ urlpatterns = [
     path(
         "email/unsubscribe/<str:token>/", EmailUnsubscribeView.as_view(), name="email-unsubscribe"
     ),
+    # A contact's personal survey link (no sign-in; the signed token is the key).
+    path("s/<str:token>/", SurveyAnswerView.as_view(), name="survey-answer"),
+    path("s/<str:token>/thanks/", SurveyThanksView.as_view(), name="survey-thanks"),
+    path("s/<str:token>/<int:score>/", SurveyScoreView.as_view(), name="survey-score"),
     path(
         "login/",
         login_rate_limited(

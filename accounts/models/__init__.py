@@ -1,10 +1,17 @@
 """Models of the accounts app: customer accounts, contacts, terms, notes, NPS answers, imports,
-customer email templates and their log."""
+customer email templates and their log, hosted NPS surveys."""
 
 from accounts.models.account import Account, AccountNote, Contact, LifecycleStage, Subscription
 from accounts.models.email import CustomerEmail, EmailStatus, EmailTemplate
 from accounts.models.import_job import ImportJob
 from accounts.models.nps import NpsResponse
+from accounts.models.survey import (
+    SendStatus,
+    Survey,
+    SurveyInvite,
+    SurveySend,
+    SurveyStatus,
+)
 
 __all__ = [
     "Account",
@@ -16,5 +23,10 @@ __all__ = [
     "ImportJob",
     "LifecycleStage",
     "NpsResponse",
+    "SendStatus",
     "Subscription",
+    "Survey",
+    "SurveyInvite",
+    "SurveySend",
+    "SurveyStatus",
 ]

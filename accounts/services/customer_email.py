@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact, CustomerEmail, EmailStatus, EmailTemplate
+from accounts.services.survey_links import LINK_PLACEHOLDERS, SURVEY_KEYS, survey_email_values
 from tenants.models import Tenant
 from tenants.tenancy.context import cross_tenant, tenant_scope
 from tenants.tenancy.outbox import enqueue_many_on_commit, enqueue_on_commit
@@ -29,7 +30,11 @@ from tenants.tenancy.outbox import enqueue_many_on_commit, enqueue_on_commit
 logger = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "en"
-PLACEHOLDERS = ("contact_name", "account_name", "csm_name", "csm_email", "company_name")
+PLACEHOLDERS = (
+    "contact_name", "account_name", "csm_name", "csm_email", "company_name",
+    # Survey emails only (accounts.services.survey_links): empty in any other.
+    "survey_question", "survey_link", "score_links",
+)  # fmt: skip
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 UNSUBSCRIBE_SALT = "accounts.customer_email.unsubscribe"
 
@@ -46,6 +51,19 @@ def template_validate(text: str, field: str) -> None:
         )
     if "{%" in text:
         raise ValidationError({field: _("Only {{ placeholders }} are allowed, not {% tags %}.")})
+
+
+def survey_template_validate(key: str, body: str) -> None:
+    """A survey email without its link could not be answered: refuse it, naming `body`."""
+    used = set(PLACEHOLDER.findall(body))
+    if key in SURVEY_KEYS and not used & set(LINK_PLACEHOLDERS):
+        raise ValidationError(
+            {
+                "body": _(
+                    "A survey email needs the {{ survey_link }} or {{ score_links }} placeholder."
+                )
+            }
+        )
 
 
 def template_render(text: str, values: dict[str, str]) -> str:
@@ -66,6 +84,20 @@ def email_template_for(*, tenant: Tenant, key: str, language: str) -> EmailTempl
             )
         }
     return found.get(language or DEFAULT_LANGUAGE) or found.get(DEFAULT_LANGUAGE)
+
+
+def email_templates_add(*, tenant: Tenant, emails: dict[str, dict[str, tuple[str, str]]]) -> int:
+    """Add the templates of `emails` ({key: {language: (subject, body)}}) the tenant does
+    not have (its own edits stay); returns how many were added."""
+    rows = [
+        EmailTemplate(tenant=tenant, key=key, language=language, subject=subject, body=body)
+        for key, languages in emails.items()
+        for language, (subject, body) in languages.items()
+    ]
+    with tenant_scope(tenant):
+        before = EmailTemplate.objects.count()
+        EmailTemplate.objects.bulk_create(rows, ignore_conflicts=True)
+        return EmailTemplate.objects.count() - before
 
 
 def unsubscribe_token(contact: Contact) -> str:
@@ -282,6 +314,8 @@ def customer_email_send(*, tenant: Tenant, email_id: int) -> str:
             email.save(update_fields=["status", "error"])
             return email.status
         values = _values(tenant, email.account, contact)
+        if email.template_key in SURVEY_KEYS:
+            values |= survey_email_values(tenant, email, template.language)
         link = unsubscribe_url(contact)
         with translation.override(template.language):
             footer = _("To stop receiving these emails from %(company)s, open: %(url)s") % {

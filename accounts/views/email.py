@@ -14,9 +14,10 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.services.customer_email import contact_for_unsubscribe_token, contact_unsubscribe
+from tenants.public_rate import public_rate_limited
 
 
-@method_decorator(csrf_exempt, name="dispatch")
+@method_decorator([csrf_exempt, public_rate_limited], name="dispatch")
 class EmailUnsubscribeView(View):
     template_name = "accounts/email_unsubscribe.html"
 

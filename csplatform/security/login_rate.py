@@ -18,6 +18,7 @@ from django_ratelimit.core import is_ratelimited
 from redis.exceptions import RedisError
 
 from tenants.client_ip import client_ip_key
+from tenants.public_rate import period_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -25,11 +26,6 @@ logger = logging.getLogger(__name__)
 def _rate(group, request) -> str:
     # Read on each request, so a changed setting applies without re-importing the URLs.
     return settings.LOGIN_RATE_LIMIT
-
-
-def _period_seconds(rate: str) -> int:
-    number, unit = rate.split("/")[1][:-1] or "1", rate[-1]
-    return int(number) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
 
 
 def login_rate_limited(view):
@@ -40,7 +36,7 @@ def login_rate_limited(view):
         if request.method == "POST" and _over_limit(request):
             response = render(request, "registration/rate_limited.html", status=429)
             # The window is at most one period long; `20/m` -> 60 s.
-            response["Retry-After"] = str(_period_seconds(settings.LOGIN_RATE_LIMIT))
+            response["Retry-After"] = str(period_seconds(settings.LOGIN_RATE_LIMIT))
             return response
         return view(request, *args, **kwargs)
 

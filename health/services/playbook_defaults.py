@@ -4,7 +4,7 @@ languages. Added once; the tenant edits or switches them off afterwards (the adm
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import EmailTemplate
+from accounts.services.customer_email import email_templates_add
 from health.models import Playbook, PlaybookStep, PlaybookTrigger, StepKind, TaskPriority
 from health.services.playbook_emails import DEFAULT_EMAILS
 from tenants.models import Tenant
@@ -106,15 +106,7 @@ def _defaults() -> list[dict]:
 
 def email_templates_ensure_defaults(*, tenant: Tenant) -> int:
     """Add the default templates a tenant does not have (a tenant's own edits stay)."""
-    rows = [
-        EmailTemplate(tenant=tenant, key=key, language=language, subject=subject, body=body)
-        for key, languages in DEFAULT_EMAILS.items()
-        for language, (subject, body) in languages.items()
-    ]
-    with tenant_scope(tenant):
-        before = EmailTemplate.objects.count()
-        EmailTemplate.objects.bulk_create(rows, ignore_conflicts=True)
-        return EmailTemplate.objects.count() - before
+    return email_templates_add(tenant=tenant, emails=DEFAULT_EMAILS)
 
 
 @transaction.atomic
