@@ -62,12 +62,16 @@ class Results:
 
     @property
     def bars(self) -> list[dict]:
-        """The distribution as bars: each score's count and its share of the tallest."""
+        """The distribution as the bars of an SVG chart (110 units tall at most)."""
         top = max(self.distribution) or 1
-        return [
-            {"score": score, "count": count, "height": round(count * 100 / top)}
-            for score, count in enumerate(self.distribution)
-        ]
+        bars = []
+        for score, count in enumerate(self.distribution):
+            height = round(count * 96 / top, 1)
+            bars.append(
+                {"score": score, "count": count, "x": score * 30 + 3, "mid": score * 30 + 15,
+                 "h": height, "y": 112 - height, "label_y": 108 - height}
+            )  # fmt: skip
+        return bars
 
 
 COMMENTS_SHOWN = 100

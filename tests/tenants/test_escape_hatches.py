@@ -110,6 +110,10 @@ LISTED = {
         1, "an anonymous contact's signed unsubscribe token names the tenant"),
     ("accounts/services/customer_email.py", "contact_for_unsubscribe_token", "cross-tenant"): (
         1, "an anonymous contact's signed unsubscribe token names the tenant"),
+    ("accounts/services/survey_links.py", "invite_for_token", "unscoped"): (
+        1, "an anonymous contact's signed survey link names the tenant"),
+    ("accounts/services/survey_links.py", "invite_for_token", "cross-tenant"): (
+        1, "an anonymous contact's signed survey link names the tenant"),
     ("tenants/tenancy/admin.py", "TenantAdmin.formfield_for_foreignkey", "unscoped"): (
         1, "superusers choose among all tenants' rows; staff get their tenant's"),
     ("tenants/tenancy/admin.py", "TenantAdmin.get_queryset", "unscoped"): (
