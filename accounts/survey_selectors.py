@@ -20,14 +20,15 @@ def surveys_list(tenant: Tenant):
     )
 
 
-def survey_sends(tenant: Tenant, survey: Survey):
-    return (
-        SurveySend.objects.for_tenant(tenant)
-        .filter(survey=survey)
-        .annotate(
-            invited=Count("invites"),
-            answered=Count("invites", filter=Q(invites__answer__isnull=False)),
-        )
+def survey_sends(survey: Survey | None = None):
+    """Sends (of one survey, or all, of the active tenant) with their invited and answered
+    counts."""
+    sends = SurveySend.objects.select_related("survey")
+    if survey is not None:
+        sends = sends.filter(survey=survey)
+    return sends.annotate(
+        invited=Count("invites"),
+        answered=Count("invites", filter=Q(invites__answer__isnull=False)),
     )
 
 

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.nps import NpsResponseViewSet
+from accounts.api.surveys import SurveySendViewSet, SurveyViewSet
 from accounts.api.viewsets import (
     AccountViewSet,
     ContactViewSet,
@@ -36,6 +37,8 @@ router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("notes", NoteViewSet, basename="note")
 router.register("features", FeatureViewSet, basename="feature")
 router.register("nps-responses", NpsResponseViewSet, basename="nps-response")
+router.register("surveys", SurveyViewSet, basename="survey-api")
+router.register("survey-sends", SurveySendViewSet, basename="survey-send-api")
 router.register("churn-reasons", ChurnReasonViewSet, basename="churn-reason")
 router.register("churn-records", ChurnRecordViewSet, basename="churn-record")
 router.register("spend", SpendViewSet, basename="spend")

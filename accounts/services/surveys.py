@@ -81,8 +81,19 @@ def _clean(tenant: Tenant, survey: Survey) -> None:
         errors.setdefault("segment", []).append(
             _("No account is in the segment “%(segment)s”.") % {"segment": survey.segment}
         )
+    if survey.lifecycle_stage == LifecycleStage.CHURNED:
+        errors.setdefault("lifecycle_stage", []).append(_("Churned accounts are not surveyed."))
     if not errors and not audience(tenant, survey).exists():
-        errors.setdefault("segment", []).append(
+        # On the narrowest filter given: the one to widen.
+        field = next(
+            (
+                name
+                for name in ("account_ids", "lifecycle_stage", "segment")
+                if getattr(survey, name)
+            ),
+            "segment",
+        )
+        errors.setdefault(field, []).append(
             _("No contact with an email address matches this audience.")
         )
     if errors:

@@ -65,7 +65,7 @@ class SurveyDetailView(TenantView):
 
     def get(self, request, pk):
         survey = get_object_or_404(Survey.objects, pk=pk)
-        sends = list(survey_sends(request.tenant, survey))
+        sends = list(survey_sends(survey))
         context = {
             "survey": survey,
             "sends": sends,
