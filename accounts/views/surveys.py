@@ -5,11 +5,14 @@ send's progress, which the page refreshes through htmx while the send runs."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import SendStatus, Survey, SurveySend
+from accounts.services.survey_emails import DEFAULT_QUESTION
+from accounts.services.survey_links import question_text
 from accounts.services.surveys import survey_create, survey_send_start, survey_update
-from accounts.survey_forms import SurveyForm
+from accounts.survey_forms import LANGUAGE_FIELDS, SurveyForm
 from accounts.survey_selectors import survey_results, survey_sends, surveys_list
 from tenants.tenancy.views import TenantView
 
@@ -32,9 +35,13 @@ class SurveyFormView(TenantView):
     def get(self, request, pk=None):
         survey = self._survey(pk)
         if survey is None:
-            form = SurveyForm(tenant=request.tenant, initial={"question_en": _(
-                "How likely are you to recommend {{ company_name }} to a friend or colleague?"
-            ), "status": "active", "next_send_on": request.tenant.today()})  # fmt: skip
+            # The standard NPS question, ready in every language.
+            initial = {
+                field: DEFAULT_QUESTION[language]
+                for field, (language, _label) in LANGUAGE_FIELDS.items()
+            }
+            initial |= {"status": "active", "next_send_on": request.tenant.today()}
+            form = SurveyForm(tenant=request.tenant, initial=initial)
         else:
             form = SurveyForm(tenant=request.tenant, initial=SurveyForm.initial_of(survey))
         return self._page(request, form, survey)
@@ -68,6 +75,7 @@ class SurveyDetailView(TenantView):
         sends = list(survey_sends(survey))
         context = {
             "survey": survey,
+            "question": question_text(survey, get_language(), request.tenant),
             "sends": sends,
             "results": survey_results(request.tenant, survey),
             "time_zone": request.tenant.time_zone,

@@ -1,7 +1,7 @@
-"""Demo surveys: a quarterly NPS survey already sent once, a week before the seed's last
-day, with the answers of about a third of the contacts (the score following the account's
-latest demo answer, so the survey and the NPS figures tell the same story), and an
-enterprise pulse survey not sent yet.
+"""Demo surveys and the contacts' languages: a quarterly NPS survey already sent once, a
+week before the seed's last day, with the answers of about a third of the contacts (the
+score following the account's latest demo answer, so the survey and the NPS figures tell
+the same story), and an enterprise pulse survey not sent yet.
 
 No mail leaves the seed: the invitations' emails are marked sent in the seed's own
 transaction, so the send tasks queued after commit find them sent and send nothing.
@@ -12,8 +12,17 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from django.db.models import F
 
-from accounts.models import Account, CustomerEmail, EmailStatus, NpsResponse, SurveyInvite
+from accounts.models import (
+    Account,
+    Contact,
+    CustomerEmail,
+    EmailStatus,
+    NpsResponse,
+    SurveyInvite,
+    SurveySend,
+)
 from accounts.services.survey_emails import DEFAULT_QUESTION
 from accounts.services.surveys import (
     survey_answer,
@@ -37,6 +46,7 @@ def surveys_demo(*, tenant: Tenant, day: date, seed: int) -> Counter:
     with tenant_scope(tenant):
         if not Account.objects.filter(contacts__email__gt="").exists():
             return rows
+        _languages()
         quarterly = survey_create(
             tenant=tenant, name="Quarterly NPS", question=DEFAULT_QUESTION, every_months=3,
             next_send_on=day + timedelta(days=90 - SENT_DAYS_AGO), throttle_days=60,
@@ -46,6 +56,8 @@ def surveys_demo(*, tenant: Tenant, day: date, seed: int) -> Counter:
             pass
         quarterly.next_send_on = day + timedelta(days=90 - SENT_DAYS_AGO)
         quarterly.save(update_fields=["next_send_on"])
+        SurveySend.objects.filter(pk=send.pk).update(started_at=sent_at, finished_at=sent_at)
+        SurveyInvite.objects.filter(send=send).update(created_at=sent_at)
         emails = CustomerEmail.objects.filter(source=f"survey:{quarterly.pk}")
         rows["accounts.CustomerEmail"] = emails.filter(status=EmailStatus.QUEUED).update(
             status=EmailStatus.SENT, sent_at=sent_at
@@ -73,6 +85,20 @@ def surveys_demo(*, tenant: Tenant, day: date, seed: int) -> Counter:
         rows["accounts.Survey"] = 2
         rows["accounts.SurveySend"] = 1
     return rows
+
+
+# A tenant's customers speak the product's languages: one contact in ten each reads
+# Simplified Chinese, Russian and Romanian (the rest English), so emails and survey pages
+# show each language.
+LANGUAGE_BY_REMAINDER = {0: "zh-hans", 1: "ru", 2: "ro"}
+
+
+def _languages() -> int:
+    contacts = Contact.objects.annotate(remainder=F("id") % 10)
+    return sum(
+        contacts.filter(remainder=remainder, language="").update(language=language)
+        for remainder, language in LANGUAGE_BY_REMAINDER.items()
+    )
 
 
 def _latest_scores(tenant: Tenant) -> dict[int, int]:
