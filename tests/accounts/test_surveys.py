@@ -4,7 +4,8 @@ the metrics and the health score's NPS measure read; batches, throttle, reminder
 and the errors that name the field."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -224,3 +225,46 @@ def test_updating_checks_the_same_rules(tenant, people):
     with tenant_scope(tenant):
         assert Survey.objects.get().segment == ""
     assert SurveySend.objects.for_tenant(tenant).count() == 0
+
+
+def test_a_survey_answer_moves_the_nps_figure(tenant, people):
+    from metrics.models import MetricFigure
+    from metrics.services.recompute import metrics_backfill
+
+    initech, olga, ana = people
+    survey = survey_create(tenant=tenant, name="S", question=QUESTION, segment="enterprise")
+    send = survey_send_start(tenant=tenant, survey=survey)
+    survey_service.survey_send_batch(tenant=tenant, send_id=send.pk)
+    with tenant_scope(tenant):
+        invites = {
+            i.contact_id: i for i in SurveyInvite.objects.select_related("tenant", "contact")
+        }
+    day = tenant.today() - timedelta(days=1)  # the metrics' last day is yesterday
+    noon = datetime.combine(day, time(12), ZoneInfo(tenant.time_zone))
+    survey_service.survey_answer(invite=invites[olga.pk], score=10, now=noon)
+    survey_service.survey_answer(invite=invites[ana.pk], score=2, now=noon)
+    survey_service.survey_answer(invite=invites[ana.pk], score=9, now=noon)  # replaces her 2
+    metrics_backfill(tenant=tenant, since=day, until=day)
+    with tenant_scope(tenant):
+        figure = MetricFigure.objects.get(metric="nps", period=day, grain="day",
+                                          dimension="all")  # fmt: skip
+    assert (figure.value, figure.numerator, figure.denominator) == (100, 2, 2)
+
+
+def test_a_detractors_survey_answer_opens_the_detractor_rules_task(tenant, people):
+    from health.models import TaskKind
+    from health.services.rules import alert_rules_run
+    from tests.health.rules_helpers import only
+
+    initech, olga, ana = people
+    only(tenant, TaskKind.NPS_DETRACTOR)
+    survey = survey_create(tenant=tenant, name="S", question=QUESTION, segment="enterprise")
+    send = survey_send_start(tenant=tenant, survey=survey)
+    survey_service.survey_send_batch(tenant=tenant, send_id=send.pk)
+    with tenant_scope(tenant):
+        invite = SurveyInvite.objects.select_related("tenant", "contact").get(contact=olga)
+    day = tenant.today() - timedelta(days=1)
+    noon = datetime.combine(day, time(12), ZoneInfo(tenant.time_zone))
+    survey_service.survey_answer(invite=invite, score=3, comment="Slow", now=noon)
+    result = alert_rules_run(tenant=tenant, day=day)
+    assert result.fired == [(initech.pk, "nps_detractor")]
