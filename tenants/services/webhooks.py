@@ -189,12 +189,14 @@ def webhook_event_emit(*, tenant: Tenant, event_type: str, data: dict) -> int:
     return webhook_events_emit(tenant=tenant, event_type=event_type, items=[data])
 
 
-def webhook_events_emit(*, tenant: Tenant, event_type: str, items: list[dict]) -> int:
+def webhook_events_emit(*, tenant: Tenant, event_type: str, items) -> int:
     """Emit one event of `event_type` per item of `items`, in the current transaction: one
-    query when no endpoint subscribes, a fixed number of inserts otherwise."""
+    query when no endpoint subscribes, a fixed number of inserts otherwise. `items` is a
+    list of data dicts, or a function returning one, called only when some endpoint
+    subscribes (so callers read what the data needs only then)."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"Unknown webhook event type {event_type!r}.")
-    if not items:
+    if isinstance(items, list) and not items:
         return 0
     endpoint_ids = list(
         WebhookEndpoint.objects.for_tenant(tenant)
@@ -203,6 +205,10 @@ def webhook_events_emit(*, tenant: Tenant, event_type: str, items: list[dict]) -
     )
     if not endpoint_ids:
         return 0
+    if callable(items):
+        items = items()
+        if not items:
+            return 0
     now = timezone.now()
     with transaction.atomic():
         messages = WebhookMessage.objects.for_tenant(tenant).bulk_create(

@@ -109,6 +109,7 @@ def _own_addresses() -> set:
     if not host:
         return set()
     try:
-        return {ipaddress.ip_address(info[4][0].split("%")[0]) for info in socket.getaddrinfo(host, None)}
+        infos = socket.getaddrinfo(host, None)
+        return {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
     except (OSError, UnicodeError, ValueError):
         return set()
