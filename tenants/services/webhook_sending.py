@@ -167,7 +167,9 @@ def _record(tenant, delivery_id, now, response, error) -> str:
 
 def _finish(tenant, delivery, now, *, error: str) -> None:
     delivery.status, delivery.next_attempt_at, delivery.error = DeliveryStatus.FAILED, None, error
-    delivery.save(update_fields=["status", "next_attempt_at", "error"])
+    delivery.save(
+        update_fields=["status", "next_attempt_at", "error", "response_status", "response_body"]
+    )
 
 
 def _disable(tenant, endpoint, reason, now) -> None:
