@@ -69,6 +69,7 @@ def webhook_endpoint_create(
     event_types: list[str],
     description: str = "",
     format: str = WebhookFormat.STANDARD,
+    enabled: bool = True,
 ) -> WebhookEndpoint:
     event_types = list(dict.fromkeys(event_types))
     _validate(url=url, event_types=event_types, format=format)
@@ -83,6 +84,9 @@ def webhook_endpoint_create(
         event_types=event_types,
         format=format,
         secret=secret_new(),
+        enabled=enabled,
+        disabled_reason="" if enabled else DisabledReason.MANUAL,
+        disabled_at=None if enabled else timezone.now(),
     )
 
 

@@ -172,3 +172,33 @@ def test_another_tenant_gets_404_and_sees_nothing(outsider_api, outsider, endpoi
     endpoint.refresh_from_db()
     assert endpoint.enabled and endpoint.secret == secret
     assert WebhookMessage.objects.unscoped().count() == 1
+
+
+def test_an_endpoint_can_be_created_switched_off(api):
+    response = api.post(
+        "/api/v1/webhook-endpoints/",
+        {"url": URL, "event_types": ["task.opened"], "enabled": False},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["enabled"] is False and response.json()["disabled_reason"] == "manual"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"url": URL, "event_types": ["task.opened"], "enabled": "maybe"},
+        {"url": URL, "event_types": ["task.opened"], "description": "x" * 201},
+        {"url": URL, "event_types": [["task.opened"]]},
+        {"url": "h" * 2001, "event_types": ["task.opened"]},
+        {"url": "https://exa mple.com/", "event_types": ["task.opened"]},
+        {"url": "https://[::1", "event_types": ["task.opened"]},
+        {"url": "https://example.com:99999/", "event_types": ["task.opened"]},
+        {"url": "https://\x00.com/", "event_types": ["task.opened"]},
+        [],
+        "text",
+    ],
+)
+def test_crafted_input_is_a_400_never_a_500(api, body):
+    response = api.post("/api/v1/webhook-endpoints/", body, format="json")
+    assert response.status_code == 400
