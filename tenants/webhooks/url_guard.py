@@ -74,7 +74,7 @@ def _resolve(host: str, port: int) -> list:
         pass
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
+    except (OSError, UnicodeError, ValueError):  # ValueError: a NUL in the name
         raise UnsafeURL(_("The URL's host name could not be resolved.")) from None
     addresses = []
     for info in infos:
