@@ -203,3 +203,45 @@ def test_band_changes_cost_one_query_without_endpoints(tenant, django_assert_num
     with django_assert_num_queries(1):
         health_bands_changed_emit(tenant=tenant, day=date(2026, 6, 30))
     assert not WebhookEndpoint.objects.unscoped().exists()
+
+
+def test_the_nightly_run_emits_band_changes_and_the_tasks_it_opens(tenant, endpoint):
+    from health.services.defaults import scorecards_ensure_defaults
+    from health.services.nightly import health_after_metrics
+    from health.services.playbook_defaults import playbooks_ensure_defaults
+    from health.services.scorecards import scorecard_update
+    from metrics.models import MetricsState
+    from tests.health.helpers import active_days, term
+
+    def through(day):
+        with tenant_scope(tenant):
+            MetricsState.objects.update_or_create(tenant=tenant, defaults={"computed_through": day})
+
+    day = date(2026, 6, 30)
+    recency = [{"source": "days_since_activity", "mapping": "linear", "low": 3, "high": 0,
+                "weight": 1}]  # fmt: skip
+    card = scorecards_ensure_defaults(tenant=tenant)
+    scorecard_update(tenant=tenant, scorecard=card, measures=recency)
+    playbooks_ensure_defaults(tenant=tenant)
+    acct = account(tenant, "a1")
+    term(tenant, acct, day - timedelta(days=400), None)
+    active_days(tenant, acct, [day - timedelta(days=n) for n in range(1, 20)])  # not on `day`
+    through(day)
+    health_after_metrics(tenant=tenant)
+    (drop,) = _messages(tenant, "account.health_band_changed")
+    assert drop.payload["data"]["account_external_id"] == "a1"
+    assert (drop.payload["data"]["previous_band"], drop.payload["data"]["band"]) == (
+        "good",
+        "average",
+    )
+    opened = _messages(tenant, "task.opened")
+    assert "band_dropped" in {m.payload["data"]["kind"] for m in opened}
+    # Run again: nothing new to score, nothing emitted twice.
+    health_after_metrics(tenant=tenant)
+    assert len(_messages(tenant, "account.health_band_changed")) == 1
+    # Inactive the next day (poor), active again the day after (good): each day its change.
+    active_days(tenant, acct, [day + timedelta(days=2)])
+    through(day + timedelta(days=2))
+    health_after_metrics(tenant=tenant)
+    bands = [m.payload["data"]["band"] for m in _messages(tenant, "account.health_band_changed")]
+    assert bands == ["average", "poor", "good"]
