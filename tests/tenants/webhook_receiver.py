@@ -27,7 +27,8 @@ class Receiver:
 
 
 @contextmanager
-def receiver(*statuses: int, response_body: bytes = b"ok"):
+def receiver(*statuses: int, response_body: bytes = b"ok", tls=None):
+    """`tls`: an ssl.SSLContext to serve https with."""
     state = Receiver(port=0, statuses=list(statuses) or [200], response_body=response_body)
 
     class Handler(BaseHTTPRequestHandler):
@@ -45,6 +46,8 @@ def receiver(*statuses: int, response_body: bytes = b"ok"):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     state.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
