@@ -289,3 +289,22 @@ def test_the_sending_module_uses_fifteen_seconds_and_64_kb():
 
     assert http.TIMEOUT == 15 and http.MAX_READ == 64 * 1024
     assert webhook_sending.FAILING_LIMIT == timedelta(days=5)
+
+
+def test_with_the_broker_down_the_event_waits_and_is_delivered_once_it_is_back(
+    tenant, local_receivers, broker_down, django_capture_on_commit_callbacks
+):
+    from tenants.tenancy.outbox import outbox_relay
+    from tests.conftest import broker_back
+
+    with receiver(200) as hook:
+        _endpoint(tenant, hook.url)
+        delivery = _emit(tenant, django_capture_on_commit_callbacks)
+        assert hook.requests == []  # the change committed; its send waits in the outbox
+        with broker_back():
+            assert outbox_relay().sent == 1
+            assert outbox_relay().sent == 0
+            assert webhooks_sweep() == 0  # delivered: nothing due for the sweep
+    assert len(hook.requests) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SUCCEEDED
