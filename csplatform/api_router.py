@@ -25,6 +25,7 @@ from metrics.api.catalog import (
 from metrics.api.events import EventViewSet
 from metrics.api.figures import MetricFigureViewSet
 from tenants.api.viewsets import InvitationViewSet, MemberViewSet, TenantInfoViewSet
+from tenants.api.webhooks import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -51,6 +52,8 @@ router.register("tasks", TaskViewSet, basename="task")
 router.register("alert-rules", AlertRuleViewSet, basename="alert-rule")
 router.register("playbooks", PlaybookViewSet, basename="playbook")
 router.register("playbook-runs", PlaybookRunViewSet, basename="playbook-run")
+router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
+router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 
 urlpatterns = [
     path("tenant/", TenantInfoViewSet.as_view({"get": "current"}), name="tenant-current"),

@@ -57,6 +57,12 @@ app.conf.update(
             "schedule": 60.0,
             "options": {"expires": 55},
         },
+        # Webhook deliveries that are due and whose queued attempt was lost.
+        "tenants-webhooks-sweep": {
+            "task": "tenants.tasks.webhooks_sweep",
+            "schedule": 60.0,
+            "options": {"expires": 55},
+        },
         # Hourly, so that each tenant's run starts soon after its own local midnight.
         "metrics-nightly": {
             "task": "metrics.tasks.nightly_all",

@@ -6,6 +6,7 @@ csplatform/embedded.py). Production sets DEBUG=0, a real SECRET_KEY, ALLOWED_HOS
 URLs, and then passes `manage.py check --deploy`.
 """
 
+import ipaddress
 import re
 from pathlib import Path
 
@@ -183,6 +184,15 @@ AUDITLOG_CID_HEADER = None
 # The library's migrations would create its own, unused entry table (they ignore the swap).
 MIGRATION_MODULES = {"auditlog": None}
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
+# Outbound webhooks: URLs must be https and resolve to public addresses only. For local
+# development, plain http and the listed networks (e.g. 127.0.0.1/32) can be allowed.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS", [])
+try:
+    for _network in WEBHOOK_ALLOWED_NETWORKS:
+        ipaddress.ip_network(_network, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"WEBHOOK_ALLOWED_NETWORKS: {_error}") from None
 
 # --- Security -------------------------------------------------------------------------------
 # Proxies in front of the site that append to X-Forwarded-For (a load balancer, nginx): the

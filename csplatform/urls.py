@@ -31,6 +31,15 @@ from tenants.views.api_keys import APIKeyListView, APIKeyRevokeView
 from tenants.views.invitations import InvitationAcceptView
 from tenants.views.team import InvitationRevokeView, MemberRemoveView, MemberRoleView, TeamView
 from tenants.views.tenant_switch import TenantSwitchView
+from tenants.views.webhooks import (
+    WebhookDeleteView,
+    WebhookDeliveryResendView,
+    WebhookDetailView,
+    WebhookListView,
+    WebhookRotateView,
+    WebhookTestView,
+    WebhookToggleView,
+)
 
 admin.site.site_header = "csplatform administration"
 admin.site.site_title = "csplatform admin"
@@ -85,6 +94,17 @@ urlpatterns = [
     path("settings/api-keys/<str:pk>/revoke/", APIKeyRevokeView.as_view(), name="api-key-revoke"),
     path("settings/audit-log/", AuditLogView.as_view(), name="audit-log"),
     path("settings/audit-log.csv", AuditLogExportView.as_view(), name="audit-log-export"),
+    path("settings/webhooks/", WebhookListView.as_view(), name="webhooks"),
+    path("settings/webhooks/<int:pk>/", WebhookDetailView.as_view(), name="webhook"),
+    path("settings/webhooks/<int:pk>/rotate/", WebhookRotateView.as_view(), name="webhook-rotate"),
+    path("settings/webhooks/<int:pk>/enabled/", WebhookToggleView.as_view(), name="webhook-toggle"),
+    path("settings/webhooks/<int:pk>/test/", WebhookTestView.as_view(), name="webhook-test"),
+    path("settings/webhooks/<int:pk>/delete/", WebhookDeleteView.as_view(), name="webhook-delete"),
+    path(
+        "settings/webhooks/deliveries/<int:pk>/resend/",
+        WebhookDeliveryResendView.as_view(),
+        name="webhook-delivery-resend",
+    ),
     path("data/", DataImportView.as_view(), name="data-import"),
     path("data/imports/<int:pk>/", ImportJobView.as_view(), name="data-import-job"),
     path("data/imports/<int:pk>/apply/", ImportJobApplyView.as_view(), name="data-import-apply"),

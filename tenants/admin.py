@@ -4,7 +4,15 @@ own rows only)."""
 from django.contrib import admin, messages
 from rest_framework_api_key.models import APIKey
 
-from tenants.models import AuditEntry, Invitation, Membership, Tenant, TenantAPIKey
+from tenants.models import (
+    AuditEntry,
+    Invitation,
+    Membership,
+    Tenant,
+    TenantAPIKey,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from tenants.services.api_keys import api_key_create, api_key_revoke
 from tenants.services.tenants import tenant_settings_update
 from tenants.tenancy.admin import TenantAdmin
@@ -133,3 +141,32 @@ class AuditEntryAdmin(ReadOnlyForStaffMixin, TenantAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyMixin:
+    """Rows written only by the services (URL checks, the retry schedule), never by hand."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ReadOnlyMixin, TenantAdmin):
+    # Changed on the Webhooks page, which checks the URL; the secrets are not shown here.
+    list_display = ["url", "format", "enabled", "disabled_reason", "failing_since", "created_at"]
+    list_filter = ["enabled", "format"]
+    search_fields = ["url", "description"]
+    exclude = ["secret", "previous_secret"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyMixin, TenantAdmin):
+    list_display = [
+        "id", "endpoint", "message", "status", "attempts", "response_status", "created_at",
+    ]  # fmt: skip
+    list_filter = ["status"]
+    list_select_related = ["endpoint", "message"]
+    raw_id_fields = ["endpoint", "message"]

@@ -1,6 +1,6 @@
 """Read queries of the team and API-key pages and API, with their joins decided here."""
 
-from tenants.models import Invitation, Membership, TenantAPIKey
+from tenants.models import Invitation, Membership, TenantAPIKey, WebhookDelivery, WebhookEndpoint
 from tenants.models.membership import WRITE_ROLES
 
 
@@ -21,3 +21,12 @@ def invitations_open():
 
 def api_keys_list():
     return TenantAPIKey.objects.select_related("created_by").order_by("revoked", "-created")
+
+
+def webhook_endpoints():
+    return WebhookEndpoint.objects.order_by("id")
+
+
+def webhook_deliveries():
+    """Deliveries, newest first, with their message (the log of the pages and the API)."""
+    return WebhookDelivery.objects.select_related("message").order_by("-id")

@@ -1,10 +1,11 @@
-"""Celery tasks of the platform: invitation emails and their housekeeping, and the relay of
-the task outbox; each calls a service."""
+"""Celery tasks of the platform: invitation emails and their housekeeping, the relay of the
+task outbox, and outbound webhooks; each calls a service."""
 
 from celery import shared_task
 
 from tenants.models import Tenant
 from tenants.services.invitations import invitation_send, invitations_purge_expired
+from tenants.services.webhook_sending import webhook_delivery_attempt, webhooks_due
 from tenants.tenancy.outbox import outbox_relay
 from tenants.tenancy.tasks import tenant_task
 
@@ -42,3 +43,19 @@ def relay_outbox() -> int:
     """Send the queued tasks the broker could not take when they were queued (every minute,
     and when a worker starts)."""
     return outbox_relay().sent
+
+
+@tenant_task(name="tenants.tasks.webhook_delivery_send")
+def webhook_delivery_send(tenant, delivery_id: int) -> str | None:
+    """One attempt of a webhook delivery when it is due; nothing when it was sent already."""
+    return webhook_delivery_attempt(tenant=tenant, delivery_id=delivery_id)
+
+
+@shared_task(name="tenants.tasks.webhooks_sweep")
+def webhooks_sweep() -> int:
+    """Queue every webhook delivery that is due (every minute): retries whose queued task
+    was lost, and attempts of a worker that died."""
+    due = webhooks_due()
+    for tenant_id, delivery_id in due:
+        webhook_delivery_send.delay(tenant_id, delivery_id)
+    return len(due)

@@ -19,10 +19,13 @@ from django.utils import timezone
 from accounts.csv_io.formats import Format, Kind
 from accounts.csv_io.staging import RELATION_COLUMNS, ROWS
 from accounts.models import Account, Contact, Subscription
+from accounts.models.account import LifecycleStage
+from accounts.webhook_events import accounts_churned_emit
 from metrics import changes as metrics_changes
 from tenants.models import Tenant
 
 WRITTEN = "csv_import_written"
+CHURNED = LifecycleStage.CHURNED.value
 
 # What each kind tells metrics: the stored values compared with the written ones.
 _OLD = {
@@ -45,7 +48,7 @@ def written_prepare() -> None:
         cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{WRITTEN}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {WRITTEN} (id bigint, inserted boolean, changed boolean, "
-            "first_start date, first_end date) ON COMMIT DROP"
+            "first_start date, first_end date, churned boolean) ON COMMIT DROP"
         )
 
 
@@ -64,6 +67,15 @@ def rows_write(*, fmt: Format, columns: list[str], tenant: Tenant, after: int, u
     values = [_value_sql(fmt, name, given, params) for name in fmt.columns if name != "external_id"]
     names = [column for column, _, _ in values]
     terms = fmt.kind == Kind.SUBSCRIPTIONS
+    accounts = fmt.kind == Kind.ACCOUNTS
+    returned_stage = ", lifecycle_stage" if accounts else ""
+    # Accounts whose lifecycle stage becomes churned (new ones included): `account.churned`.
+    churned_new = f"w.lifecycle_stage = '{CHURNED}'" if accounts else "false"
+    churned_changed = (
+        f"(t.lifecycle_stage = '{CHURNED}' AND o.lifecycle_stage IS DISTINCT FROM '{CHURNED}')"
+        if accounts
+        else "false"
+    )
     inserted = f"""
         WITH w AS (
             INSERT INTO {table} (id, tenant_id, external_id, {", ".join(names)},
@@ -72,10 +84,10 @@ def rows_write(*, fmt: Format, columns: list[str], tenant: Tenant, after: int, u
                 {", ".join(created for _, created, _ in values)}, %(now)s, %(now)s
             FROM {ROWS} s
             WHERE s.is_new AND s.line > %(after)s AND s.line <= %(until)s
-            RETURNING id{", start_date, end_date" if terms else ""}
+            RETURNING id{", start_date, end_date" if terms else ""}{returned_stage}
         )
-        INSERT INTO {WRITTEN} (id, inserted, changed, first_start, first_end)
-        SELECT w.id, true, {_changed_sql(fmt.kind, inserted=True)} FROM w
+        INSERT INTO {WRITTEN} (id, inserted, changed, first_start, first_end, churned)
+        SELECT w.id, true, {_changed_sql(fmt.kind, inserted=True)}, {churned_new} FROM w
     """  # noqa: S608  (names come from the format, values are parameters)
     stored = ", ".join(f"o.{name}" for name in names)
     updated = ", ".join(expression for _, _, expression in values)
@@ -88,10 +100,11 @@ def rows_write(*, fmt: Format, columns: list[str], tenant: Tenant, after: int, u
             WHERE t.tenant_id = %(tenant)s AND t.id = s.id AND NOT s.is_new
                 AND s.line > %(after)s AND s.line <= %(until)s
                 AND ({stored}) IS DISTINCT FROM ({updated})
-            RETURNING t.id, {_changed_sql(fmt.kind, inserted=False)}
+            RETURNING t.id, {_changed_sql(fmt.kind, inserted=False)},
+                {churned_changed} AS churned
         )
-        INSERT INTO {WRITTEN} (id, inserted, changed, first_start, first_end)
-        SELECT w.id, false, w.changed, w.first_start, w.first_end FROM w
+        INSERT INTO {WRITTEN} (id, inserted, changed, first_start, first_end, churned)
+        SELECT w.id, false, w.changed, w.first_start, w.first_end, w.churned FROM w
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(inserted, params)
@@ -179,6 +192,10 @@ def changes_report(*, fmt: Format, tenant: Tenant, written: Written) -> None:
             metrics_changes.accounts_created(tenant=tenant, accounts=created)
         if written.changed:
             metrics_changes.account_changed(tenant=tenant)
+        churned = Account.objects.for_tenant(tenant).filter(
+            pk__in=RawSQL("SELECT id FROM csv_import_written WHERE churned", ())  # noqa: S611
+        )
+        accounts_churned_emit(tenant=tenant, accounts=churned)
     elif fmt.kind == Kind.CONTACTS and written.changed:
         contacts = Contact.objects.for_tenant(tenant).filter(
             pk__in=RawSQL("SELECT id FROM csv_import_written WHERE changed", ())  # noqa: S611

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, AccountNote, Contact, Subscription
+from accounts.models.account import LifecycleStage
 from accounts.services.hierarchy import account_parent_problem
+from accounts.webhook_events import accounts_churned_emit
 from metrics import changes as metrics_changes
 from tenants.models import Tenant
 
@@ -60,6 +62,10 @@ def account_upsert(*, tenant: Tenant, external_id: str, **values) -> tuple[Accou
         metrics_changes.account_created(tenant=tenant, account=account)
     elif ACCOUNT_CUT_FIELDS & set(account._changed_fields):
         metrics_changes.account_changed(tenant=tenant)
+    if account.lifecycle_stage == LifecycleStage.CHURNED and (
+        created or "lifecycle_stage" in account._changed_fields
+    ):
+        accounts_churned_emit(tenant=tenant, accounts=[account])
     return account, created
 
 

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NpsResponse
+from accounts.webhook_events import nps_answered_emit
 from metrics import changes as metrics_changes
 from tenants.models import Tenant
 
@@ -50,6 +51,7 @@ def nps_response_record(
     if not external_id:
         response = NpsResponse.objects.create(tenant=tenant, **values)
         _figures_change(response)
+        nps_answered_emit(tenant=tenant, response=response)
         return response, True
     before = (
         NpsResponse.objects.for_tenant(tenant)
@@ -61,4 +63,6 @@ def nps_response_record(
         tenant=tenant, external_id=external_id, defaults=values
     )
     _figures_change(response, before)
+    if created:  # a resent answer is not a new one
+        nps_answered_emit(tenant=tenant, response=response)
     return response, created

@@ -18,6 +18,7 @@ from health.services.playbooks import playbooks_start_for_rules, playbooks_stop_
 from health.services.rules import RulesResult, alert_rules_run
 from health.services.score_history import NightlyResult, health_nightly
 from health.services.tasks import health_settings_for
+from health.webhook_events import health_bands_changed_emit
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
 
@@ -58,6 +59,7 @@ def _after_metrics(tenant: Tenant) -> AfterMetrics:
             cleared = [(a, kind) for a, kind in rules.cleared if kind not in ONE_DAY]
             cleared += [(a, TaskKind.BAND_DROPPED) for a in _band_recovered(tenant, day)]
             result.playbooks_stopped += playbooks_stop_cleared(tenant=tenant, cleared=cleared)
+            health_bands_changed_emit(tenant=tenant, day=day)
             HealthSettings.objects.filter(tenant=tenant).update(rules_run_through=day)
         result.rules, result.opened = rules, result.opened + len(rules.opened)
         result.rule_days.append(day)

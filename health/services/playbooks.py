@@ -39,6 +39,7 @@ from health.models import (
 from health.models.playbook import MANUAL
 from health.services.playbook_defaults import playbooks_ensure_defaults
 from health.services.tasks import health_settings_for, task_cancel, task_open
+from health.webhook_events import tasks_opened_emit
 from tenants.models import Membership, Tenant
 from tenants.tenancy.context import tenant_scope
 
@@ -234,6 +235,7 @@ def _tasks_open(tenant: Tenant, run_steps: list[PlaybookRunStep]) -> None:
         )
     for run_step, task in zip(run_steps, Task.objects.bulk_create(tasks), strict=True):
         run_step.task = task
+    tasks_opened_emit(tenant=tenant, tasks=tasks)
 
 
 def _emails_queue(tenant: Tenant, run_steps: list[PlaybookRunStep]) -> None:

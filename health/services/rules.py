@@ -36,6 +36,7 @@ from health.models.rule import PARAMETER_FIELDS
 from health.raw_values import raw_values
 from health.services.playbooks import playbooks_stop_cleared
 from health.services.tasks import health_settings_for, task_open
+from health.webhook_events import tasks_opened_emit
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
 
@@ -316,9 +317,11 @@ def _start(tenant, day, due_from, starts, owners) -> list[Task]:
     try:
         with transaction.atomic():  # a savepoint: the run goes on if this insert conflicts
             Task.objects.for_tenant(tenant).bulk_create(list(new.values()))
+        tasks_opened_emit(tenant=tenant, tasks=list(new.values()))
     except IntegrityError:
         # A task of the same condition was opened meanwhile (by hand, say): one at a time.
         new, existing = _open_each(tenant, new)
+        # (task_open emitted `task.opened` for each it opened)
         still_open |= {key: task.pk for key, task in existing.items()}
     tasks = still_open | {key: task.pk for key, task in new.items()}
     AlertFiring.objects.for_tenant(tenant).bulk_create(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from health.models import HealthSettings, Task, TaskKind, TaskPriority, TaskStatus
+from health.webhook_events import tasks_opened_emit
 from tenants.models import Membership, Tenant
 from tenants.tenancy.context import tenant_scope
 
@@ -92,6 +93,7 @@ def task_open(
             return Task.objects.get(
                 account=account, condition_key=condition_key, status=TaskStatus.OPEN
             ), False
+        tasks_opened_emit(tenant=tenant, tasks=[task])
     return task, True
 
 

@@ -1,5 +1,5 @@
 """Models of the platform: tenants, members and roles, invitations, API keys, the audit log,
-the task outbox."""
+the task outbox, outbound webhooks."""
 
 from tenants.models.api_key import TenantAPIKey
 from tenants.models.audit_entry import AuditEntry
@@ -7,9 +7,19 @@ from tenants.models.invitation import Invitation
 from tenants.models.membership import MANAGE_ROLES, WRITE_ROLES, Membership, Role
 from tenants.models.outbox import OutboxTask
 from tenants.models.tenant import Tenant
+from tenants.models.webhooks import (
+    DeliveryStatus,
+    DisabledReason,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookFormat,
+    WebhookMessage,
+)
 
 __all__ = [
     "AuditEntry",
+    "DeliveryStatus",
+    "DisabledReason",
     "MANAGE_ROLES",
     "WRITE_ROLES",
     "Invitation",
@@ -18,4 +28,8 @@ __all__ = [
     "Role",
     "Tenant",
     "TenantAPIKey",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookFormat",
+    "WebhookMessage",
 ]

@@ -55,6 +55,7 @@ RUN_HERE = {
     '{"from": "2026-01-01", "to": "2026-01-31", "dimension": "segment", "key": "SMB", "currency": "USD",',  # noqa: E501
     "KEY=...   # from Settings → API keys, or create_api_key",
     "import segment.analytics as analytics",
+    "from standardwebhooks import Webhook",  # verifying a webhook's signature
     "python manage.py recompute_metrics --tenant acme                     # what the nightly run does",  # noqa: E501
     "python manage.py create_tenant acme --name \"Acme Corp\" --owner-email owner@acme.example --owner-password 'a-long-password'",  # noqa: E501
 }
@@ -189,3 +190,32 @@ def test_setting_up_a_tenant_works_on_a_fresh_machine(tmp_path, db):
     again = _shell(block.replace("python manage.py", python).splitlines()[0], **environ)
     assert again.returncode == 0, again.stderr  # running it again changes nothing
     assert not Tenant.objects.filter(slug="acme").exists()  # that was another database
+
+
+@pytest.mark.django_db
+def test_the_webhook_verification_example_accepts_our_deliveries_and_refuses_forgeries(
+    settings, django_capture_on_commit_callbacks
+):
+    """The README's receiver, run as written (its secret filled in), on a real delivery."""
+    from django.db import transaction
+
+    from tenants.services.webhooks import webhook_endpoint_create, webhook_event_emit
+    from tests.tenants.webhook_receiver import receiver
+
+    settings.WEBHOOK_ALLOW_HTTP = True
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    tenant, _ = tenant_create(slug="hooks", name="Hooks", owner_email="o@hooks.test")
+    with receiver(200) as hook:
+        endpoint = webhook_endpoint_create(
+            tenant=tenant, url=hook.url, event_types=["account.churned"]
+        )
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            webhook_event_emit(tenant=tenant, event_type="account.churned", data={"id": 1})
+    (request,) = hook.requests
+    code = _block("from standardwebhooks import Webhook").replace("whsec_...", endpoint.secret)
+    handled = []
+    namespace = {"already_handled": lambda msg_id: False, "handle": lambda *a: handled.append(a)}
+    exec(code, namespace)  # noqa: S102 - the README's own example
+    assert namespace["receive"](request.body, request.headers) == 200
+    assert handled == [("account.churned", {"id": 1})]
+    assert namespace["receive"](request.body + b" ", request.headers) == 400

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from accounts.models import Account, Contact
 from csplatform.demo.seed.account import Context, account_build
@@ -26,6 +27,7 @@ from csplatform.demo.seed.population import population_build, spend_by_month
 from csplatform.demo.seed.reset import customer_data_delete
 from csplatform.demo.seed.rows import ChunkRows
 from csplatform.demo.seed.survey_demo import surveys_demo
+from csplatform.demo.seed.webhooks import webhooks_demo
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.rules import alert_rules_ensure_defaults
 from metrics.models import AcquisitionSpend, ChurnReason, Feature
@@ -118,6 +120,7 @@ def demo_seed(
         result.subsidiaries = hierarchies_build(tenant=tenant, seed=seed)
         result.rows.update(playbooks_demo(tenant=tenant, day=period.end))
         result.rows.update(surveys_demo(tenant=tenant, day=period.end, seed=seed))
+        result.rows.update(webhooks_demo(tenant=tenant, now=timezone.now()))
     result.seconds = time.monotonic() - started
     return result
 

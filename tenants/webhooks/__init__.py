@@ -1,0 +1,1 @@
+"""Outbound webhook helpers: event types, the URL guard, signing and the HTTP sender."""
