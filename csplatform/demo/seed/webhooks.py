@@ -66,6 +66,11 @@ def webhooks_demo(*, tenant: Tenant, now: datetime) -> Counter:
             error="" if status == DeliveryStatus.SUCCEEDED else f"The endpoint answered {code}.",
             succeeded_at=at if status == DeliveryStatus.SUCCEEDED else None,
         )
+        # The log reads as history: each message made when its event happened (a failed
+        # one retried for about a day and a half after it).
+        made = at if status == DeliveryStatus.SUCCEEDED else at - timedelta(hours=36)
+        WebhookMessage.objects.for_tenant(tenant).filter(pk=message.pk).update(created_at=made)
+        WebhookDelivery.objects.for_tenant(tenant).filter(message=message).update(created_at=made)
         rows["tenants.WebhookMessage"] += 1
         rows["tenants.WebhookDelivery"] += 1
     return rows
