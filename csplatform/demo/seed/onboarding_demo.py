@@ -1,0 +1,52 @@
+"""Demo onboarding: the default templates, and a plan for each account still onboarding
+(at most 200), started on its first term's start, with its first steps done as a new
+customer does them: most early steps on time, a few accounts stalled."""
+
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from accounts.models import Account, LifecycleStage, Subscription
+from onboarding.models import PlanStep, StepStatus
+from onboarding.services.defaults import templates_ensure_defaults
+from onboarding.services.plans import plan_start, step_complete
+from tenants.models import Tenant
+from tenants.tenancy.context import tenant_scope
+
+PLANS_AT_MOST = 200
+
+
+def onboarding_demo(*, tenant: Tenant, day: date, seed: int) -> Counter:
+    rows = Counter()
+    rows["onboarding.OnboardingTemplate"] = len(templates_ensure_defaults(tenant=tenant))
+    rng = np.random.default_rng(seed + 13)
+    zone = ZoneInfo(tenant.time_zone)
+    with tenant_scope(tenant):
+        accounts = list(
+            Account.objects.filter(lifecycle_stage=LifecycleStage.ONBOARDING).order_by("pk")[
+                :PLANS_AT_MOST
+            ]
+        )
+        starts = dict(
+            Subscription.objects.filter(account__in=accounts)
+            .order_by("account_id", "start_date")
+            .distinct("account_id")
+            .values_list("account_id", "start_date")
+        )
+    for account in accounts:
+        started = min(starts.get(account.pk, day - timedelta(days=20)), day)
+        plan, created = plan_start(tenant=tenant, account=account, day=started)
+        rows["onboarding.Plan"] += int(created)
+        stalled = rng.random() < 0.25  # a quarter stop after their first step
+        with tenant_scope(tenant):
+            steps = list(PlanStep.objects.filter(plan=plan, status=StepStatus.OPEN))
+        for number, step in enumerate(steps):
+            allowed = max((step.due_on - started).days, 1)
+            finish = started + timedelta(days=int(rng.integers(0, allowed + 3)))
+            if finish >= day or (stalled and number > 0):
+                break
+            at = datetime.combine(finish, time(int(rng.integers(9, 18))), zone)
+            step_complete(tenant=tenant, step=step, now=at)
+    return rows

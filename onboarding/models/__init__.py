@@ -1,0 +1,15 @@
+"""Models of onboarding: checklist templates and each account's plan."""
+
+from onboarding.models.plan import Plan, PlanStatus, PlanStep, StepStatus
+from onboarding.models.template import CompletedBy, Milestone, OnboardingTemplate, TemplateStep
+
+__all__ = [
+    "CompletedBy",
+    "Milestone",
+    "OnboardingTemplate",
+    "Plan",
+    "PlanStatus",
+    "PlanStep",
+    "StepStatus",
+    "TemplateStep",
+]
