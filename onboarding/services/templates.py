@@ -69,7 +69,7 @@ def _step_errors(number: int, step: dict) -> list[str]:
         problems.append(_("the event count is 1 to 100,000"))
     if kind == CompletedBy.TRAIT and not str(step.get("trait_name") or "").strip():
         problems.append(_("an automatic step on a trait names the trait"))
-    return [f"{label}: {problem}." for problem in problems]
+    return [f"{label}: {problem.rstrip('.')}." for problem in problems]
 
 
 def template_validate(*, steps: list, milestones: dict) -> None:
