@@ -84,6 +84,11 @@ app.conf.update(
             "task": "health.tasks.playbook_steps_due_all",
             "schedule": crontab(minute=20),
         },
+        # Hourly: an onboarding plan for each account whose first term started.
+        "onboarding-plans-start": {
+            "task": "onboarding.tasks.plans_start_all",
+            "schedule": crontab(minute=50),
+        },
         # Hourly: survey sends due by each tenant's local today, and the reminders due.
         "accounts-surveys": {
             "task": "accounts.tasks.surveys_all",

@@ -76,6 +76,7 @@ urlpatterns = [
     path("contacts/<int:pk>/erase/", ContactEraseView.as_view(), name="contact-erase"),
     path("", include("health.urls")),
     path("", include("accounts.survey_urls")),
+    path("", include("onboarding.urls")),
     path("metrics/", MetricsDashboardView.as_view(), name="metrics"),
     path("metrics/definitions/", MetricDefinitionsView.as_view(), name="metrics-definitions"),
     path("metrics/recompute/", RecomputeView.as_view(), name="metrics-recompute"),

@@ -142,3 +142,41 @@ def _complete_if_done(plan_id: int, now: datetime) -> None:
     if plan_progress(plan).percent == 100:
         plan.status, plan.completed_at = PlanStatus.COMPLETED, now
         plan.save(update_fields=["status", "completed_at"])
+
+
+# A customer whose first term started longer ago than this is past onboarding: no plan is
+# started for it by itself (a CSM still can).
+START_WITHIN_DAYS = 30
+
+
+def plans_start_due(*, tenant: Tenant, today: date | None = None) -> list[Plan]:
+    """Start a plan for each account whose first term started in the last
+    START_WITHIN_DAYS days (up to today) and that never had a plan. Idempotent."""
+    today = today or tenant.today()
+    with tenant_scope(tenant):
+        if not OnboardingTemplate.objects.exists():
+            return []
+        firsts = (
+            Subscription.objects.order_by("account_id", "start_date")
+            .distinct("account_id")
+            .values_list("account_id", "start_date")
+        )
+        due = {
+            account: start
+            for account, start in firsts
+            if today - timedelta(days=START_WITHIN_DAYS) <= start <= today
+        }
+        planned = set(
+            Plan.objects.filter(account_id__in=list(due)).values_list("account_id", flat=True)
+        )
+        accounts = Account.objects.filter(pk__in=[a for a in due if a not in planned])
+        accounts = list(accounts.order_by("pk"))
+    started = []
+    for account in accounts:
+        try:
+            plan, created = plan_start(tenant=tenant, account=account, day=due[account.pk])
+        except ValidationError:
+            continue  # no template fits it
+        if created:
+            started.append(plan)
+    return started

@@ -156,3 +156,21 @@ def test_bad_templates_are_refused_naming_the_step(tenant, steps, milestones, fi
     assert not any(message.endswith("..") for message in messages)
     with tenant_scope(tenant):
         assert not OnboardingTemplate.objects.exists()
+
+
+def test_a_plan_starts_by_itself_when_the_first_term_starts(tenant):
+    from onboarding.services.plans import plans_start_due
+
+    templates_ensure_defaults(tenant=tenant)
+    new = _account(tenant, "new", plan="Starter")
+    old = _account(tenant, "old", plan="Starter")
+    with tenant_scope(tenant):
+        Subscription.objects.filter(account=old).update(start_date=DAY - timedelta(days=90))
+        later = Account.objects.create(external_id="later", name="Later")
+        Subscription.objects.create(account=later, external_id="s-later", plan="Starter",
+                                    mrr=100, currency="USD",
+                                    start_date=DAY + timedelta(days=5))  # fmt: skip
+    started = plans_start_due(tenant=tenant, today=DAY + timedelta(days=2))
+    assert [plan.account_id for plan in started] == [new.pk]
+    assert started[0].started_on == DAY  # the first term's start, not the day it ran
+    assert plans_start_due(tenant=tenant, today=DAY + timedelta(days=2)) == []  # once

@@ -1,0 +1,65 @@
+"""The account page's onboarding panel (htmx, and a page of its own without JavaScript):
+the plan's progress and milestones, its steps with their due dates, "Mark done" for the
+steps a person completes, and "Start onboarding" when the account has no plan."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from accounts.models import Account
+from onboarding.models import CompletedBy, Plan, PlanStep, StepStatus
+from onboarding.services.defaults import templates_ensure_defaults
+from onboarding.services.plans import plan_progress, plan_start, step_complete
+from tenants.tenancy.views import TenantView
+
+PERSON_KINDS = (CompletedBy.CUSTOMER, CompletedBy.CSM)
+
+
+class AccountOnboardingView(TenantView):
+    template_name = "onboarding/account_plan.html"
+
+    def get(self, request, pk, error=None, status=200):
+        account = get_object_or_404(Account.objects, pk=pk)
+        plan = Plan.objects.filter(account=account).select_related("template").first()
+        steps = list(plan.steps.all()) if plan else []
+        language = get_language()
+        for step in steps:
+            step.shown_title = step.title_in(language)
+            step.can_tick = step.status == StepStatus.OPEN and step.completed_by in PERSON_KINDS
+        context = {
+            "account": account,
+            "plan": plan,
+            "steps": [step for step in steps if step.status != StepStatus.REMOVED],
+            "progress": plan_progress(plan, steps) if plan else None,
+            "today": request.tenant.today(),
+            "error": error,
+        }
+        template = self.template_name + ("#panel" if request.htmx else "")
+        return render(request, template, context, status=status)
+
+    def post(self, request, pk):
+        """Start the account's plan (CSMs and up)."""
+        account = get_object_or_404(Account.objects, pk=pk)
+        templates_ensure_defaults(tenant=request.tenant)
+        try:
+            plan_start(tenant=request.tenant, account=account, started_by=request.membership)
+        except ValidationError as error:
+            return self.get(request, pk, error=error.messages[0], status=400)
+        return self.back(request, account.pk)
+
+    def back(self, request, pk):
+        """The panel again (htmx), else the account page at the panel."""
+        if request.htmx:
+            return self.get(request, pk)
+        return redirect(reverse("account", args=[pk]) + "#account-onboarding")
+
+
+class PlanStepDoneView(AccountOnboardingView):
+    """Mark a step done (CSMs and up): a step the customer or the CSM completes."""
+
+    def post(self, request, pk, step_pk):
+        step = get_object_or_404(PlanStep.objects, pk=step_pk, plan__account_id=pk)
+        if step.completed_by in PERSON_KINDS:
+            step_complete(tenant=request.tenant, step=step, member=request.membership)
+        return self.back(request, pk)

@@ -1,0 +1,72 @@
+"""The account page's onboarding panel: progress and steps, start a plan, mark a step done
+(not an automatic one); outsiders see and change nothing, viewers only read."""
+
+import pytest
+
+from accounts.models import Account
+from onboarding.models import Plan, PlanStep, StepStatus
+from onboarding.services.plans import plan_start
+from onboarding.services.templates import template_save
+from tenants.tenancy.context import tenant_scope
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def account(tenant):
+    template_save(tenant=tenant, name="T", is_default=True, steps=[
+        {"key": "call", "title": {"en": "Kickoff call", "ru": "Стартовый звонок"},
+         "completed_by": "csm"},
+        {"key": "sync", "title": {"en": "Connect data"}, "completed_by": "event",
+         "event_name": "data_synced"},
+    ], milestones={"first_value": "call"})  # fmt: skip
+    with tenant_scope(tenant):
+        return Account.objects.create(external_id="a1", name="Initech")
+
+
+def _steps(tenant):
+    with tenant_scope(tenant):
+        return {s.key: s for s in PlanStep.objects.all()}
+
+
+@pytest.mark.outsider("account-onboarding", "plan-step-done")
+def test_outsiders_see_and_change_nothing(tenant, account, outsider_client):
+    plan_start(tenant=tenant, account=account)
+    step = _steps(tenant)["call"]
+    assert outsider_client.get(f"/accounts/{account.pk}/onboarding/").status_code == 404
+    assert outsider_client.post(f"/accounts/{account.pk}/onboarding/").status_code == 404
+    done = outsider_client.post(f"/accounts/{account.pk}/onboarding/steps/{step.pk}/done/")
+    assert done.status_code == 404
+    assert _steps(tenant)["call"].status == StepStatus.OPEN
+
+
+def test_start_then_mark_done_in_place(tenant, account, member_client):
+    empty = member_client.get(f"/accounts/{account.pk}/onboarding/", HTTP_HX_REQUEST="true")
+    assert "Start onboarding" in empty.content.decode()
+    started = member_client.post(f"/accounts/{account.pk}/onboarding/", HTTP_HX_REQUEST="true")
+    assert started.status_code == 200 and "0 of 2 required steps" in started.content.decode()
+    steps = _steps(tenant)
+    page = member_client.post(f"/accounts/{account.pk}/onboarding/steps/{steps['call'].pk}/done/",
+                              HTTP_HX_REQUEST="true").content.decode()  # fmt: skip
+    assert "1 of 2 required steps" in page and "50%" in page and "★ First value" in page
+    # An automatic step has no button, and a forged POST changes nothing.
+    assert f"/steps/{steps['sync'].pk}/done/" not in page
+    member_client.post(f"/accounts/{account.pk}/onboarding/steps/{steps['sync'].pk}/done/")
+    assert _steps(tenant)["sync"].status == StepStatus.OPEN
+    russian = member_client.get(f"/accounts/{account.pk}/onboarding/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert "Стартовый звонок" in russian.content.decode()
+
+
+def test_viewers_read_only(tenant, account, viewer_client):
+    assert viewer_client.get(f"/accounts/{account.pk}/onboarding/").status_code == 200
+    assert viewer_client.post(f"/accounts/{account.pk}/onboarding/").status_code == 403
+    with tenant_scope(tenant):
+        assert not Plan.objects.exists()
+
+
+def test_the_panel_costs_constant_queries(tenant, account, member_client,
+                                          django_assert_max_num_queries):  # fmt: skip
+    plan_start(tenant=tenant, account=account)
+    with django_assert_max_num_queries(10):
+        assert member_client.get(f"/accounts/{account.pk}/onboarding/",
+                                 HTTP_HX_REQUEST="true").status_code == 200  # fmt: skip
