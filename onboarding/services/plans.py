@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Account, Contact, Subscription
 from onboarding.models import (
     CompletedBy,
+    Milestone,
     OnboardingTemplate,
     Plan,
     PlanStatus,
@@ -91,6 +92,13 @@ class Progress:
     done: int  # required steps done
     required: int  # required steps (removed ones aside)
     milestones: dict[str, datetime]  # milestone -> when it was reached
+
+    @property
+    def milestones_in_order(self) -> list[tuple[str, datetime]]:
+        """(milestone, when) in the order of the customer's journey."""
+        return [
+            (name, self.milestones[name]) for name in Milestone.values if name in self.milestones
+        ]
 
     @property
     def percent(self) -> int:

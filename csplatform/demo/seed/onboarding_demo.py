@@ -45,7 +45,9 @@ def onboarding_demo(*, tenant: Tenant, day: date, seed: int) -> Counter:
         for number, step in enumerate(steps):
             allowed = max((step.due_on - started).days, 1)
             finish = started + timedelta(days=int(rng.integers(0, allowed + 3)))
-            if finish >= day or (stalled and number > 0):
+            # A quarter stall after their first step; the others keep going, each step
+            # with a chance of being where they are stuck.
+            if finish >= day or (stalled and number > 0) or rng.random() < 0.15:
                 break
             at = datetime.combine(finish, time(int(rng.integers(9, 18))), zone)
             step_complete(tenant=tenant, step=step, now=at)
