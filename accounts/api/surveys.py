@@ -70,8 +70,8 @@ class SendSerializer(StrictSerializer):
     survey = serializers.PrimaryKeyRelatedField(read_only=True)
     total = serializers.IntegerField(read_only=True, help_text=("Contacts in the audience."))
     percent = serializers.IntegerField(read_only=True)
-    invited = serializers.IntegerField(read_only=True, default=None)
-    answered = serializers.IntegerField(read_only=True, default=None)
+    invited = serializers.IntegerField(read_only=True, help_text="Contacts invited so far.")
+    answered = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = SurveySend
@@ -173,6 +173,7 @@ class SurveyViewSet(
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None):
         send = survey_send_start(tenant=request.tenant, survey=self.get_object())
+        send = survey_sends().get(pk=send.pk)  # with its counts, as the sends endpoint shows
         return Response(SendSerializer(send).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(summary="A survey's results over all its sends", responses=ResultsSerializer)

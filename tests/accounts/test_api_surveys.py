@@ -40,6 +40,7 @@ def test_create_send_follow_and_read_results(tenant, audience, api, outsider_api
     with django_capture_on_commit_callbacks(execute=True):
         sent = api.post(f"/api/v1/surveys/{survey['id']}/send/")
     assert sent.status_code == 202 and sent.json()["total"] == 1
+    assert (sent.json()["invited"], sent.json()["answered"]) == (0, 0)  # queued: integers, not null
     send = api.get(f"/api/v1/survey-sends/{sent.json()['id']}/").json()
     assert (send["status"], send["processed"], send["percent"], send["invited"]) == (
         "done", 1, 100, 1)  # fmt: skip
