@@ -13,28 +13,30 @@ SURVEY_EMAILS: dict[str, dict[str, tuple[str, str]]] = {
         "en": (
             "A quick question from {{ company_name }}",
             "Hello {{ contact_name }},\n\n{{ survey_question }}\n\nClick a score from 0 (not at "
-            "all likely) to 10 (extremely likely); it is recorded at once:\n\n"
+            "all likely) to 10 (extremely likely), then send it from the page that opens:\n\n"
             "{{ score_links }}\n\nOr answer on this page, where you can also tell us why:\n"
             "{{ survey_link }}\n\nThank you!\n{{ csm_name }}\n{{ company_name }}",
         ),
         "zh-hans": (
             "{{ company_name }} 想请您回答一个问题",
             "{{ contact_name }}，您好：\n\n{{ survey_question }}\n\n请点击 0（完全不可能）到 "
-            "10（极有可能）之间的一个分数，点击后立即记录：\n\n{{ score_links }}\n\n"
+            "10（极有可能）之间的一个分数，然后在打开的页面上提交：\n\n{{ score_links }}\n\n"
             "也可以在此页面回答，并告诉我们原因：\n{{ survey_link }}\n\n谢谢！\n"
             "{{ csm_name }}\n{{ company_name }}",
         ),
         "ru": (
             "Короткий вопрос от {{ company_name }}",
             "Здравствуйте, {{ contact_name }}!\n\n{{ survey_question }}\n\nНажмите на оценку "
-            "от 0 (совсем маловероятно) до 10 (очень вероятно) — она сразу будет учтена:\n\n"
+            "от 0 (совсем маловероятно) до 10 (очень вероятно) и отправьте её "
+            "на открывшейся странице:\n\n"
             "{{ score_links }}\n\nИли ответьте на этой странице и расскажите, почему:\n"
             "{{ survey_link }}\n\nСпасибо!\n{{ csm_name }}\n{{ company_name }}",
         ),
         "ro": (
             "O întrebare scurtă de la {{ company_name }}",
             "Bună ziua, {{ contact_name }},\n\n{{ survey_question }}\n\nAlegeți o notă de la 0 "
-            "(deloc probabil) la 10 (extrem de probabil); este înregistrată imediat:\n\n"
+            "(deloc probabil) la 10 (extrem de probabil); apoi trimiteți-o din pagina "
+            "care se deschide:\n\n"
             "{{ score_links }}\n\nSau răspundeți pe această pagină, unde ne puteți spune și "
             "de ce:\n{{ survey_link }}\n\nVă mulțumim!\n{{ csm_name }}\n{{ company_name }}",
         ),

@@ -8,6 +8,7 @@ stored."""
 
 import hashlib
 import hmac
+import re
 
 from django.conf import settings
 from django.core import signing
@@ -20,6 +21,7 @@ from tenants.models import Tenant
 from tenants.tenancy.context import cross_tenant, tenant_scope
 
 SALT = "accounts.survey.invite"
+COMPANY = re.compile(r"\{\{\s*company_name\s*\}\}")
 SCORES = range(11)
 INVITE_KEY = "nps-survey"  # the customer email templates of surveys
 REMINDER_KEY = "nps-survey-reminder"
@@ -66,7 +68,7 @@ def invite_for_token(token: str) -> SurveyInvite | None:
 def question_text(invite_survey, language: str, tenant: Tenant) -> str:
     """The survey's question in `language` (else English), with the company's name."""
     text = invite_survey.question_in(language)
-    return text.replace("{{ company_name }}", tenant.name)
+    return COMPANY.sub(lambda _match: tenant.name, text)
 
 
 def survey_email_values(tenant: Tenant, email: CustomerEmail, language: str) -> dict[str, str]:

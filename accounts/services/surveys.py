@@ -11,7 +11,7 @@ import calendar
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,7 @@ from tenants.tenancy.context import tenant_scope
 from tenants.tenancy.outbox import enqueue_on_commit
 
 BATCH = 200
+THROTTLE_LOCK = 7_301  # advisory lock namespace of survey batches (with the tenant's id)
 LANGUAGES = ("en", "zh-hans", "ru", "ro")
 FIELDS = (
     "name", "question", "segment", "lifecycle_stage", "account_ids", "every_months",
@@ -47,8 +48,12 @@ FIELDS = (
 )  # fmt: skip
 
 
-def _clean(tenant: Tenant, survey: Survey) -> None:
-    """Every field's errors at once, as {field: [messages]}."""
+AUDIENCE = ("segment", "lifecycle_stage", "account_ids")
+
+
+def _clean(tenant: Tenant, survey: Survey, audience_changed: bool = True) -> None:
+    """Every field's errors at once, as {field: [messages]}. The audience is checked when it
+    is set or changed: a survey whose accounts churned can still be paused or renamed."""
     errors: dict[str, list[str]] = {}
     try:
         survey.full_clean(exclude=["tenant", "question", "account_ids"])
@@ -77,13 +82,13 @@ def _clean(tenant: Tenant, survey: Survey) -> None:
                 _("No account of this tenant has the id %(ids)s.")
                 % {"ids": ", ".join(map(str, missing[:10]))}
             )
-    if survey.segment and not accounts.filter(segment=survey.segment).exists():
+    if audience_changed and survey.segment and not accounts.filter(segment=survey.segment).exists():
         errors.setdefault("segment", []).append(
             _("No account is in the segment “%(segment)s”.") % {"segment": survey.segment}
         )
     if survey.lifecycle_stage == LifecycleStage.CHURNED:
         errors.setdefault("lifecycle_stage", []).append(_("Churned accounts are not surveyed."))
-    if not errors and not audience(tenant, survey).exists():
+    if audience_changed and not errors and not audience(tenant, survey).exists():
         # On the narrowest filter given: the one to widen.
         field = next(
             (
@@ -123,9 +128,7 @@ def survey_create(*, tenant: Tenant, **values) -> Survey:
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise ValueError(f"Unknown survey fields: {sorted(unknown)}")
-    survey = Survey(tenant=tenant, **values)
-    if survey.next_send_on is None and "next_send_on" not in values:
-        survey.next_send_on = tenant.today()
+    survey = Survey(tenant=tenant, **values)  # no next send day: sent by hand only
     with tenant_scope(tenant):
         _clean(tenant, survey)
         survey.save()
@@ -138,10 +141,13 @@ def survey_update(*, tenant: Tenant, survey: Survey, **values) -> Survey:
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise ValueError(f"Unknown survey fields: {sorted(unknown)}")
+    changed = any(
+        name in AUDIENCE and getattr(survey, name) != value for name, value in values.items()
+    )
     for name, value in values.items():
         setattr(survey, name, value)
     with tenant_scope(tenant):
-        _clean(tenant, survey)
+        _clean(tenant, survey, audience_changed=changed)
         survey.save()
     return survey
 
@@ -170,6 +176,11 @@ def survey_send_start(*, tenant: Tenant, survey: Survey, now=None) -> SurveySend
     now = now or timezone.now()
     with tenant_scope(tenant):
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        running = SurveySend.objects.filter(
+            survey=survey, status__in=[SendStatus.QUEUED, SendStatus.SENDING]
+        ).first()
+        if running is not None:  # a second "Send now" while one runs starts nothing
+            return running
         contact_ids = list(audience(tenant, survey).values_list("pk", flat=True))
         send = SurveySend.objects.create(tenant=tenant, survey=survey, contact_ids=contact_ids)
         today = tenant.today()
@@ -187,6 +198,10 @@ def survey_send_batch(*, tenant: Tenant, send_id: int, now=None) -> int:
     left out, counted); returns how many are left. Queues the next batch after commit."""
     now = now or timezone.now()
     with tenant_scope(tenant), transaction.atomic():
+        # The tenant's batches take turns: the throttle sees every invitation committed
+        # before it, whichever survey's, so two sends at once never ask a contact twice.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [THROTTLE_LOCK, tenant.pk])
         send = (
             SurveySend.objects.select_for_update()
             .select_related("survey")
@@ -321,6 +336,8 @@ def survey_answer(
         raise ValidationError({"score": _("A score is a whole number from 0 to 10.")})
     if comment is not None and len(comment) > 5000:
         raise ValidationError({"comment": _("At most 5,000 characters.")})
+    if comment is not None and "\x00" in comment:
+        raise ValidationError({"comment": _("The text holds a character that is not allowed.")})
     now = now or timezone.now()
     tenant = invite.tenant
     with tenant_scope(tenant), transaction.atomic():

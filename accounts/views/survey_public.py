@@ -34,7 +34,7 @@ class SurveyPageView(View):
         with translation.override(self.invite.contact.language or "en"):
             return super().dispatch(request, token, **kwargs)
 
-    def page(self, request, *, score=None, recorded=False, errors=None, comment="", status=200):
+    def page(self, request, *, score=None, preselected=False, errors=None, comment="", status=200):
         invite = self.invite
         answer = invite.answer
         language = translation.get_language()
@@ -44,7 +44,7 @@ class SurveyPageView(View):
             "scores": SCORES,
             "chosen": score if score is not None else (answer.score if answer else None),
             "comment": comment or (answer.comment if answer else ""),
-            "recorded": recorded,
+            "preselected": preselected,
             "answered": answer is not None,
             "errors": errors or {},
             "token": self.token,
@@ -76,13 +76,16 @@ class SurveyAnswerView(SurveyPageView):
 
 
 class SurveyScoreView(SurveyPageView):
-    """A score link of the email: recorded at once, then the page offers the "why" box."""
+    """A score link of the email: the page with that score chosen, recorded by one click on
+    "Send" (mail scanners and link previews open every link of an email, so opening one
+    records nothing)."""
+
+    http_method_names = ["get", "head", "options"]
 
     def get(self, request, token, score):
         if score not in SCORES:
             raise Http404
-        survey_answer(invite=self.invite, score=score)
-        return self.page(request, score=score, recorded=True)
+        return self.page(request, score=score, preselected=True)
 
 
 class SurveyThanksView(SurveyPageView):

@@ -19,6 +19,7 @@ from onboarding.models import (
     PlanStep,
     StepStatus,
 )
+from onboarding.services.defaults import templates_ensure_defaults
 from onboarding.services.templates import COPIED
 from tenants.models import Membership, Tenant
 from tenants.tenancy.context import tenant_scope
@@ -134,16 +135,19 @@ def step_complete(
         raise ValidationError({"step": [_("This step was removed from the checklist.")]})
     now = now or timezone.now()
     with tenant_scope(tenant), transaction.atomic():
+        # The plan first, as a template edit locks it: the two take turns, never deadlock.
+        Plan.objects.select_for_update().filter(pk=step.plan_id).first()
         ticked = PlanStep.objects.filter(pk=step.pk, status=StepStatus.OPEN).update(
             status=StepStatus.DONE, done_at=now, done_by_contact=contact, done_by_member=member
         )
         if ticked:
             step.status, step.done_at = StepStatus.DONE, now
-            _complete_if_done(step.plan_id, now)
+            plan_complete_if_done(step.plan_id, now)
     return bool(ticked)
 
 
-def _complete_if_done(plan_id: int, now: datetime) -> None:
+def plan_complete_if_done(plan_id: int, now: datetime) -> None:
+    """Mark the plan completed once every required step is done (inside tenant scope)."""
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     if plan.status != PlanStatus.RUNNING:
         return
@@ -161,9 +165,8 @@ def plans_start_due(*, tenant: Tenant, today: date | None = None) -> list[Plan]:
     """Start a plan for each account whose first term started in the last
     START_WITHIN_DAYS days (up to today) and that never had a plan. Idempotent."""
     today = today or tenant.today()
+    templates_ensure_defaults(tenant=tenant)  # every tenant starts with them
     with tenant_scope(tenant):
-        if not OnboardingTemplate.objects.exists():
-            return []
         firsts = (
             Subscription.objects.order_by("account_id", "start_date")
             .distinct("account_id")

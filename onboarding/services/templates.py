@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onboarding.models import (
@@ -50,13 +51,19 @@ def _step_errors(number: int, step: dict) -> list[str]:
     unknown = sorted(set(step) - set(STEP_FIELDS))
     if unknown:
         problems.append(_("unknown fields %(names)s") % {"names": ", ".join(unknown)})
-    if not isinstance(step.get("key"), str) or not KEY.match(step.get("key") or ""):
+    if not isinstance(step.get("key"), str) or not KEY.fullmatch(step.get("key") or ""):
         problems.append(_("the key is lower-case letters, digits and dashes"))
     problems += _texts(step.get("title", {}), _("the title"), True)
     problems += _texts(step.get("help", {}), _("the help text"), False)
     due = step.get("due_days", 7)
     if isinstance(due, bool) or not isinstance(due, int) or not 0 <= due <= 365:
         problems.append(_("the due offset is 0 to 365 days after the start"))
+    for name, longest in (("article_key", 100), ("event_name", 200), ("trait_name", 100),
+                          ("trait_value", 200)):  # fmt: skip
+        value = step.get(name, "")
+        if not isinstance(value, str) or len(value) > longest:
+            problems.append(_("%(name)s is text of %(longest)s characters or fewer")
+                            % {"name": name, "longest": longest})  # fmt: skip
     kind = step.get("completed_by", CompletedBy.CUSTOMER)
     if kind not in CompletedBy.values:
         problems.append(
@@ -156,7 +163,10 @@ def template_save(
 def _plans_follow(tenant: Tenant, template: OnboardingTemplate) -> int:
     """Bring the running plans of `template` to its current steps; returns plans changed."""
     steps = {step.key: step for step in template.steps.all()}
-    plans = list(Plan.objects.filter(template=template, status=PlanStatus.RUNNING))
+    # Locked: a tick at the same moment waits, and is not overwritten with an old status.
+    plans = list(
+        Plan.objects.select_for_update().filter(template=template, status=PlanStatus.RUNNING)
+    )
     for plan in plans:
         have = {step.key: step for step in plan.steps.all()}
         changed = []
@@ -182,4 +192,8 @@ def _plans_follow(tenant: Tenant, template: OnboardingTemplate) -> int:
         PlanStep.objects.bulk_update(changed, ["position", "status", *COPIED])
         plan.template_version, plan.milestones = template.version, template.milestones
         plan.save(update_fields=["template_version", "milestones"])
+        # The edit may have removed the last open required step.
+        from onboarding.services.plans import plan_complete_if_done
+
+        plan_complete_if_done(plan.pk, timezone.now())
     return len(plans)

@@ -1,6 +1,6 @@
 """The account page's onboarding panel (htmx, and a page of its own without JavaScript):
-the plan's progress and milestones, its steps with their due dates, "Mark done" for the
-steps a person completes, and "Start onboarding" when the account has no plan."""
+the plan's progress and milestones, its steps with their due dates, "Mark done" (a CSM may
+tick any step, an automatic one too), and "Start onboarding" when the account has no plan."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,12 +8,10 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from accounts.models import Account
-from onboarding.models import CompletedBy, Plan, PlanStep, StepStatus
+from onboarding.models import Plan, PlanStep, StepStatus
 from onboarding.services.defaults import templates_ensure_defaults
 from onboarding.services.plans import plan_progress, plan_start, step_complete
 from tenants.tenancy.views import TenantView
-
-PERSON_KINDS = (CompletedBy.CUSTOMER, CompletedBy.CSM)
 
 
 class AccountOnboardingView(TenantView):
@@ -26,7 +24,8 @@ class AccountOnboardingView(TenantView):
         language = get_language()
         for step in steps:
             step.shown_title = step.title_in(language)
-            step.can_tick = step.status == StepStatus.OPEN and step.completed_by in PERSON_KINDS
+            # A CSM may tick an automatic step too: the customer may have done it elsewhere.
+            step.can_tick = step.status == StepStatus.OPEN
         context = {
             "account": account,
             "plan": plan,
@@ -45,8 +44,12 @@ class AccountOnboardingView(TenantView):
         try:
             plan_start(tenant=request.tenant, account=account, started_by=request.membership)
         except ValidationError as error:
-            return self.get(request, pk, error=error.messages[0], status=400)
+            return self.refused(request, pk, error)
         return self.back(request, account.pk)
+
+    def refused(self, request, pk, error: ValidationError):
+        # htmx swaps only 2xx answers: the panel shows the message with a 200 there.
+        return self.get(request, pk, error=error.messages[0], status=200 if request.htmx else 400)
 
     def back(self, request, pk):
         """The panel again (htmx), else the account page at the panel."""
@@ -56,10 +59,14 @@ class AccountOnboardingView(TenantView):
 
 
 class PlanStepDoneView(AccountOnboardingView):
-    """Mark a step done (CSMs and up): a step the customer or the CSM completes."""
+    """Mark a step done (CSMs and up)."""
+
+    http_method_names = ["post"]
 
     def post(self, request, pk, step_pk):
         step = get_object_or_404(PlanStep.objects, pk=step_pk, plan__account_id=pk)
-        if step.completed_by in PERSON_KINDS:
+        try:
             step_complete(tenant=request.tenant, step=step, member=request.membership)
+        except ValidationError as error:  # removed from the template meanwhile
+            return self.refused(request, pk, error)
         return self.back(request, pk)

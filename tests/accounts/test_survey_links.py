@@ -58,6 +58,8 @@ def test_the_genuine_link_answers_and_only_its_hash_is_stored(tenant, invited):
     assert Client().get(_url(token)).status_code == 200
     assert first.token_sha256 == token_sha256(token) and token not in first.token_sha256
     assert Client().get(_url(token, 10)).status_code == 200
+    assert _answers(tenant) == []  # opening a score link records nothing
+    assert Client().post(_url(token), {"score": "10"}).status_code == 302
     assert _answers(tenant) == [(first.contact_id, 10)]
 
 
@@ -87,8 +89,8 @@ def test_forged_altered_expired_and_unknown_links_answer_404(tenant, other_tenan
 
 def test_a_link_answers_for_its_own_contact_only(tenant, invited):
     first, second, token, other_token = invited
-    Client().get(_url(other_token, 2))
-    Client().get(_url(token, 9))
+    Client().post(_url(other_token), {"score": "2"})
+    Client().post(_url(token), {"score": "9"})
     assert sorted(_answers(tenant)) == sorted([(first.contact_id, 9), (second.contact_id, 2)])
     # Olga's link rewritten to name Ana, keeping Olga's signature: refused.
     payload, signature = token.rsplit(":", 1)

@@ -85,12 +85,17 @@ def test_a_survey_mail_is_answered_from_its_score_link_and_the_answer_flows_on(
         (page_link,) = re.findall(r"https?://\S+/s/[^/\s]+/$", body, re.M)
         assert "email/unsubscribe" in body  # the machinery's footer
 
-    # A detractor's click on "3" in the email records the answer at once.
+    # A detractor's click on "3" in the email opens the page with 3 chosen; opening it
+    # records nothing (mail scanners open every link), one click sends it.
     three = dict(links)["3"].removeprefix(settings.SITE_URL)
     visitor = Client()
     page = visitor.get(three)
-    assert page.status_code == 200
-    assert "3" in page.content.decode() and 'name="comment"' in page.content.decode()
+    assert page.status_code == 200 and 'value="3" checked' in page.content.decode()
+    assert visitor.head(three).status_code == 200
+    with tenant_scope(tenant):
+        assert not NpsResponse.objects.exists()
+    sent = visitor.post(page_link.removeprefix(settings.SITE_URL), {"score": "3"})
+    assert sent.status_code == 302
     with tenant_scope(tenant):
         answer = NpsResponse.objects.get()
         invite = SurveyInvite.objects.get(contact=olga)
@@ -170,14 +175,18 @@ def test_one_reminder_goes_to_those_who_have_not_answered(tenant, people):
 
 
 def test_cadence_moves_the_next_send_and_a_one_off_has_none(tenant, people):
-    monthly = survey_create(tenant=tenant, name="M", question=QUESTION, every_months=3)
-    once = survey_create(tenant=tenant, name="O", question=QUESTION)
+    today = tenant.today()
+    monthly = survey_create(tenant=tenant, name="M", question=QUESTION, every_months=3,
+                            next_send_on=today)  # fmt: skip
+    once = survey_create(tenant=tenant, name="O", question=QUESTION, next_send_on=today)
+    by_hand = survey_create(tenant=tenant, name="H", question=QUESTION)  # no next send day
     started = surveys_due(tenant=tenant)
     assert {s.survey_id for s in started} == {monthly.pk, once.pk}
     monthly.refresh_from_db()
     once.refresh_from_db()
     assert monthly.next_send_on == add_months(tenant.today(), 3) and once.next_send_on is None
     assert surveys_due(tenant=tenant) == []  # nothing twice
+    assert by_hand.next_send_on is None
 
 
 def test_add_months_keeps_the_day_or_the_months_last():
@@ -268,3 +277,32 @@ def test_a_detractors_survey_answer_opens_the_detractor_rules_task(tenant, peopl
     survey_service.survey_answer(invite=invite, score=3, comment="Slow", now=noon)
     result = alert_rules_run(tenant=tenant, day=day)
     assert result.fired == [(initech.pk, "nps_detractor")]
+
+
+def test_a_second_send_now_while_one_runs_starts_nothing(tenant, people):
+    survey = survey_create(tenant=tenant, name="S", question=QUESTION)
+    first = survey_send_start(tenant=tenant, survey=survey)
+    assert survey_send_start(tenant=tenant, survey=survey).pk == first.pk
+    survey_service.survey_send_batch(tenant=tenant, send_id=first.pk)
+    assert survey_send_start(tenant=tenant, survey=survey).pk != first.pk  # done: a new one
+
+
+def test_a_survey_whose_audience_emptied_can_still_be_paused(tenant, people):
+    initech, olga, ana = people
+    survey = survey_create(tenant=tenant, name="S", question=QUESTION, segment="enterprise")
+    with tenant_scope(tenant):
+        Account.objects.filter(pk=initech.pk).update(lifecycle_stage="churned")
+    survey_update(tenant=tenant, survey=survey, status="paused", name="S (paused)")
+    with pytest.raises(ValidationError):  # changing the audience is checked again
+        survey_update(tenant=tenant, survey=survey, segment="smb", lifecycle_stage="onboarding")
+
+
+def test_a_comment_with_a_nul_is_refused_not_a_500(tenant, people):
+    survey = survey_create(tenant=tenant, name="S", question=QUESTION)
+    send = survey_send_start(tenant=tenant, survey=survey)
+    survey_service.survey_send_batch(tenant=tenant, send_id=send.pk)
+    with tenant_scope(tenant):
+        invite = SurveyInvite.objects.select_related("tenant", "contact").first()
+    with pytest.raises(ValidationError) as error:
+        survey_service.survey_answer(invite=invite, score=5, comment="a\x00b")
+    assert "comment" in error.value.message_dict

@@ -49,12 +49,33 @@ def test_start_then_mark_done_in_place(tenant, account, member_client):
     page = member_client.post(f"/accounts/{account.pk}/onboarding/steps/{steps['call'].pk}/done/",
                               HTTP_HX_REQUEST="true").content.decode()  # fmt: skip
     assert "1 of 2 required steps" in page and "50%" in page and "★ First value" in page
-    # An automatic step has no button, and a forged POST changes nothing.
-    assert f"/steps/{steps['sync'].pk}/done/" not in page
-    member_client.post(f"/accounts/{account.pk}/onboarding/steps/{steps['sync'].pk}/done/")
-    assert _steps(tenant)["sync"].status == StepStatus.OPEN
+    # A CSM may tick an automatic step too (the customer did it elsewhere); the plan completes.
+    done = member_client.post(f"/accounts/{account.pk}/onboarding/steps/{steps['sync'].pk}/done/")
+    assert done.status_code == 302 and _steps(tenant)["sync"].status == StepStatus.DONE
+    assert member_client.get(f"/accounts/{account.pk}/onboarding/steps/{steps['sync'].pk}/done/"
+                             ).status_code == 405  # fmt: skip
+    with tenant_scope(tenant):
+        assert Plan.objects.get().status == "completed"
     russian = member_client.get(f"/accounts/{account.pk}/onboarding/", HTTP_ACCEPT_LANGUAGE="ru")
     assert "Стартовый звонок" in russian.content.decode()
+
+
+def test_a_step_removed_meanwhile_answers_with_the_reason(tenant, account, member_client):
+    plan_start(tenant=tenant, account=account)
+    stale = _steps(tenant)["call"]
+    template_save(tenant=tenant, template=plan_template(tenant), name="T", is_default=True,
+                  steps=[{"key": "sync", "title": {"en": "Connect data"}}])  # fmt: skip
+    url = f"/accounts/{account.pk}/onboarding/steps/{stale.pk}/done/"
+    page = member_client.post(url, HTTP_HX_REQUEST="true")
+    assert page.status_code == 200 and "removed from the checklist" in page.content.decode()
+    assert member_client.post(url).status_code == 400
+
+
+def plan_template(tenant):
+    from onboarding.models import OnboardingTemplate
+
+    with tenant_scope(tenant):
+        return OnboardingTemplate.objects.get()
 
 
 def test_viewers_read_only(tenant, account, viewer_client):
