@@ -176,17 +176,16 @@ def survey_send_start(*, tenant: Tenant, survey: Survey, now=None) -> SurveySend
     now = now or timezone.now()
     with tenant_scope(tenant):
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        every = survey.every_months
+        survey.next_send_on = add_months(tenant.today(), every) if every else None
+        survey.save(update_fields=["next_send_on", "updated_at"])
         running = SurveySend.objects.filter(
             survey=survey, status__in=[SendStatus.QUEUED, SendStatus.SENDING]
         ).first()
-        if running is not None:  # a second "Send now" while one runs starts nothing
+        if running is not None:  # a second start while one runs starts nothing
             return running
         contact_ids = list(audience(tenant, survey).values_list("pk", flat=True))
         send = SurveySend.objects.create(tenant=tenant, survey=survey, contact_ids=contact_ids)
-        today = tenant.today()
-        every = survey.every_months
-        survey.next_send_on = add_months(today, every) if every else None
-        survey.save(update_fields=["next_send_on", "updated_at"])
     from accounts.tasks import survey_send_batch_task
 
     enqueue_on_commit(survey_send_batch_task, tenant, send.pk)
