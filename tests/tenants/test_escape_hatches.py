@@ -110,6 +110,8 @@ LISTED = {
         1, "an anonymous contact's signed unsubscribe token names the tenant"),
     ("accounts/services/customer_email.py", "contact_for_unsubscribe_token", "cross-tenant"): (
         1, "an anonymous contact's signed unsubscribe token names the tenant"),
+    ("accounts/services/surveys.py", "survey_send_batch", "raw SQL"): (
+        2, "a per-tenant advisory lock so survey batches take turns under the throttle"),
     ("accounts/services/survey_links.py", "invite_for_token", "unscoped"): (
         1, "an anonymous contact's signed survey link names the tenant"),
     ("accounts/services/survey_links.py", "invite_for_token", "cross-tenant"): (
