@@ -1,8 +1,10 @@
-"""A per-address request rate limit on the public pages that need no sign-in (survey
-answers, unsubscribe): each address may load them PUBLIC_RATE_LIMIT times, then gets 429.
+"""Per-address request rate limits, counted in Redis through the cache (django-ratelimit):
+`address_rate_limited` builds the decorator; the public pages that need no sign-in (survey
+answers, unsubscribe) use `public_rate_limited`, each address loading them at most
+PUBLIC_RATE_LIMIT times before it gets 429.
 
-Counted in Redis through the cache (django-ratelimit). With Redis unreachable the limit is
-not counted and the page answers (logged): a customer's answer matters more than the cap.
+With Redis unreachable the limit is not counted and the page answers (logged): a customer's
+answer matters more than the cap.
 """
 
 import logging
@@ -25,29 +27,39 @@ def period_seconds(rate: str) -> int:
     return int(number) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
 
 
-def _rate(group, request) -> str:
-    return settings.PUBLIC_RATE_LIMIT
+def address_rate_limited(*, group: str, setting: str, template: str, method, label: str):
+    """A decorator: past the rate in settings.`setting` (read on each request, so a changed
+    setting applies without re-importing the URLs) of `method` requests from one address,
+    the view answers `template` with 429 and Retry-After (the window is at most one period
+    long: `20/m` -> 60 s)."""
+
+    def rate(group, request) -> str:
+        return getattr(settings, setting)
+
+    def over_limit(request) -> bool:
+        try:
+            return is_ratelimited(
+                request, group=group, key=client_ip_key, rate=rate, method=method, increment=True
+            )
+        except RedisError:
+            logger.error("%s rate limit not counted: Redis is unreachable", label, exc_info=True)
+            return False
+
+    def decorate(view):
+        @wraps(view)
+        def limited(request, *args, **kwargs):
+            if over_limit(request):
+                response = render(request, template, status=429)
+                response["Retry-After"] = str(period_seconds(getattr(settings, setting)))
+                return response
+            return view(request, *args, **kwargs)
+
+        return limited
+
+    return decorate
 
 
-def public_rate_limited(view):
-    """Wraps a public view: past PUBLIC_RATE_LIMIT requests from one address, answer 429."""
-
-    @wraps(view)
-    def limited(request, *args, **kwargs):
-        if _over_limit(request):
-            response = render(request, "public_rate_limited.html", status=429)
-            response["Retry-After"] = str(period_seconds(settings.PUBLIC_RATE_LIMIT))
-            return response
-        return view(request, *args, **kwargs)
-
-    return limited
-
-
-def _over_limit(request) -> bool:
-    try:
-        return is_ratelimited(
-            request, group="public", key=client_ip_key, rate=_rate, method=ALL, increment=True
-        )
-    except RedisError:
-        logger.error("Public page rate limit not counted: Redis is unreachable", exc_info=True)
-        return False
+public_rate_limited = address_rate_limited(
+    group="public", setting="PUBLIC_RATE_LIMIT", template="public_rate_limited.html",
+    method=ALL, label="Public page",
+)  # fmt: skip

@@ -33,8 +33,15 @@ class AccountExternalIdsField(serializers.ListField):
         return [account.pk for account in super().to_internal_value(data)]
 
     def to_representation(self, ids):
-        external = dict(Account.objects.filter(pk__in=ids or [0]).values_list("pk", "external_id"))
+        # A list reads every survey's accounts at once (SurveyViewSet.list); one survey alone.
+        external = self.context.get("external_ids")
+        if external is None:
+            external = external_ids(ids)
         return [external[pk] for pk in ids if pk in external]
+
+
+def external_ids(ids) -> dict[int, str]:
+    return dict(Account.objects.filter(pk__in=list(ids) or [0]).values_list("pk", "external_id"))
 
 
 class SurveySerializer(StrictSerializer):
@@ -154,6 +161,12 @@ class SurveyViewSet(
     model = Survey
     serializer_class = SurveySerializer
     pagination_class = Pagination
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.scoped_queryset()))
+        ids = {pk for survey in page for pk in survey.account_ids}
+        context = {**self.get_serializer_context(), "external_ids": external_ids(ids)}
+        return self.get_paginated_response(SurveySerializer(page, many=True, context=context).data)
 
     def perform_create(self, serializer):
         serializer.instance = survey_create(tenant=self.request.tenant, **serializer.validated_data)

@@ -26,6 +26,7 @@ from accounts.models import (
     SurveySend,
     SurveyStatus,
 )
+from accounts.models.account import CONTACT_LANGUAGES
 from accounts.services.customer_email import EmailRequest, customer_emails_queue_new
 from accounts.services.nps import nps_response_record
 from accounts.services.survey_emails import survey_templates_ensure
@@ -41,7 +42,7 @@ from tenants.tenancy.outbox import enqueue_on_commit
 
 BATCH = 200
 THROTTLE_LOCK = 7_301  # advisory lock namespace of survey batches (with the tenant's id)
-LANGUAGES = ("en", "zh-hans", "ru", "ro")
+LANGUAGES = tuple(code for code, _name in CONTACT_LANGUAGES)  # the contacts' languages
 FIELDS = (
     "name", "question", "segment", "lifecycle_stage", "account_ids", "every_months",
     "throttle_days", "link_days", "reminder_days", "status", "next_send_on",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models.account import CONTACT_LANGUAGES
 from onboarding.models import (
     CompletedBy,
     Milestone,
@@ -24,7 +25,7 @@ from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
-LANGUAGES = ("en", "zh-hans", "ru", "ro")
+LANGUAGES = tuple(code for code, _name in CONTACT_LANGUAGES)  # the contacts' languages
 STEP_FIELDS = (
     "key", "title", "help", "article_key", "required", "due_days", "completed_by",
     "event_name", "event_count", "trait_name", "trait_value",

@@ -95,3 +95,16 @@ def test_viewers_read_but_do_not_create_or_send(tenant, audience, api, viewer):
     assert reader.get(f"/api/v1/surveys/{survey['id']}/").status_code == 200
     assert reader.post("/api/v1/surveys/", BODY, format="json").status_code == 403
     assert reader.post(f"/api/v1/surveys/{survey['id']}/send/").status_code == 403
+
+
+def test_the_lists_cost_constant_queries(tenant, audience, api, django_assert_max_num_queries):
+    for n in range(4):
+        survey = api.post("/api/v1/surveys/", {**BODY, "name": f"S{n}",
+                                              "account_external_ids": ["acme-1", "acme-2"]},
+                          format="json").json()  # fmt: skip
+        api.post(f"/api/v1/surveys/{survey['id']}/send/")
+    with django_assert_max_num_queries(5):  # not one more per survey
+        listed = api.get("/api/v1/surveys/").json()["results"]
+    assert len(listed) == 4 and listed[0]["account_external_ids"] == ["acme-1", "acme-2"]
+    with django_assert_max_num_queries(5):
+        assert len(api.get("/api/v1/survey-sends/").json()["results"]) == 4
