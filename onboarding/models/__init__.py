@@ -1,6 +1,7 @@
 """Models of onboarding: checklist templates and each account's plan."""
 
 from onboarding.models.plan import Plan, PlanStatus, PlanStep, StepStatus
+from onboarding.models.portal import PortalLink
 from onboarding.models.template import CompletedBy, Milestone, OnboardingTemplate, TemplateStep
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "Plan",
     "PlanStatus",
     "PlanStep",
+    "PortalLink",
     "StepStatus",
     "TemplateStep",
 ]
