@@ -3,8 +3,10 @@
 from django.urls import path
 
 from onboarding.views.account_plan import AccountOnboardingView, PlanStepDoneView
+from onboarding.views.portal import PortalView
 
 urlpatterns = [
+    path("p/<str:token>/", PortalView.as_view(), name="portal"),
     path(
         "accounts/<int:pk>/onboarding/", AccountOnboardingView.as_view(), name="account-onboarding"
     ),
