@@ -89,6 +89,13 @@ app.conf.update(
             "task": "onboarding.tasks.plans_start_all",
             "schedule": crontab(minute=50),
         },
+        # Automatic onboarding steps whose event or trait is there, should the task queued
+        # by ingestion or by the account's change have been lost.
+        "metrics-onboarding-steps-sweep": {
+            "task": "metrics.tasks.onboarding_steps_sweep_all",
+            "schedule": 120.0,
+            "options": {"expires": 110},
+        },
         # Hourly: survey sends due by each tenant's local today, and the reminders due.
         "accounts-surveys": {
             "task": "accounts.tasks.surveys_all",

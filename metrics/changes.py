@@ -1,4 +1,5 @@
-"""The one door through which the layers below metrics (tenants, accounts) report a change.
+"""The one door through which the layers below metrics (tenants, accounts, onboarding) report
+a change.
 
 Figures are made of tenant settings, customer accounts, subscription terms, NPS answers and
 usage events. The code that writes those lives below metrics and must not know how figures
@@ -20,6 +21,7 @@ from metrics.services.attribution import (
 from metrics.services.churn_reasons import churn_reasons_ensure_defaults
 from metrics.services.dirty_days import BEGINNING, figures_mark_dirty, local_day, terms_mark_changed
 from metrics.services.erasure import contact_events_erase
+from onboarding.services.auto_steps import trait_steps_check
 from tenants.models import Tenant
 from tenants.tenancy.outbox import enqueue_on_commit
 
@@ -38,12 +40,14 @@ METRIC_SETTINGS = frozenset(
 __all__ = [
     "METRIC_SETTINGS",
     "account_changed",
+    "account_traits_changed",
     "account_created",
     "accounts_created",
     "contact_created",
     "contacts_created",
     "contact_erased",
     "nps_answer_changed",
+    "onboarding_changed",
     "tenant_created",
     "tenant_settings_changed",
     "terms_changed",
@@ -92,6 +96,18 @@ def contacts_created(*, tenant: Tenant, contacts) -> int:
 
 def account_changed(*, tenant: Tenant, since: date = BEGINNING) -> None:
     """An account's segment, owner or existence changed: its cuts are computed again."""
+    figures_mark_dirty(tenant=tenant, since=since)
+
+
+def account_traits_changed(*, tenant: Tenant, account) -> int:
+    """An account's traits changed: the onboarding steps waiting for a trait to reach a value
+    are checked. Returns how many completed."""
+    return trait_steps_check(tenant=tenant, account=account)
+
+
+def onboarding_changed(*, tenant: Tenant, since: date = BEGINNING) -> None:
+    """A plan started or reached a milestone (or a template's milestones changed): the
+    activation and time to first value of the cohorts from `since` are computed again."""
     figures_mark_dirty(tenant=tenant, since=since)
 
 

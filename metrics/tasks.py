@@ -9,6 +9,7 @@ from django.utils import timezone
 from metrics.engine.calendar import local_today
 from metrics.engine.run import MetricsBusy
 from metrics.models import MetricsState
+from metrics.services import onboarding_events
 from metrics.services.recompute import metrics_nightly, recompute_job_run
 from tenants.models import Tenant
 from tenants.tenancy.context import cross_tenant
@@ -52,3 +53,29 @@ def nightly(tenant) -> int:
 @tenant_task(**RETRY)
 def run_recompute_job(tenant, job_id: int) -> str:
     return recompute_job_run(tenant=tenant, job_id=job_id).status
+
+
+@tenant_task(name="metrics.tasks.onboarding_events_check")
+def onboarding_events_check(tenant, names, account_external_ids, contact_external_ids) -> int:
+    """Complete the onboarding steps a stored batch of events may have completed."""
+    return onboarding_events.onboarding_events_check(
+        tenant=tenant,
+        names=names,
+        account_external_ids=account_external_ids,
+        contact_external_ids=contact_external_ids,
+    )
+
+
+@shared_task(name="metrics.tasks.onboarding_steps_sweep_all")
+def onboarding_steps_sweep_all() -> int:
+    """Queue each tenant's check of every open automatic onboarding step (beat)."""
+    tenant_ids = list(Tenant.objects.values_list("pk", flat=True))
+    for tenant_id in tenant_ids:
+        onboarding_steps_sweep.delay(tenant_id)
+    return len(tenant_ids)
+
+
+@tenant_task(name="metrics.tasks.onboarding_steps_sweep")
+def onboarding_steps_sweep(tenant) -> int:
+    """Complete the automatic onboarding steps whose event or trait is there."""
+    return onboarding_events.onboarding_steps_sweep(tenant=tenant)

@@ -62,6 +62,8 @@ def account_upsert(*, tenant: Tenant, external_id: str, **values) -> tuple[Accou
         metrics_changes.account_created(tenant=tenant, account=account)
     elif ACCOUNT_CUT_FIELDS & set(account._changed_fields):
         metrics_changes.account_changed(tenant=tenant)
+    if "traits" in account._changed_fields and not created:
+        metrics_changes.account_traits_changed(tenant=tenant, account=account)
     if account.lifecycle_stage == LifecycleStage.CHURNED and (
         created or "lifecycle_stage" in account._changed_fields
     ):

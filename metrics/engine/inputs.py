@@ -17,6 +17,7 @@ from django.db import connection
 from accounts.models import Account, Contact, NpsResponse, Subscription
 from metrics.engine.calendar import local_midnight
 from metrics.models import AccountDay, AccountEventFirst, AcquisitionSpend, Feature
+from onboarding.selectors import milestone_days
 from tenants.models import Tenant
 
 EPOCH = date(1970, 1, 1)
@@ -158,6 +159,19 @@ def first_event_days(tenant: Tenant, event: str) -> dict[int, int]:
     rows = AccountEventFirst.objects.for_tenant(tenant).filter(event=event)
     pairs = rows.values_list("account_id", "first_day")
     return {account: day_number(day) for account, day in pairs}
+
+
+def milestone_first_days(tenant: Tenant, milestone: str, event: str) -> tuple[dict[int, int], bool]:
+    """Each account's first day number at `milestone` (activated, first value), and whether
+    the figure is defined. An account whose onboarding plan names the milestone reached it
+    when the plan's step was done; the others, when they first sent the tenant's `event`."""
+    reached, planned = milestone_days(tenant, milestone)
+    days = {
+        account: day for account, day in first_event_days(tenant, event).items()
+        if account not in planned
+    }  # fmt: skip
+    days |= {account: day_number(day) for account, day in reached.items()}
+    return days, bool(event) or bool(planned)
 
 
 def spend_by_month(tenant: Tenant) -> dict[date, int]:

@@ -38,6 +38,7 @@ from metrics.engine.rollups import (
     rollups_build,
 )
 from metrics.engine.store import figures_replace
+from onboarding.models import Milestone
 from tenants.models import Tenant
 
 # A rollup statement covers at most a year: a long backfill shows progress between years.
@@ -204,6 +205,12 @@ def _daily(tenant: Tenant, base: _Base, first: date, last: date) -> list:
 
 
 def _monthly(tenant: Tenant, base: _Base, months: list[date]) -> list:
+    activated_on, has_activation = data.milestone_first_days(
+        tenant, Milestone.ACTIVATED, tenant.activation_event
+    )
+    first_value_on, has_first_value = data.milestone_first_days(
+        tenant, Milestone.FIRST_VALUE, tenant.first_value_event
+    )
     inputs = MonthlyInputs(
         months=months,
         coverage=base.coverage,
@@ -211,10 +218,10 @@ def _monthly(tenant: Tenant, base: _Base, months: list[date]) -> list:
         terms=base.terms,
         grace_days=tenant.renewal_grace_days,
         gross_margin=tenant.gross_margin,
-        activated_on=data.first_event_days(tenant, tenant.activation_event),
-        first_value_on=data.first_event_days(tenant, tenant.first_value_event),
-        has_activation_event=bool(tenant.activation_event),
-        has_first_value_event=bool(tenant.first_value_event),
+        activated_on=activated_on,
+        first_value_on=first_value_on,
+        has_activation_event=has_activation,
+        has_first_value_event=has_first_value,
         spend_cents=data.spend_by_month(tenant),
     )
     return monthly_figures(inputs, base.churn)

@@ -6,7 +6,9 @@ before inserts nothing: ON CONFLICT DO NOTHING ... RETURNING), stores the events
 receipts, and resolves their account and contact by external id in the tenant. An event
 naming only a contact takes that contact's account. Names not known yet are kept, and the
 upsert services attach those events when the account or contact arrives
-(metrics/services/attribution.py).
+(metrics/services/attribution.py). The same statement returns the names, among the new
+events, that open onboarding steps wait for; a batch with any queues one task to complete
+them (metrics/services/onboarding_events.py).
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +19,8 @@ from django.db import connection
 from accounts.models import Account, Contact
 from metrics.ingestion.validation import MAX_EVENTS, MAX_FUTURE, BatchTooLarge, event_validate
 from metrics.models import EventReceipt, UsageEvent
+from metrics.services.onboarding_events import batch_hand_over
+from onboarding.models import PlanStep
 from tenants.models import Tenant
 
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
@@ -52,8 +56,16 @@ WITH input AS MATERIALIZED (
            ON a.tenant_id = %(tenant)s AND a.external_id = i.account_xid AND i.account_xid <> ''
     LEFT JOIN {Contact._meta.db_table} c
            ON c.tenant_id = %(tenant)s AND c.external_id = i.contact_xid AND i.contact_xid <> ''
+), watched AS (
+    SELECT DISTINCT i.event
+    FROM input i
+    JOIN receipts USING (message_id)
+    WHERE EXISTS (
+        SELECT 1 FROM {PlanStep._meta.db_table} s
+        WHERE s.tenant_id = %(tenant)s AND s.event_name = i.event AND s.status = 'open'
+          AND s.completed_by = 'event')
 )
-SELECT message_id FROM receipts
+SELECT (SELECT array_agg(message_id) FROM receipts), (SELECT array_agg(event) FROM watched)
 """  # noqa: S608
 
 
@@ -110,14 +122,21 @@ def events_ingest(
             first_seen[message_id] = result
             rows.append((message_id, encoded, timestamp))
     if rows:
-        for message_id in _store(tenant, rows, received_at):
+        stored, watched = _store(tenant, rows, received_at)
+        for message_id in stored:
             first_seen[message_id]["status"] = ACCEPTED
             outcome.accepted += 1
+        if watched:
+            accepted = [result["index"] for result in results if result["status"] == ACCEPTED]
+            batch_hand_over(tenant=tenant, events=events, accepted=accepted, names=watched)
     outcome.duplicates = len(results) - outcome.accepted - outcome.rejected
     return outcome
 
 
-def _store(tenant: Tenant, rows: list[tuple[str, str, str]], received_at: datetime) -> list[str]:
+def _store(
+    tenant: Tenant, rows: list[tuple[str, str, str]], received_at: datetime
+) -> tuple[list[str], list[str]]:
+    """(the message ids stored, the names among them that open onboarding steps wait for)."""
     # Sorted by message id, so concurrent batches sharing ids take the unique-index locks in
     # the same order and cannot deadlock each other.
     rows.sort()
@@ -126,4 +145,5 @@ def _store(tenant: Tenant, rows: list[tuple[str, str, str]], received_at: dateti
         cursor.execute(
             _INGEST_SQL, {"rows": payload, "tenant": tenant.pk, "received_at": received_at}
         )
-        return [message_id for (message_id,) in cursor.fetchall()]
+        stored, watched = cursor.fetchone()
+        return stored or [], watched or []

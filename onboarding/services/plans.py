@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact, Subscription
+from metrics import changes as metrics_changes
 from onboarding.models import (
     CompletedBy,
     Milestone,
@@ -83,9 +84,26 @@ def plan_start(
                     )  # fmt: skip
                     for step in template.steps.all()
                 )
+            # The plan's milestones now decide the account's activation, not the events.
+            metrics_changes.onboarding_changed(tenant=tenant, since=_cohort_start(plan))
         except IntegrityError:  # started meanwhile by someone else
             return Plan.objects.get(account=account, status=PlanStatus.RUNNING), False
+    from onboarding.services.auto_steps import trait_steps_check  # it ticks through here
+
+    trait_steps_check(tenant=tenant, account=account)
     return plan, True
+
+
+def _cohort_start(plan: Plan) -> date:
+    """The first day of the account's signup cohort (its first term's start), whose
+    activation and time to first value the plan's milestones decide (inside tenant scope)."""
+    first = (
+        Subscription.objects.filter(account_id=plan.account_id)
+        .order_by("start_date")
+        .values_list("start_date", flat=True)
+        .first()
+    )
+    return min(first or plan.started_on, plan.started_on)
 
 
 @dataclass(frozen=True)
@@ -142,18 +160,22 @@ def step_complete(
         )
         if ticked:
             step.status, step.done_at = StepStatus.DONE, now
-            plan_complete_if_done(step.plan_id, now)
+            plan = plan_complete_if_done(step.plan_id, now)
+            if step.key in plan.milestones.values():
+                metrics_changes.onboarding_changed(tenant=tenant, since=_cohort_start(plan))
     return bool(ticked)
 
 
-def plan_complete_if_done(plan_id: int, now: datetime) -> None:
-    """Mark the plan completed once every required step is done (inside tenant scope)."""
+def plan_complete_if_done(plan_id: int, now: datetime) -> Plan:
+    """Mark the plan completed once every required step is done (inside tenant scope);
+    returns the plan."""
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     if plan.status != PlanStatus.RUNNING:
-        return
+        return plan
     if plan_progress(plan).percent == 100:
         plan.status, plan.completed_at = PlanStatus.COMPLETED, now
         plan.save(update_fields=["status", "completed_at"])
+    return plan
 
 
 # A customer whose first term started longer ago than this is past onboarding: no plan is

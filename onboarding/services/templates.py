@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models.account import CONTACT_LANGUAGES
+from metrics import changes as metrics_changes
 from onboarding.models import (
     CompletedBy,
     Milestone,
@@ -144,6 +145,8 @@ def template_save(
             template = OnboardingTemplate(tenant=tenant)
         else:
             template.version += 1
+            if template.milestones != milestones:  # the plans' milestone dates move
+                metrics_changes.onboarding_changed(tenant=tenant)
         for name, value in fields.items():
             setattr(template, name, value)
         template.milestones = milestones

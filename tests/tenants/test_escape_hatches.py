@@ -116,6 +116,12 @@ LISTED = {
         1, "an anonymous contact's signed survey link names the tenant"),
     ("accounts/services/survey_links.py", "invite_for_token", "cross-tenant"): (
         1, "an anonymous contact's signed survey link names the tenant"),
+    ("onboarding/services/portal_links.py", "link_for_token", "unscoped"): (
+        1, "an anonymous contact's signed portal link names the tenant"),
+    ("onboarding/services/portal_links.py", "link_for_token", "cross-tenant"): (
+        1, "an anonymous contact's signed portal link names the tenant"),
+    ("metrics/services/onboarding_events.py", "_reached", "raw SQL"): (
+        2, "counts each step's events up to the number it needs, in the active tenant"),
     ("tenants/tenancy/admin.py", "TenantAdmin.formfield_for_foreignkey", "unscoped"): (
         1, "superusers choose among all tenants' rows; staff get their tenant's"),
     ("tenants/tenancy/admin.py", "TenantAdmin.get_queryset", "unscoped"): (
