@@ -2,14 +2,15 @@
 
 The ingestion statement itself names the new events' names that an open step waits for
 (metrics/ingestion/events.py), so a batch costs nothing more when none does, and otherwise
-one queued task for the whole batch, whatever its size. The task counts, for each open
+one task handed to the broker for the whole batch, whatever its size. The task counts, for each open
 step of the batch's accounts, the step's event since its plan started (stopping at the
 number it needs) and completes the steps that reached it. A periodic sweep does the same
 for every open step, so a step is completed even when the queued task was lost."""
 
+import logging
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Account, Contact
@@ -20,7 +21,9 @@ from onboarding.selectors import open_event_steps
 from onboarding.services.auto_steps import steps_complete_auto, trait_steps_check
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
-from tenants.tenancy.outbox import enqueue_on_commit
+from tenants.tenancy.outbox import BROKER_ERRORS
+
+logger = logging.getLogger(__name__)
 
 
 def batch_hand_over(*, tenant: Tenant, events: list, accepted: list[int], names) -> None:
@@ -33,13 +36,22 @@ def batch_hand_over(*, tenant: Tenant, events: list, accepted: list[int], names)
         if event.get("event") in names:
             account_ids.add(event.get("account_external_id") or "")
             contact_ids.add(event.get("contact_external_id") or "")
-    from metrics.tasks import onboarding_events_check  # tasks import this module
-
     account_ids.discard("")
     contact_ids.discard("")
-    enqueue_on_commit(
-        onboarding_events_check, tenant, sorted(names), sorted(account_ids), sorted(contact_ids)
-    )
+    arguments = [tenant.pk, sorted(names), sorted(account_ids), sorted(contact_ids)]
+    transaction.on_commit(lambda: _send(arguments), robust=True)
+
+
+def _send(arguments: list) -> None:
+    """Hand the check to the broker. Not through the outbox: its row and its marking as sent
+    would cost the batch several statements more, and a check lost with an unreachable broker
+    is made by the sweep within minutes anyway."""
+    from metrics.tasks import onboarding_events_check  # tasks import this module
+
+    try:
+        onboarding_events_check.apply_async(arguments, retry=False)  # one short attempt
+    except BROKER_ERRORS as error:
+        logger.warning("onboarding check not queued (the sweep makes it): %s", error)
 
 
 # For each step: its account, event name, the plan's start and the number needed. The count

@@ -204,3 +204,15 @@ def test_a_real_worker_completes_the_step_seconds_after_the_event(tenant, api, w
         assert worker.poll() is None, "the worker died"
         time.sleep(0.2)
     assert step.status == StepStatus.DONE
+
+
+@pytest.mark.django_db
+def test_with_the_broker_down_events_are_stored_and_the_sweep_completes_the_step(
+    tenant, api, broker_down, django_capture_on_commit_callbacks
+):
+    plan = _plan(tenant, _account(tenant))
+    body = _post(api, _events(0, 3), django_capture_on_commit_callbacks)
+    assert body["accepted"] == 3  # the check could not be queued; the events are stored
+    assert _step(plan, "invite").status == StepStatus.OPEN
+    assert onboarding_steps_sweep(tenant=tenant) == 1
+    assert _step(plan, "invite").status == StepStatus.DONE
