@@ -2,7 +2,13 @@
 
 from onboarding.models.plan import Plan, PlanStatus, PlanStep, StepStatus
 from onboarding.models.portal import PortalLink
-from onboarding.models.template import CompletedBy, Milestone, OnboardingTemplate, TemplateStep
+from onboarding.models.template import (
+    CompletedBy,
+    Milestone,
+    OnboardingTemplate,
+    TemplateStep,
+    TemplateVersion,
+)
 
 __all__ = [
     "CompletedBy",
@@ -14,4 +20,5 @@ __all__ = [
     "PortalLink",
     "StepStatus",
     "TemplateStep",
+    "TemplateVersion",
 ]

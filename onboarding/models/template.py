@@ -81,3 +81,35 @@ class TemplateStep(TenantModel):
 
     def __str__(self) -> str:
         return self.title.get("en") or self.key
+
+
+class TemplateVersion(TenantModel):
+    """A template as one save left it: its settings, steps and milestones. A plan names the
+    version it follows (`Plan.template_version`), so what a customer was asked to do at any
+    time can be read back."""
+
+    template = models.ForeignKey(
+        OnboardingTemplate, on_delete=models.CASCADE, related_name="versions"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=120)
+    settings = models.JSONField(default=dict)  # plan, segment, priority, is_default
+    steps = models.JSONField(default=list)
+    milestones = models.JSONField(default=dict)
+    saved_by = models.ForeignKey(
+        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("saved"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("template version")
+        verbose_name_plural = _("template versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "template", "version"], name="templateversion_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"

@@ -21,8 +21,9 @@ from onboarding.models import (
     PlanStep,
     StepStatus,
     TemplateStep,
+    TemplateVersion,
 )
-from tenants.models import Tenant
+from tenants.models import Membership, Tenant
 from tenants.tenancy.context import tenant_scope
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
@@ -31,6 +32,8 @@ STEP_FIELDS = (
     "key", "title", "help", "article_key", "required", "due_days", "completed_by",
     "event_name", "event_count", "trait_name", "trait_value",
 )  # fmt: skip
+# The template's own settings each version keeps beside its steps and milestones.
+VERSIONED_SETTINGS = ("plan", "segment", "priority", "is_default")
 # What a plan step copies from its template step.
 COPIED = tuple(name for name in STEP_FIELDS if name not in ("key", "due_days"))
 
@@ -134,6 +137,7 @@ def template_save(
     template: OnboardingTemplate | None = None,
     steps: list,
     milestones: dict | None = None,
+    saved_by: Membership | None = None,
     **fields,
 ) -> OnboardingTemplate:
     """Create (`template` None) or replace a template's settings and steps; running plans
@@ -156,10 +160,16 @@ def template_save(
             raise ValidationError(error.message_dict) from None
         template.save()
         TemplateStep.objects.filter(template=template).delete()
+        values = [_step_values(step) for step in steps]
         TemplateStep.objects.bulk_create(
-            TemplateStep(tenant=tenant, template=template, position=n, **_step_values(step))
-            for n, step in enumerate(steps)
+            TemplateStep(tenant=tenant, template=template, position=n, **step)
+            for n, step in enumerate(values)
         )
+        TemplateVersion.objects.create(
+            tenant=tenant, template=template, version=template.version, name=template.name,
+            settings={name: getattr(template, name) for name in VERSIONED_SETTINGS},
+            steps=values, milestones=milestones, saved_by=saved_by,
+        )  # fmt: skip
         _plans_follow(tenant, template)
     return template
 

@@ -13,6 +13,7 @@ from onboarding.models import OnboardingTemplate, Plan, PlanStatus, PlanStep, St
 from onboarding.services.defaults import templates_ensure_defaults
 from onboarding.services.plans import plan_progress, plan_start, step_complete, template_for
 from onboarding.services.templates import template_save
+from tenants.models import Membership
 from tenants.tenancy.context import tenant_scope
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +175,20 @@ def test_a_plan_starts_by_itself_when_the_first_term_starts(tenant):
     assert [plan.account_id for plan in started] == [new.pk]
     assert started[0].started_on == DAY  # the first term's start, not the day it ran
     assert plans_start_due(tenant=tenant, today=DAY + timedelta(days=2)) == []  # once
+
+
+def test_every_save_keeps_a_version_with_its_steps_milestones_and_author(tenant, owner):
+    owner = Membership.objects.for_tenant(tenant).get(user=owner)
+    steps = [_step("connect"), _step("report", due_days=5)]
+    template = template_save(tenant=tenant, name="Main", steps=steps,
+                             milestones={"first_value": "report"}, saved_by=owner)  # fmt: skip
+    template = template_save(tenant=tenant, template=template, name="Main v2", plan="Pro",
+                             steps=[_step("report", due_days=9)], milestones={})  # fmt: skip
+    with tenant_scope(tenant):
+        versions = list(template.versions.order_by("version"))
+    assert [(v.version, v.name) for v in versions] == [(1, "Main"), (2, "Main v2")]
+    assert versions[0].saved_by == owner and versions[1].saved_by is None
+    assert [s["key"] for s in versions[0].steps] == ["connect", "report"]
+    assert versions[0].steps[1]["due_days"] == 5 and versions[1].steps[0]["due_days"] == 9
+    assert versions[0].milestones == {"first_value": "report"} and versions[1].milestones == {}
+    assert versions[1].settings["plan"] == "Pro" and versions[0].settings["plan"] == ""
