@@ -208,7 +208,8 @@ _MONTHLY = [
         Grain.MONTH,
         Unit.RATIO,
         "Of the accounts whose first term started in the month (the cohort), the share that "
-        "reached the activation milestone (the tenant's activation event).",
+        "reached the activation milestone: the step of their onboarding plan marked "
+        '"activated", or, for accounts without such a plan, the tenant\'s activation event.',
         numerator="activated accounts",
         denominator="accounts in the cohort",
     ),
@@ -218,8 +219,9 @@ _MONTHLY = [
         Grain.MONTH,
         Unit.DAYS,
         "For the month's cohort: the median number of days from an account's first term start "
-        "to its first value event, over the accounts that reached it; the numerator is how "
-        "many reached it, the denominator the cohort.",
+        'to its first value (the onboarding step marked "first value", or, without such a '
+        "plan, the tenant's first-value event), over the accounts that reached it; the "
+        "numerator is how many reached it, the denominator the cohort.",
         numerator="accounts that reached first value",
         denominator="accounts in the cohort",
     ),
