@@ -226,23 +226,37 @@ def _facts(tenant: Tenant, day: date, rules: list[AlertRule], accounts: set[int]
     days = {day} | {
         day - timedelta(days=rule.window_days) for rule in rules if rule.kind == TaskKind.SCORE_FELL
     }
+    yesterday = day - timedelta(days=1)
+    if TaskKind.BAND_DROPPED in kinds:
+        days.add(yesterday)
+    read: dict[date, dict[int, alerts.Scored]] = {}
     if kinds.keys() & {TaskKind.BAND_DROPPED, TaskKind.SCORE_FELL, TaskKind.RENEWAL_AT_RISK}:
         for account, on, score, band in scores.filter(day__in=days).values_list(
             "account_id", "day", "score", "band"
         ):
-            facts.scores.setdefault(on, {})[account] = alerts.Scored(on, score, band)
+            read.setdefault(on, {})[account] = alerts.Scored(on, score, band)
     if TaskKind.BAND_DROPPED in kinds:
+        # The latest band in the lookback is yesterday's for nearly every account; only the
+        # others are looked for on the days before.
+        facts.previous = {
+            account: scored
+            for account, scored in read.get(yesterday, {}).items()
+            if scored.band is not None
+        }
+        missing = sorted(accounts - facts.previous.keys())
         previous = (
             scores.filter(
                 day__gte=day - timedelta(days=alerts.BAND_LOOKBACK_DAYS),
-                day__lt=day,
+                day__lt=yesterday,
                 band__isnull=False,
+                account_id__in=missing,
             )
             .order_by("account_id", "-day")
             .distinct("account_id")
             .values_list("account_id", "day", "score", "band")
         )
-        facts.previous = {row[0]: alerts.Scored(*row[1:]) for row in previous}
+        facts.previous |= {row[0]: alerts.Scored(*row[1:]) for row in previous} if missing else {}
+    facts.scores = read
     if kinds.keys() & alerts.RAW_KINDS:
         facts.raws = raw_values(tenant, day, sorted(accounts))
     if TaskKind.NPS_DETRACTOR in kinds:
