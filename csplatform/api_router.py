@@ -24,6 +24,7 @@ from metrics.api.catalog import (
 )
 from metrics.api.events import EventViewSet
 from metrics.api.figures import MetricFigureViewSet
+from onboarding.api.portal_links import PortalLinkViewSet
 from tenants.api.viewsets import InvitationViewSet, MemberViewSet, TenantInfoViewSet
 from tenants.api.webhooks import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
@@ -54,6 +55,7 @@ router.register("playbooks", PlaybookViewSet, basename="playbook")
 router.register("playbook-runs", PlaybookRunViewSet, basename="playbook-run")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
+router.register("onboarding/portal-links", PortalLinkViewSet, basename="onboarding-portal-link")
 
 urlpatterns = [
     path("tenant/", TenantInfoViewSet.as_view({"get": "current"}), name="tenant-current"),

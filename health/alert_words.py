@@ -100,6 +100,13 @@ def no_activity(figures: dict) -> tuple[str, str]:
     return title, reason
 
 
+def customer_question(figures: dict) -> tuple[str, str]:
+    """A question from the onboarding portal: who asked, its first line, and the question
+    itself (as the customer typed it) for the reason."""
+    title = _("Question from %(who)s: %(text)s") % {"who": figures["who"], "text": figures["short"]}
+    return title, figures["text"]
+
+
 WORDS: dict[str, Callable[[dict], tuple[str, str]]] = {
     "band_dropped": band_dropped,
     "score_fell": score_fell,
@@ -107,6 +114,7 @@ WORDS: dict[str, Callable[[dict], tuple[str, str]]] = {
     "nps_detractor": nps_detractor,
     "renewal_at_risk": renewal_at_risk,
     "no_activity": no_activity,
+    "customer_question": customer_question,
 }
 
 

@@ -9,6 +9,7 @@ from health.views.playbooks import (
     PlaybookListView,
     PlaybookRunStopView,
 )
+from health.views.portal_questions import PortalAskView, QuestionAnswerView
 from health.views.rules import AlertRulesView
 from health.views.scorecards import (
     ScorecardDeleteView,
@@ -34,6 +35,8 @@ urlpatterns: list = [
     path("tasks/<int:pk>/snooze/", TaskSnoozeView.as_view(), name="task-snooze"),
     path("tasks/<int:pk>/unsnooze/", TaskUnsnoozeView.as_view(), name="task-unsnooze"),
     path("tasks/<int:pk>/reassign/", TaskReassignView.as_view(), name="task-reassign"),
+    path("tasks/<int:pk>/answer/", QuestionAnswerView.as_view(), name="task-answer"),
+    path("p/<str:token>/ask/", PortalAskView.as_view(), name="portal-ask"),
     path("accounts/<int:pk>/tasks/", AccountTasksView.as_view(), name="account-tasks"),
     path("settings/alert-rules/", AlertRulesView.as_view(), name="alert-rules"),
     path("scorecards/", ScorecardListView.as_view(), name="scorecards"),

@@ -2,11 +2,19 @@
 
 from django.urls import path
 
-from onboarding.views.account_plan import AccountOnboardingView, PlanStepDoneView
-from onboarding.views.portal import PortalView
+from onboarding.views.account_plan import (
+    AccountOnboardingView,
+    PlanStepDoneView,
+    PortalLinkCreateView,
+)
+from onboarding.views.embed import EmbedChecklistView, EmbedSettingsView
+from onboarding.views.portal import PortalTickView, PortalView
 
 urlpatterns = [
     path("p/<str:token>/", PortalView.as_view(), name="portal"),
+    path("p/<str:token>/tick/", PortalTickView.as_view(), name="portal-tick"),
+    path("embed/checklist/", EmbedChecklistView.as_view(), name="embed-checklist"),
+    path("settings/onboarding-embed/", EmbedSettingsView.as_view(), name="onboarding-embed"),
     path(
         "accounts/<int:pk>/onboarding/", AccountOnboardingView.as_view(), name="account-onboarding"
     ),
@@ -14,5 +22,10 @@ urlpatterns = [
         "accounts/<int:pk>/onboarding/steps/<int:step_pk>/done/",
         PlanStepDoneView.as_view(),
         name="plan-step-done",
+    ),
+    path(
+        "accounts/<int:pk>/onboarding/portal-link/",
+        PortalLinkCreateView.as_view(),
+        name="portal-link-create",
     ),
 ]

@@ -9,6 +9,7 @@ engine: a template a tenant writes cannot reach tags, filters or attributes.
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -34,9 +35,21 @@ PLACEHOLDERS = (
     "contact_name", "account_name", "csm_name", "csm_email", "company_name",
     # Survey emails only (accounts.services.survey_links): empty in any other.
     "survey_question", "survey_link", "score_links",
+    # Answers to a customer's question in the onboarding portal only: empty in any other.
+    "question", "answer", "portal_link",
 )  # fmt: skip
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 UNSUBSCRIBE_SALT = "accounts.customer_email.unsubscribe"
+
+# Placeholder values of emails that apps above this one ask for: {template key: provider of
+# (tenant, email, template language) -> values}. An app registers its provider when it is
+# ready (onboarding's answers to portal questions), as this layer cannot import it.
+ValuesProvider = Callable[[Tenant, CustomerEmail, str], dict[str, str]]
+VALUE_PROVIDERS: dict[str, ValuesProvider] = {}
+
+
+def email_values_register(key: str, provider: ValuesProvider) -> None:
+    VALUE_PROVIDERS[key] = provider
 
 
 def template_validate(text: str, field: str) -> None:
@@ -316,6 +329,8 @@ def customer_email_send(*, tenant: Tenant, email_id: int) -> str:
         values = _values(tenant, email.account, contact)
         if email.template_key in SURVEY_KEYS:
             values |= survey_email_values(tenant, email, template.language)
+        elif email.template_key in VALUE_PROVIDERS:
+            values |= VALUE_PROVIDERS[email.template_key](tenant, email, template.language)
         link = unsubscribe_url(contact)
         with translation.override(template.language):
             footer = _("To stop receiving these emails from %(company)s, open: %(url)s") % {

@@ -1,7 +1,9 @@
 """Models of onboarding: checklist templates and each account's plan."""
 
+from onboarding.models.embed import EmbedSettings
 from onboarding.models.plan import Plan, PlanStatus, PlanStep, StepStatus
 from onboarding.models.portal import PortalLink
+from onboarding.models.question import PortalQuestion
 from onboarding.models.template import (
     CompletedBy,
     Milestone,
@@ -12,12 +14,14 @@ from onboarding.models.template import (
 
 __all__ = [
     "CompletedBy",
+    "EmbedSettings",
     "Milestone",
     "OnboardingTemplate",
     "Plan",
     "PlanStatus",
     "PlanStep",
     "PortalLink",
+    "PortalQuestion",
     "StepStatus",
     "TemplateStep",
     "TemplateVersion",

@@ -96,3 +96,6 @@ class PlanStep(TenantModel):
 
     def title_in(self, language: str) -> str:
         return self.title.get(language or "en") or self.title.get("en") or self.key
+
+    def help_in(self, language: str) -> str:
+        return self.help.get(language or "en") or self.help.get("en") or ""

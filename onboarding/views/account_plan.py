@@ -1,23 +1,25 @@
 """The account page's onboarding panel (htmx, and a page of its own without JavaScript):
 the plan's progress and milestones, its steps with their due dates, "Mark done" (a CSM may
-tick any step, an automatic one too), and "Start onboarding" when the account has no plan."""
+tick any step, an automatic one too), "Start onboarding" when the account has no plan, and
+a personal portal link for each of the account's contacts."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from accounts.models import Account
+from accounts.models import Account, Contact
 from onboarding.models import Plan, PlanStep, StepStatus
 from onboarding.services.defaults import templates_ensure_defaults
 from onboarding.services.plans import plan_progress, plan_start, step_complete
+from onboarding.services.portal_links import portal_link_create
 from tenants.tenancy.views import TenantView
 
 
 class AccountOnboardingView(TenantView):
     template_name = "onboarding/account_plan.html"
 
-    def get(self, request, pk, error=None, status=200):
+    def get(self, request, pk, error=None, status=200, new_link=None):
         account = get_object_or_404(Account.objects, pk=pk)
         plan = Plan.objects.filter(account=account).select_related("template").first()
         steps = list(plan.steps.all()) if plan else []
@@ -33,6 +35,8 @@ class AccountOnboardingView(TenantView):
             "progress": plan_progress(plan, steps) if plan else None,
             "today": request.tenant.today(),
             "error": error,
+            "contacts": list(account.contacts.order_by("name", "email", "pk")),
+            "new_link": new_link,
         }
         template = self.template_name + ("#panel" if request.htmx else "")
         return render(request, template, context, status=status)
@@ -70,3 +74,20 @@ class PlanStepDoneView(AccountOnboardingView):
         except ValidationError as error:  # removed from the template meanwhile
             return self.refused(request, pk, error)
         return self.back(request, pk)
+
+
+class PortalLinkCreateView(AccountOnboardingView):
+    """A new personal portal link for one of the account's contacts (CSMs and up), shown in
+    the panel to copy."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        account = get_object_or_404(Account.objects, pk=pk)
+        raw = request.POST.get("contact", "")
+        contact_pk = int(raw) if raw.isdigit() and len(raw) < 18 else 0
+        contact = get_object_or_404(Contact.objects, pk=contact_pk, account=account)
+        link, url = portal_link_create(
+            tenant=request.tenant, contact=contact, created_by=request.membership
+        )
+        return self.get(request, pk, new_link={"contact": contact, "url": url, "link": link})

@@ -122,6 +122,10 @@ LISTED = {
         1, "an anonymous contact's signed portal link names the tenant"),
     ("metrics/services/onboarding_events.py", "_reached", "raw SQL"): (
         2, "counts each step's events up to the number it needs, in the active tenant"),
+    ("onboarding/services/embed.py", "embed_token_read", "unscoped"): (
+        1, "an in-app checklist token's public key names the tenant; its HMAC proves it"),
+    ("onboarding/services/embed.py", "embed_token_read", "cross-tenant"): (
+        1, "an in-app checklist token's public key names the tenant; its HMAC proves it"),
     ("tenants/tenancy/admin.py", "TenantAdmin.formfield_for_foreignkey", "unscoped"): (
         1, "superusers choose among all tenants' rows; staff get their tenant's"),
     ("tenants/tenancy/admin.py", "TenantAdmin.get_queryset", "unscoped"): (
