@@ -12,7 +12,6 @@ from django.utils import timezone
 from onboarding.models import PortalLink, StepStatus
 from onboarding.services.portal_links import link_token, portal_link_revoke
 from tenants.tenancy.context import tenant_scope
-from tests.onboarding.portal_setup import portal  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 

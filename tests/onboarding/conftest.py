@@ -1,4 +1,5 @@
-"""A customer being onboarded, as the portal tests need it: Initech (owned by the CSM) with
+"""Fixtures of the onboarding tests. `portal`: a customer being onboarded, as the portal tests
+need it: Initech (owned by the CSM) with
 a running plan of a customer step that reaches "first value", a second customer step, a
 CSM step and an automatic one, and Olga, a Russian-speaking contact with a portal link.
 Hooli, another account of the same tenant, has a plan of its own."""
