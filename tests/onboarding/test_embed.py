@@ -25,8 +25,9 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def _token(tenant, *, account="a1", contact="", hours=1, secret=None):
     found = embed_settings_for(tenant)
+    expires_at = timezone.now() + timedelta(hours=hours)
     return embed_token_make(key=found.key, secret=secret or found.secret, account=account,
-                            contact=contact, expires_at=timezone.now() + timedelta(hours=hours))  # fmt: skip
+                            contact=contact, expires_at=expires_at)  # fmt: skip
 
 
 def test_a_token_opens_its_accounts_checklist_framed_by_the_tenants_origins(portal):
