@@ -1,10 +1,13 @@
 """Demo customer portal: a personal link for the first contacts of accounts being onboarded,
 a few questions asked from the portal (each with its task in the CSM's inbox), the first
-one answered, and the tenant's in-app checklist settings."""
+one answered (its email recorded as sent: no mail leaves the seed, and the send that
+follows the commit finds it sent), and the tenant's in-app checklist settings."""
 
 from collections import Counter
 
-from accounts.models import Contact
+from django.utils import timezone
+
+from accounts.models import Contact, CustomerEmail, EmailStatus
 from health.services.portal_questions import customer_question_answer, customer_question_ask
 from onboarding.models import Plan, PlanStatus
 from onboarding.services.embed import embed_origins_set
@@ -49,4 +52,8 @@ def portal_demo(*, tenant: Tenant) -> Counter:
             customer_question_answer(
                 tenant=tenant, question=question, text=answer, by=contact.account.owner
             )
+            with tenant_scope(tenant):
+                CustomerEmail.objects.filter(
+                    pk=question.answer_email_id, status=EmailStatus.QUEUED
+                ).update(status=EmailStatus.SENT, sent_at=timezone.now())
     return rows
