@@ -73,7 +73,11 @@ def _list_urls():
         {
             reverse(url.name)
             for url in router.urls
-            if url.name and url.name.endswith("-list") and not url.pattern.converters
+            if url.name
+            and url.name.endswith("-list")
+            and not url.pattern.converters
+            # A create-only endpoint (portal links) lists nothing: no cursor to forge.
+            and getattr(url.callback, "actions", {}).get("get") == "list"
         }
     )
 
