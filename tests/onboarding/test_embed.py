@@ -3,6 +3,8 @@ example makes valid ones), the checklist they open (framed only by the tenant's 
 ticking through it, and the settings page for owners and admins."""
 
 import re
+import shutil
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -104,6 +106,20 @@ def test_the_readmes_python_example_makes_valid_tokens(portal, monkeypatch):
     access = embed_token_read(namespace["checklist_token"]("a1", "c1"))
     assert access is not None and access.account == portal.account
     assert access.contact == portal.contact
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_the_readmes_node_example_makes_valid_tokens(portal):
+    found = embed_settings_for(portal.tenant)
+    (code,) = re.findall(r"```js\n(// Node\.js.*?)```", README.read_text(), re.S)
+    code = code.replace('"emb_your_public_key"', f'"{found.key}"')
+    made = subprocess.run(
+        ["node", "-e", code + '\nconsole.log(checklistToken("a1", "c1"));'],
+        env={"CSPLATFORM_EMBED_SECRET": found.secret, "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=30, check=True,
+    )  # fmt: skip
+    access = embed_token_read(made.stdout.strip())
+    assert access is not None and access.contact == portal.contact
 
 
 @pytest.mark.outsider("onboarding-embed")
