@@ -89,6 +89,12 @@ def portal_link_revoke(*, tenant: Tenant, link: PortalLink) -> None:
         )
 
 
+def portal_link_used(link: PortalLink) -> None:
+    """Note that the link was opened just now (the CSM sees whether a contact came by)."""
+    with tenant_scope(link.tenant):
+        PortalLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+
+
 def link_for_token(token: str) -> PortalLink | None:
     """The link a genuine, unexpired, unrevoked token names, across tenants (the token says
     which), while its contact still belongs to the link's account; None otherwise."""

@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from onboarding.models import Milestone
 from onboarding.services.checklist import checklist_for, checklist_tick
-from onboarding.services.portal_links import link_for_token
+from onboarding.services.portal_links import link_for_token, portal_link_used
 from onboarding.services.questions import contact_questions
 from tenants.public_rate import public_rate_limited
 from tenants.tenancy.context import tenant_scope
@@ -95,6 +95,7 @@ class PortalView(PortalPageView):
     http_method_names = ["get", "head", "options"]
 
     def get(self, request, token):
+        portal_link_used(self.link)
         return self.page(
             request, reached=request.GET.getlist("reached"), asked=request.GET.get("asked") == "1"
         )

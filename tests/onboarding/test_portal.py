@@ -21,6 +21,8 @@ def test_the_portal_shows_its_accounts_checklist_in_the_contacts_language(portal
     html = page.content.decode()
     assert page.status_code == 200
     assert "Initech" in html and "Hooli" not in html
+    portal.link.refresh_from_db()
+    assert portal.link.last_used_at is not None
     assert "Пригласите команду" in html and "Добавьте двух коллег." in html  # her language
     assert '<progress value="0" max="4"' in html and "0%" in html
     assert 'href="https://docs.example.com/invite"' in html
