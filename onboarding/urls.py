@@ -3,7 +3,9 @@
 from django.urls import path
 
 from onboarding.views.account_plan import AccountOnboardingView, PlanStepDoneView
+from onboarding.views.handover import HandoverView
 from onboarding.views.portal import PortalView
+from onboarding.views.templates import TemplateDeleteView, TemplateFormView, TemplateListView
 
 urlpatterns = [
     path("p/<str:token>/", PortalView.as_view(), name="portal"),
@@ -14,5 +16,20 @@ urlpatterns = [
         "accounts/<int:pk>/onboarding/steps/<int:step_pk>/done/",
         PlanStepDoneView.as_view(),
         name="plan-step-done",
+    ),
+    path("accounts/<int:pk>/handover/", HandoverView.as_view(), name="account-handover"),
+    path("onboarding/templates/", TemplateListView.as_view(), name="onboarding-templates"),
+    path(
+        "onboarding/templates/new/", TemplateFormView.as_view(), name="onboarding-template-create"
+    ),
+    path(
+        "onboarding/templates/<int:pk>/edit/",
+        TemplateFormView.as_view(),
+        name="onboarding-template-edit",
+    ),
+    path(
+        "onboarding/templates/<int:pk>/delete/",
+        TemplateDeleteView.as_view(),
+        name="onboarding-template-delete",
     ),
 ]
