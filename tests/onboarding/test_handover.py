@@ -27,8 +27,12 @@ FORM = {
 
 @pytest.fixture
 def account(tenant):
-    template_save(tenant=tenant, name="T", is_default=True,
-                  steps=[{"key": "call", "title": {"en": "Kickoff call"}}])  # fmt: skip
+    template_save(
+        tenant=tenant,
+        name="T",
+        is_default=True,
+        steps=[{"key": "call", "title": {"en": "Kickoff call"}}],
+    )
     with tenant_scope(tenant):
         return Account.objects.create(external_id="a1", name="Initech")
 
@@ -101,11 +105,18 @@ def test_the_panel_lists_the_gaps_with_links_to_the_form(tenant, account, member
 
 def test_a_go_live_date_passed_with_the_plan_unfinished_is_a_gap(tenant, account):
     today = tenant.today()
-    handover, _ = handover_save(tenant=tenant, account=account, goals="g", risks="r",
-                                promised_features="none", go_live_on=today - timedelta(days=2),
-                                stakeholders=[{"name": "Dana", "email": "d@example.com"}])  # fmt: skip
+    handover, _ = handover_save(
+        tenant=tenant,
+        account=account,
+        goals="g",
+        risks="r",
+        promised_features="none",
+        go_live_on=today - timedelta(days=2),
+        stakeholders=[{"name": "Dana", "email": "d@example.com"}],
+    )
     assert [g.message for g in handover_gaps(handover, None, None, today)] == [
-        "The go-live date has passed and no plan was started."]  # fmt: skip
+        "The go-live date has passed and no plan was started."
+    ]
     plan, _ = plan_start(tenant=tenant, account=account)
     (gap,) = handover_gaps(handover, plan, 0, today)
     assert gap.field == "go_live_on" and "has passed with the plan at 0%" in gap.message
@@ -113,10 +124,15 @@ def test_a_go_live_date_passed_with_the_plan_unfinished_is_a_gap(tenant, account
     assert handover_gaps(handover, plan, 0, today) == []
 
 
-def test_the_panel_costs_constant_queries(tenant, account, member_client,
-                                          django_assert_max_num_queries):  # fmt: skip
-    handover_save(tenant=tenant, account=account, goals="g",
-                  stakeholders=[{"name": f"P{n}", "email": f"p{n}@example.com"} for n in range(20)])  # fmt: skip
+def test_the_panel_costs_constant_queries(
+    tenant, account, member_client, django_assert_max_num_queries
+):
+    handover_save(
+        tenant=tenant,
+        account=account,
+        goals="g",
+        stakeholders=[{"name": f"P{n}", "email": f"p{n}@example.com"} for n in range(20)],
+    )
     plan_start(tenant=tenant, account=account)
     with django_assert_max_num_queries(11):
         member_client.get(f"/accounts/{account.pk}/onboarding/", HTTP_HX_REQUEST="true")
