@@ -15,21 +15,29 @@ LANGUAGE_FIELDS = [(code, code.replace("-", "_"), name) for code, name in CONTAC
 class TemplateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     plan = forms.CharField(
-        label=_("Subscription plan"), max_length=100, required=False,
+        label=_("Subscription plan"),
+        max_length=100,
+        required=False,
         help_text=_("For accounts on this plan (their latest subscription's); empty: any."),
-    )  # fmt: skip
+    )
     segment = forms.CharField(
-        label=_("Segment"), max_length=100, required=False,
+        label=_("Segment"),
+        max_length=100,
+        required=False,
         help_text=_("For accounts in this segment; empty: any."),
-    )  # fmt: skip
+    )
     priority = forms.IntegerField(
-        label=_("Priority"), min_value=0, max_value=32767, initial=100,
+        label=_("Priority"),
+        min_value=0,
+        max_value=32767,
+        initial=100,
         help_text=_("Lower is tried first."),
-    )  # fmt: skip
+    )
     is_default = forms.BooleanField(
-        label=_("Default template"), required=False,
+        label=_("Default template"),
+        required=False,
         help_text=_("For accounts that match no other template."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, step_keys: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,15 +56,20 @@ class TemplateForm(forms.Form):
 
     def milestones(self) -> dict:
         data = self.cleaned_data
-        return {value: data[f"milestone_{value}"] for value in Milestone.values
-                if data.get(f"milestone_{value}")}  # fmt: skip
+        return {
+            value: data[f"milestone_{value}"]
+            for value in Milestone.values
+            if data.get(f"milestone_{value}")
+        }
 
 
 class StepForm(forms.Form):
     key = forms.SlugField(
-        label=_("Key"), max_length=60, required=False,
+        label=_("Key"),
+        max_length=60,
+        required=False,
         help_text=_("Stays the same across edits: a running plan keeps what was done."),
-    )  # fmt: skip
+    )
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
     due_days = forms.IntegerField(
         label=_("Due (days after the start)"), min_value=0, max_value=365, initial=7
@@ -71,33 +84,61 @@ class StepForm(forms.Form):
     trait_name = forms.CharField(label=_("Account trait"), max_length=100, required=False)
     trait_value = forms.CharField(label=_("Trait value"), max_length=200, required=False)
     article_key = forms.CharField(
-        label=_("Help article key"), max_length=100, required=False,
+        label=_("Help article key"),
+        max_length=100,
+        required=False,
         help_text=_("A knowledge-base article shown with the step."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for _code, field, name in LANGUAGE_FIELDS:
             self.fields[f"title_{field}"] = forms.CharField(
                 label=_("Title (%(language)s)") % {"language": name},
-                max_length=2000, required=False,
-            )  # fmt: skip
+                max_length=2000,
+                required=False,
+            )
             self.fields[f"help_{field}"] = forms.CharField(
-                label=_("Help text (%(language)s)") % {"language": name}, max_length=2000,
-                required=False, widget=forms.Textarea(attrs={"rows": 2}),
-            )  # fmt: skip
+                label=_("Help text (%(language)s)") % {"language": name},
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
         for name in ("due_days", "event_count"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "class": "short"})
 
     def settings_fields(self):
-        names = ("key", "required", "due_days", "completed_by", "event_name", "event_count",
-                 "trait_name", "trait_value", "article_key")  # fmt: skip
+        names = (
+            "key",
+            "required",
+            "due_days",
+            "completed_by",
+            "event_name",
+            "event_count",
+            "trait_name",
+            "trait_value",
+            "article_key",
+        )
         return [self[name] for name in names]
 
     def language_rows(self):
         """(language name, title field, help field), English first."""
-        return [(name, self[f"title_{field}"], self[f"help_{field}"])
-                for _code, field, name in LANGUAGE_FIELDS]  # fmt: skip
+        return [
+            (name, self[f"title_{field}"], self[f"help_{field}"])
+            for _code, field, name in LANGUAGE_FIELDS
+        ]
+
+    def has_changed(self) -> bool:
+        if self.initial:  # a stored step: any change counts
+            return super().has_changed()
+        # A new row with nothing typed into it (its defaults aside) is no step.
+        typed = ["key", "event_name", "trait_name", "trait_value", "article_key"]
+        typed += [
+            f"{kind}_{field}"
+            for kind in ("title", "help")
+            for _code, field, _name in LANGUAGE_FIELDS
+        ]
+        return any((self.data.get(self.add_prefix(name)) or "").strip() for name in typed)
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
@@ -106,13 +147,26 @@ class StepForm(forms.Form):
     def as_step(self) -> dict:
         data = self.cleaned_data
         texts = {
-            kind: {code: data[f"{kind}_{field}"].strip() for code, field, _name in LANGUAGE_FIELDS
-                   if data.get(f"{kind}_{field}", "").strip()}
+            kind: {
+                code: data[f"{kind}_{field}"].strip()
+                for code, field, _name in LANGUAGE_FIELDS
+                if data.get(f"{kind}_{field}", "").strip()
+            }
             for kind in ("title", "help")
-        }  # fmt: skip
-        step = {name: data.get(name) for name in (
-            "key", "required", "due_days", "completed_by", "event_name", "trait_name",
-            "trait_value", "article_key")}  # fmt: skip
+        }
+        step = {
+            name: data.get(name)
+            for name in (
+                "key",
+                "required",
+                "due_days",
+                "completed_by",
+                "event_name",
+                "trait_name",
+                "trait_value",
+                "article_key",
+            )
+        }
         step["event_count"] = data.get("event_count") or 1
         if not step["key"]:  # a new step: its key from its English title
             step["key"] = slugify(texts["title"].get("en", ""))[:60].strip("-")
@@ -128,9 +182,14 @@ def step_initial(step: dict) -> dict:
 
 
 StepFormSet = forms.formset_factory(
-    StepForm, extra=1, can_delete=True, can_order=True, max_num=50, validate_max=True,
+    StepForm,
+    extra=1,
+    can_delete=True,
+    can_order=True,
+    max_num=50,
+    validate_max=True,
     absolute_max=60,
-)  # fmt: skip
+)
 
 
 def kept_step_forms(formset) -> list[StepForm]:

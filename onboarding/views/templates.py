@@ -23,6 +23,7 @@ from tenants.tenancy.views import TenantManageView, TenantView
 
 STEPS_PREFIX = "steps"
 SETTINGS = ("name", "plan", "segment", "priority", "is_default")
+NEW_ROW = {"required": "on", "due_days": "7", "completed_by": "customer", "event_count": "1"}
 
 
 class TemplateListView(TenantView):
@@ -118,7 +119,12 @@ def _with_one_more_row(data: QueryDict) -> QueryDict | None:
     if not (value.isascii() and value.isdecimal()):
         return None
     data = data.copy()
-    data[key] = str(min(int(value) + 1, StepFormSet.max_num))
+    count = min(int(value), StepFormSet.max_num - 1)
+    data[key] = str(count + 1)
+    # The new row shows a new step's defaults, and is left out until it is filled in.
+    for name, default in NEW_ROW.items():
+        data[f"{STEPS_PREFIX}-{count}-{name}"] = default
+    data[f"{STEPS_PREFIX}-{count}-ORDER"] = str(count + 1)
     return data
 
 
