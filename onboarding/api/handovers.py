@@ -52,7 +52,7 @@ class HandoverSerializer(StrictSerializer):
     )
     gaps = serializers.SerializerMethodField()
     completed_by = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="The member who handed the account over (first save)."
+        read_only=True, allow_null=True, help_text="The member who handed it over (first save)."
     )
 
     class Meta:

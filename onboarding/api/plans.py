@@ -230,7 +230,8 @@ class PlanViewSet(
     @action(detail=True, methods=["post"], url_path=r"steps/(?P<key>[^/]+)/complete")
     def complete(self, request, pk=None, key=None):
         plan = super().get_object()
-        step = PlanStep.objects.filter(plan=plan, key=key).first()
+        # A key the database cannot hold (NUL) names no step either.
+        step = PlanStep.objects.filter(plan=plan, key=key).first() if "\x00" not in key else None
         if step is None:
             raise Http404
         completed = step_complete(tenant=request.tenant, step=step, member=request.membership)

@@ -193,5 +193,11 @@ StepFormSet = forms.formset_factory(
 
 
 def kept_step_forms(formset) -> list[StepForm]:
-    """The filled-in rows not marked for removal, in the order asked for."""
-    return [form for form in formset.ordered_forms if not form.is_blank()]
+    """The filled-in rows not marked for removal, by their Order (a row without one keeps
+    its place)."""
+    rows = [
+        (form.cleaned_data.get("ORDER") or number, number, form)
+        for number, form in enumerate(formset.forms, start=1)
+        if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()
+    ]
+    return [form for _order, _number, form in sorted(rows, key=lambda row: row[:2])]

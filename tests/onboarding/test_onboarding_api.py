@@ -241,3 +241,30 @@ def test_handover_list_costs_constant_queries(tenant, template, api, django_asse
         rows = api.get(HANDOVERS).json()["results"]
     assert len(rows) == 12 and all(row["gaps"] for row in rows)
     assert api.get(HANDOVERS, {"account": "crm-3"}).json()["results"][0]["goals"] == "goal 3"
+
+
+CRAFTED = [
+    {"name": "X", "steps": "not a list"},
+    {"name": "X", "steps": [None]},
+    {"name": "X", "steps": [{"key": "a\x00", "title": {"en": "A"}}]},
+    {"name": "X", "steps": [{"key": "a", "title": {"en": "A\x00"}}]},
+    {"name": "X", "steps": [{"key": "a", "title": {"xx": "A"}}]},
+    {"name": "X", "steps": [{"key": "a", "title": "A"}]},
+    {"name": "X", "steps": [{"key": "a", "title": {"en": "A"}, "due_days": 10**30}]},
+    {"name": "X", "steps": [{"key": "a", "title": {"en": "A"}, "event_count": -1}]},
+    {"name": "X", "steps": [{"key": "a", "title": {"en": "A"}, "completed_by": "magic"}]},
+    {"name": "X", "priority": 10**9, "steps": [{"key": "a", "title": {"en": "A"}}]},
+    {"name": "", "steps": [{"key": "a", "title": {"en": "A"}}]},
+    {"name": "X", "milestones": {"\x00": "a"}, "steps": [{"key": "a", "title": {"en": "A"}}]},
+    {"name": "X", "milestones": [], "steps": [{"key": "a", "title": {"en": "A"}}]},
+    {"name": "X", "tenant": 1, "steps": [{"key": "a", "title": {"en": "A"}}]},
+]
+
+
+@pytest.mark.parametrize("body", CRAFTED)
+def test_crafted_templates_are_refused_with_400(tenant, template, owner_api, body):
+    answer = owner_api.post(TEMPLATES, body, format="json")
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["error"]["code"] == "invalid"
+    with tenant_scope(tenant):
+        assert OnboardingTemplate.objects.count() == 1
