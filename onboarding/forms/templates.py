@@ -181,8 +181,16 @@ def step_initial(step: dict) -> dict:
     return initial
 
 
+class BaseStepFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if index is not None:  # a new row too shows its place in the order
+            form.fields["ORDER"].initial = index + 1
+
+
 StepFormSet = forms.formset_factory(
     StepForm,
+    formset=BaseStepFormSet,
     extra=1,
     can_delete=True,
     can_order=True,

@@ -71,6 +71,7 @@ def test_admin_changes_a_template_through_the_service(tenant, template, owner, c
     client.force_login(owner, backend=MODEL_BACKEND)
     url = f"/admin/onboarding/onboardingtemplate/{template.pk}/change/"
     assert client.get(url).status_code == 200
+    assert client.get("/admin/onboarding/onboardingtemplate/add/").status_code == 200
     steps[1].key = "connect"
     bad = client.post(url, _form(template, steps))
     assert bad.status_code == 200
