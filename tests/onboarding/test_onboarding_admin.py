@@ -110,3 +110,37 @@ def test_admin_changes_a_handover_and_reads_plans(tenant, owner, client):
     assert handover.goals == "New goals" and handover.stakeholders[0]["name"] == "Dana"
     assert client.get("/admin/onboarding/plan/").status_code == 200
     assert client.get("/admin/onboarding/handover/add/").status_code == 403
+
+
+def test_admin_adds_a_template_with_steps(tenant, template, owner, client):
+    client.force_login(owner, backend=MODEL_BACKEND)
+    data = {
+        "name": "Pilot",
+        "plan": "",
+        "segment": "Pilot",
+        "priority": 5,
+        "is_default": "",
+        "milestones": json.dumps({"first_value": "call"}),
+        "steps-TOTAL_FORMS": 1,
+        "steps-INITIAL_FORMS": 0,
+        "steps-MIN_NUM_FORMS": 0,
+        "steps-MAX_NUM_FORMS": 1000,
+        "steps-0-position": 0,
+        "steps-0-key": "call",
+        "steps-0-title": '{"en": "Call"}',
+        "steps-0-help": "{}",
+        "steps-0-article_key": "",
+        "steps-0-required": "on",
+        "steps-0-due_days": 3,
+        "steps-0-completed_by": "csm",
+        "steps-0-event_name": "",
+        "steps-0-event_count": 1,
+        "steps-0-trait_name": "",
+        "steps-0-trait_value": "",
+    }
+    answer = client.post("/admin/onboarding/onboardingtemplate/add/", data)
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    with tenant_scope(tenant):
+        added = OnboardingTemplate.objects.get(name="Pilot")
+        assert list(added.steps.values_list("key", "due_days")) == [("call", 3)]
+    assert added.milestones == {"first_value": "call"} and added.version == 1
