@@ -15,6 +15,7 @@ from onboarding.services.templates import template_save
 from tenants.models import Membership, OutboxTask, WebhookDelivery, WebhookMessage
 from tenants.services.webhooks import webhook_endpoint_create
 from tenants.tenancy.context import tenant_scope
+from tenants.webhooks.slack import slack_body
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,14 @@ def test_a_milestone_is_announced_once_with_the_days_since_the_start(tenant, pla
     assert data["milestone"] == "first_value" and data["step_key"] == "connect"
     assert data["reached_at"] == "2026-11-24T23:30:00Z" and data["days_since_start"] == 5
     assert data["account_external_id"] == "crm-7" and data["plan_id"] == plan.pk
+    message = WebhookMessage.objects.for_tenant(tenant).get(
+        event_type="onboarding.milestone_reached"
+    )
+    assert slack_body(message.payload) == {
+        "text": "*An onboarding milestone was reached* "
+        "(`onboarding.milestone_reached`) — account_name: Initech, account_external_id: crm-7, "
+        "milestone: first_value"
+    }
 
 
 def test_a_template_edit_reaches_a_milestone_once_however_often_it_moves(tenant, plan):
