@@ -24,7 +24,10 @@ from metrics.api.catalog import (
 )
 from metrics.api.events import EventViewSet
 from metrics.api.figures import MetricFigureViewSet
+from onboarding.api.handovers import HandoverViewSet
+from onboarding.api.plans import PlanViewSet
 from onboarding.api.portal_links import PortalLinkViewSet
+from onboarding.api.templates import TemplateViewSet
 from tenants.api.viewsets import InvitationViewSet, MemberViewSet, TenantInfoViewSet
 from tenants.api.webhooks import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
@@ -53,6 +56,9 @@ router.register("tasks", TaskViewSet, basename="task")
 router.register("alert-rules", AlertRuleViewSet, basename="alert-rule")
 router.register("playbooks", PlaybookViewSet, basename="playbook")
 router.register("playbook-runs", PlaybookRunViewSet, basename="playbook-run")
+router.register("onboarding/templates", TemplateViewSet, basename="onboarding-template-api")
+router.register("onboarding/plans", PlanViewSet, basename="onboarding-plan-api")
+router.register("onboarding/handovers", HandoverViewSet, basename="onboarding-handover-api")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 router.register("onboarding/portal-links", PortalLinkViewSet, basename="onboarding-portal-link")

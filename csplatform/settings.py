@@ -325,6 +325,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PlaybookTriggerEnum": "health.models.playbook.PlaybookTrigger",
         "TaskPriorityEnum": "health.models.task.TaskPriority",
+        "OnboardingPlanStatusEnum": "onboarding.models.plan.PlanStatus",
+        "OnboardingStepStatusEnum": "onboarding.models.plan.StepStatus",
     },
 }
 

@@ -8,7 +8,9 @@ from onboarding.views.account_plan import (
     PortalLinkCreateView,
 )
 from onboarding.views.embed import EmbedChecklistView, EmbedSettingsView
+from onboarding.views.handover import HandoverView
 from onboarding.views.portal import PortalTickView, PortalView
+from onboarding.views.templates import TemplateDeleteView, TemplateFormView, TemplateListView
 
 urlpatterns = [
     path("p/<str:token>/", PortalView.as_view(), name="portal"),
@@ -27,5 +29,20 @@ urlpatterns = [
         "accounts/<int:pk>/onboarding/portal-link/",
         PortalLinkCreateView.as_view(),
         name="portal-link-create",
+    ),
+    path("accounts/<int:pk>/handover/", HandoverView.as_view(), name="account-handover"),
+    path("onboarding/templates/", TemplateListView.as_view(), name="onboarding-templates"),
+    path(
+        "onboarding/templates/new/", TemplateFormView.as_view(), name="onboarding-template-create"
+    ),
+    path(
+        "onboarding/templates/<int:pk>/edit/",
+        TemplateFormView.as_view(),
+        name="onboarding-template-edit",
+    ),
+    path(
+        "onboarding/templates/<int:pk>/delete/",
+        TemplateDeleteView.as_view(),
+        name="onboarding-template-delete",
     ),
 ]

@@ -17,7 +17,7 @@ from django.db import connection
 from accounts.models import Account, Contact, NpsResponse, Subscription
 from metrics.engine.calendar import local_midnight
 from metrics.models import AccountDay, AccountEventFirst, AcquisitionSpend, Feature
-from onboarding.selectors import milestone_days
+from onboarding.selectors.milestones import milestone_days
 from tenants.models import Tenant
 
 EPOCH = date(1970, 1, 1)

@@ -17,7 +17,7 @@ from accounts.models import Account, Contact
 from metrics.engine.calendar import local_midnight
 from metrics.models import UsageEvent
 from onboarding.models import CompletedBy, PlanStatus, PlanStep, StepStatus
-from onboarding.selectors import open_event_steps
+from onboarding.selectors.milestones import open_event_steps
 from onboarding.services.auto_steps import steps_complete_auto, trait_steps_check
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope

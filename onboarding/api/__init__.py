@@ -1,0 +1,1 @@
+"""The REST API of onboarding: templates, plans and handovers."""

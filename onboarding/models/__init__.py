@@ -1,6 +1,7 @@
 """Models of onboarding: checklist templates and each account's plan."""
 
 from onboarding.models.embed import EmbedSettings
+from onboarding.models.handover import Handover
 from onboarding.models.plan import Plan, PlanStatus, PlanStep, StepStatus
 from onboarding.models.portal import PortalLink
 from onboarding.models.question import PortalQuestion
@@ -15,6 +16,7 @@ from onboarding.models.template import (
 __all__ = [
     "CompletedBy",
     "EmbedSettings",
+    "Handover",
     "Milestone",
     "OnboardingTemplate",
     "Plan",

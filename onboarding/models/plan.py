@@ -25,6 +25,9 @@ class Plan(TenantModel):
     template_version = models.PositiveIntegerField(default=1)
     # {milestone: step key}, from the template, kept in step with it.
     milestones = models.JSONField(default=dict, blank=True)
+    # Milestones whose `onboarding.milestone_reached` webhook event was emitted: each once,
+    # even when a template edit later points a milestone at another step.
+    milestones_announced = models.JSONField(default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.RUNNING
     )

@@ -22,6 +22,7 @@ from onboarding.models import (
 )
 from onboarding.services.defaults import templates_ensure_defaults
 from onboarding.services.templates import COPIED
+from onboarding.webhook_events import milestones_announce, step_completed_emit
 from tenants.models import Membership, Tenant
 from tenants.tenancy.context import tenant_scope
 
@@ -154,7 +155,7 @@ def step_complete(
     now = now or timezone.now()
     with tenant_scope(tenant), transaction.atomic():
         # The plan first, as a template edit locks it: the two take turns, never deadlock.
-        Plan.objects.select_for_update().filter(pk=step.plan_id).first()
+        plan = Plan.objects.select_for_update().filter(pk=step.plan_id).first()
         ticked = PlanStep.objects.filter(pk=step.pk, status=StepStatus.OPEN).update(
             status=StepStatus.DONE, done_at=now, done_by_contact=contact, done_by_member=member
         )
@@ -163,6 +164,10 @@ def step_complete(
             plan = plan_complete_if_done(step.plan_id, now)
             if step.key in plan.milestones.values():
                 metrics_changes.onboarding_changed(tenant=tenant, since=_cohort_start(plan))
+            # Webhook events, sent once this transaction commits (once: the tick is once).
+            step_completed_emit(tenant=tenant, plan=plan, step=step, contact=contact, member=member)
+            names = [name for name, key in plan.milestones.items() if key == step.key]
+            milestones_announce(tenant=tenant, plan=plan, names=names)
     return bool(ticked)
 
 

@@ -23,6 +23,7 @@ from onboarding.models import (
     TemplateStep,
     TemplateVersion,
 )
+from onboarding.webhook_events import milestones_announce
 from tenants.models import Membership, Tenant
 from tenants.tenancy.context import tenant_scope
 
@@ -204,10 +205,42 @@ def _plans_follow(tenant: Tenant, template: OnboardingTemplate) -> int:
                 mine.status = StepStatus.REMOVED
                 changed.append(mine)
         PlanStep.objects.bulk_update(changed, ["position", "status", *COPIED])
+        done = {key for key, step in have.items() if step.done_at and key in steps}
+        before = {name for name, key in plan.milestones.items() if key in have
+                  and have[key].done_at}  # fmt: skip
         plan.template_version, plan.milestones = template.version, template.milestones
         plan.save(update_fields=["template_version", "milestones"])
+        # A milestone moved onto a step already done is reached by this edit.
+        now_reached = [name for name, key in plan.milestones.items() if key in done]
+        milestones_announce(
+            tenant=tenant, plan=plan, names=[n for n in now_reached if n not in before]
+        )
         # The edit may have removed the last open required step.
         from onboarding.services.plans import plan_complete_if_done
 
         plan_complete_if_done(plan.pk, timezone.now())
     return len(plans)
+
+
+@transaction.atomic
+def template_delete(*, tenant: Tenant, template: OnboardingTemplate) -> None:
+    """Delete a template; refused for the default one (accounts that match no other template
+    start from it) and for one with running plans (they follow its edits)."""
+    with tenant_scope(tenant):
+        template = OnboardingTemplate.objects.select_for_update().get(pk=template.pk)
+        if template.is_default:
+            raise ValidationError(
+                _("This is the default template: make another one the default first.")
+            )
+        running = Plan.objects.filter(template=template, status=PlanStatus.RUNNING).count()
+        if running:
+            raise ValidationError(
+                _("%(count)s running plans follow this template; they must finish or be "
+                  "stopped first.") % {"count": running}
+            )  # fmt: skip
+        template.delete()
+
+
+def template_steps_data(template: OnboardingTemplate) -> list[dict]:
+    """The template's steps as `template_save` takes them."""
+    return [{name: getattr(step, name) for name in STEP_FIELDS} for step in template.steps.all()]

@@ -1,7 +1,8 @@
 """The account page's onboarding panel (htmx, and a page of its own without JavaScript):
 the plan's progress and milestones, its steps with their due dates, "Mark done" (a CSM may
 tick any step, an automatic one too), "Start onboarding" when the account has no plan, and
-a personal portal link for each of the account's contacts."""
+a personal portal link for each of the account's contacts, and the sales handover with its
+gaps."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from accounts.models import Account, Contact
-from onboarding.models import Plan, PlanStep, StepStatus
+from onboarding.models import Handover, Plan, PlanStep, StepStatus
 from onboarding.services.defaults import templates_ensure_defaults
+from onboarding.services.handovers import handover_gaps
 from onboarding.services.plans import plan_progress, plan_start, step_complete
 from onboarding.services.portal_links import portal_link_create
 from tenants.tenancy.views import TenantView
@@ -28,15 +30,20 @@ class AccountOnboardingView(TenantView):
             step.shown_title = step.title_in(language)
             # A CSM may tick an automatic step too: the customer may have done it elsewhere.
             step.can_tick = step.status == StepStatus.OPEN
+        progress = plan_progress(plan, steps) if plan else None
+        today = request.tenant.today()
+        handover = Handover.objects.filter(account=account).first()
         context = {
             "account": account,
             "plan": plan,
             "steps": [step for step in steps if step.status != StepStatus.REMOVED],
-            "progress": plan_progress(plan, steps) if plan else None,
-            "today": request.tenant.today(),
+            "progress": progress,
+            "today": today,
             "error": error,
             "contacts": list(account.contacts.order_by("name", "email", "pk")),
             "new_link": new_link,
+            "handover": handover,
+            "gaps": handover_gaps(handover, plan, progress.percent if progress else None, today),
         }
         template = self.template_name + ("#panel" if request.htmx else "")
         return render(request, template, context, status=status)

@@ -11,6 +11,8 @@ EVENT_TYPES = {
     "account.churned": _("An account churned"),
     "task.opened": _("A task was opened"),
     "nps.answered": _("An NPS question was answered"),
+    "onboarding.step_completed": _("An onboarding step was completed"),
+    "onboarding.milestone_reached": _("An onboarding milestone was reached"),
 }
 # Sent by "Send test" only, to the one endpoint; never subscribed to.
 TEST_EVENT = "webhook.test"

@@ -3,7 +3,16 @@
 from tenants.webhooks.events import EVENT_TYPES, TEST_EVENT
 
 # Fields of the data shown in the line, in this order, when present.
-SHOWN = ("account_name", "account_external_id", "title", "score", "band", "previous_band", "text")
+SHOWN = (
+    "account_name",
+    "account_external_id",
+    "title",
+    "milestone",
+    "score",
+    "band",
+    "previous_band",
+    "text",
+)
 
 
 def slack_body(payload: dict) -> dict:

@@ -19,6 +19,7 @@ from health.services.score_history import health_scores_compute
 from health.services.tasks import health_settings_for, task_open
 from metrics.models import ChurnRecord, DirtyDay, RecomputeJob
 from metrics.services.recompute import metrics_backfill
+from onboarding.services.defaults import templates_ensure_defaults
 from tenants.models import Role
 from tenants.services.api_keys import api_key_create
 from tenants.services.invitations import invitation_create
@@ -86,4 +87,5 @@ def filled_tenants(db):
     scorecards_ensure_defaults(tenant=b)
     alert_rules_ensure_defaults(tenant=b)
     playbooks_ensure_defaults(tenant=b)  # the same for its default playbooks
+    templates_ensure_defaults(tenant=b)  # and its default onboarding templates
     return a, b

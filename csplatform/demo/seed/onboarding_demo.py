@@ -1,6 +1,7 @@
 """Demo onboarding: the default templates, and a plan for each account still onboarding
 (at most 200), started on its first term's start, with its first steps done as a new
-customer does them: most early steps on time, a few accounts stalled."""
+customer does them: most early steps on time, a few accounts stalled. Most of them have a
+sales handover; a few leave gaps (no risks, no stakeholder's address, a go-live date passed)."""
 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
@@ -11,6 +12,7 @@ import numpy as np
 from accounts.models import Account, LifecycleStage, Subscription
 from onboarding.models import PlanStep, StepStatus
 from onboarding.services.defaults import templates_ensure_defaults
+from onboarding.services.handovers import handover_save
 from onboarding.services.plans import plan_start, step_complete
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
@@ -51,4 +53,65 @@ def onboarding_demo(*, tenant: Tenant, day: date, seed: int) -> Counter:
                 break
             at = datetime.combine(finish, time(int(rng.integers(9, 18))), zone)
             step_complete(tenant=tenant, step=step, now=at)
+    rows["onboarding.Handover"] = _handovers(tenant, accounts, starts, day, rng)
     return rows
+
+
+GOALS = [
+    "Replace the spreadsheet renewal tracker; see every at-risk account before the QBR.",
+    "Cut logo churn in the SMB book from 3% to 2% a month within two quarters.",
+    "One health score the whole CS team trusts; CSMs spend their Mondays on the red accounts.",
+    "Onboard new customers in 30 days instead of 60, with the checklist in their language.",
+]
+PEOPLE = [
+    ("Dana Ionescu", "VP Customer Success"), ("Lev Orlov", "IT administrator"),
+    ("Mei Chen", "Head of Support"), ("Andrei Popescu", "Revenue operations"),
+    ("Olga Smirnova", "CS team lead"), ("Wang Fang", "Data engineer"),
+]  # fmt: skip
+PROMISES = [
+    "Salesforce sync by go-live.",
+    "Romanian and Russian checklists for their customers.",
+    "none",
+    "Single sign-on (Okta) in the first month; a health-score workshop.",
+]
+RISKS = [
+    "IT is busy with an ERP migration until mid-month; data connection may slip.",
+    "The champion is leaving in the spring; no second sponsor yet.",
+    "none known",
+    "Their usage events are only sent from the web app, not the mobile apps.",
+]
+
+
+def _handovers(tenant, accounts, starts, day, rng) -> int:
+    """A handover for about nine accounts in ten; every fifth of them with a gap."""
+    if not accounts:  # every tenant shows one, whatever stage its accounts are in
+        with tenant_scope(tenant):
+            accounts = list(Account.objects.order_by("-pk")[:3])
+    made = 0
+    for number, account in enumerate(accounts):
+        if number and rng.random() < 0.1:
+            continue  # sales has not handed it over yet
+        started = starts.get(account.pk, day - timedelta(days=20))
+        chosen = rng.choice(len(PEOPLE), size=2, replace=False)
+        people = [{"name": PEOPLE[i][0], "role": PEOPLE[i][1],
+                   "email": PEOPLE[i][0].split()[0].lower() + f"@{account.external_id}.example"}
+                  for i in chosen]  # fmt: skip
+        fields = {
+            "goals": GOALS[int(rng.integers(len(GOALS)))],
+            "stakeholders": people,
+            "promised_features": PROMISES[int(rng.integers(len(PROMISES)))],
+            "go_live_on": started + timedelta(days=int(rng.integers(30, 60))),
+            "risks": RISKS[int(rng.integers(len(RISKS)))],
+        }
+        gap = number % 5 == 4
+        if gap:  # a rushed handover: one thing left out, or a date already missed
+            kind = int(rng.integers(3))
+            if kind == 0:
+                fields["risks"] = ""
+            elif kind == 1:
+                fields["stakeholders"] = [{**person, "email": ""} for person in people]
+            else:
+                fields["go_live_on"] = min(started + timedelta(days=10), day - timedelta(days=1))
+        handover_save(tenant=tenant, account=account, **fields)
+        made += 1
+    return made

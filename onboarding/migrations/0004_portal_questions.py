@@ -8,9 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0011_surveys'),
-        ('onboarding', '0002_portal_links'),
-        # After main's template versions: one line of onboarding migrations.
-        ('onboarding', '0006_template_versions'),
+        ('onboarding', '0003_template_versions'),
         ('tenants', '0005_webhooks'),
     ]
 

@@ -1,6 +1,6 @@
-"""Reads of onboarding that other parts of the product build on: when each account reached
-a milestone (activation and time to first value read them), and the open automatic steps
-waiting for events."""
+"""Reads of onboarding that the metrics build on: when each account reached a milestone
+(activation and time to first value read them), and the open automatic steps waiting for
+events."""
 
 from datetime import date
 from zoneinfo import ZoneInfo

@@ -1,0 +1,2 @@
+"""Reads of onboarding: for the pages and the API, the metrics, the alert rules and the
+check-in playbooks."""
