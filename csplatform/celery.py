@@ -89,6 +89,11 @@ app.conf.update(
             "task": "onboarding.tasks.plans_start_all",
             "schedule": crontab(minute=50),
         },
+        # Hourly: reminders of the onboarding steps due soon or overdue (each step once).
+        "onboarding-step-reminders": {
+            "task": "onboarding.tasks.step_reminders_all",
+            "schedule": crontab(minute=55),
+        },
         # Hourly: survey sends due by each tenant's local today, and the reminders due.
         "accounts-surveys": {
             "task": "accounts.tasks.surveys_all",

@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class OnboardingConfig(AppConfig):
     name = "onboarding"
     verbose_name = "Onboarding"
+
+    def ready(self) -> None:
+        # Onboarding's emails use placeholders only onboarding can fill (the portal link).
+        from accounts.services.email_values import EmailKind, email_kind_register
+        from onboarding.services import email_texts
+        from onboarding.services.emails import email_values
+
+        email_kind_register(
+            EmailKind(
+                keys=email_texts.KEYS,
+                placeholders=email_texts.PLACEHOLDERS,
+                required=email_texts.REQUIRED,
+                values=email_values,
+            )
+        )

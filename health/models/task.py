@@ -18,6 +18,7 @@ class TaskKind(models.TextChoices):
     NPS_DETRACTOR = "nps_detractor", _("NPS detractor")
     RENEWAL_AT_RISK = "renewal_at_risk", _("Renewal at risk")
     NO_ACTIVITY = "no_activity", _("No activity")
+    ONBOARDING_STALLED = "onboarding_stalled", _("Onboarding stalled")
 
 
 class TaskPriority(models.TextChoices):

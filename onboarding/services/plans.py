@@ -23,6 +23,7 @@ from onboarding.services.defaults import templates_ensure_defaults
 from onboarding.services.templates import COPIED
 from tenants.models import Membership, Tenant
 from tenants.tenancy.context import tenant_scope
+from tenants.tenancy.outbox import enqueue_on_commit
 
 
 def template_for(tenant: Tenant, account: Account) -> OnboardingTemplate | None:
@@ -83,6 +84,10 @@ def plan_start(
                     )  # fmt: skip
                     for step in template.steps.all()
                 )
+                # The welcome emails, once the plan is there for their links to show.
+                from onboarding.tasks import welcome_emails_send
+
+                enqueue_on_commit(welcome_emails_send, tenant, plan.pk)
         except IntegrityError:  # started meanwhile by someone else
             return Plan.objects.get(account=account, status=PlanStatus.RUNNING), False
     return plan, True
