@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import TruncMonth
 
 from onboarding.models import Milestone, Plan, PlanStep, StepStatus
@@ -37,7 +37,7 @@ def _reached(milestone: str):
         PlanStep.objects.filter(
             status=StepStatus.DONE,
             done_at__isnull=False,
-            key=KT(f"plan__milestones__{milestone}"),
+            key=KeyTextTransform(milestone, "plan__milestones"),
         )
         .annotate(month=TruncMonth("plan__started_on"))
         .values_list("month", "plan__started_on", "done_at")
