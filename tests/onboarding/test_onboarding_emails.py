@@ -5,7 +5,6 @@ never twice."""
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from accounts.models import Account, Contact, CustomerEmail, EmailStatus
