@@ -26,7 +26,7 @@ def plans_start(tenant) -> int:
 @tenant_task()
 def welcome_emails_send(tenant, plan_id: int) -> int:
     """Queue the welcome emails of a plan that started (queued after its commit)."""
-    return welcome_emails_queue(tenant=tenant, plan_id=plan_id)
+    return welcome_emails_queue(tenant=tenant, plan_ids=[plan_id])
 
 
 @shared_task(name="onboarding.tasks.step_reminders_all")

@@ -4,7 +4,7 @@
 - the welcome, to each contact of the account when its plan starts (queued after the plan's
   commit), with the contact's personal link to the checklist;
 - a reminder of each open step the customer completes that is due within REMIND_DAYS_BEFORE
-  days or overdue, once per step and contact whatever how often it runs (the email's
+  days or overdue, once per step and contact however often it runs (the email's
   idempotency key names both).
 
 `email_values` makes the placeholders of both when an email is sent (registered with
@@ -33,7 +33,7 @@ from tenants.tenancy.context import tenant_scope
 # A step due within this many days (or overdue) is reminded.
 REMIND_DAYS_BEFORE = 2
 PLAN_SOURCE, STEP_SOURCE = "onboarding-plan:", "onboarding-step:"
-SOURCE = re.compile(r"^onboarding-(plan|step):(\d+)$")
+PLAN_STEP_SOURCE = re.compile(r"^onboarding-(plan|step):(\d+)$")
 
 
 def onboarding_emails_ensure(*, tenant: Tenant) -> int:
@@ -41,26 +41,25 @@ def onboarding_emails_ensure(*, tenant: Tenant) -> int:
     return email_templates_add(tenant=tenant, emails=ONBOARDING_EMAILS)
 
 
-def welcome_emails_queue(*, tenant: Tenant, plan_id: int) -> int:
-    """Queue the welcome email to each contact of the plan's account; returns how many were
-    queued now (none the second time)."""
+def welcome_emails_queue(*, tenant: Tenant, plan_ids: list[int]) -> int:
+    """Queue the welcome email to each contact of each plan's account; returns how many
+    were queued now (none the second time)."""
     onboarding_emails_ensure(tenant=tenant)
-    queued = 0
     with tenant_scope(tenant):
-        plan = Plan.objects.select_related("account").filter(pk=plan_id).first()
-        if plan is None:
-            return 0
-        for contact in Contact.objects.filter(account=plan.account).order_by("id"):
-            _email, created = customer_email_queue(
-                tenant=tenant,
+        plans = list(Plan.objects.filter(pk__in=plan_ids).select_related("account").order_by("pk"))
+        contacts = _contacts_by_account({plan.account_id for plan in plans})
+        requests = [
+            EmailRequest(
                 account=plan.account,
                 contact=contact,
                 template_key=WELCOME_KEY,
                 idempotency_key=f"onboarding-welcome:{plan.pk}:contact:{contact.pk}",
                 source=f"{PLAN_SOURCE}{plan.pk}",
             )
-            queued += created
-    return queued
+            for plan in plans
+            for contact in contacts.get(plan.account_id, [])
+        ]
+    return _queue_new(tenant, requests)
 
 
 def step_reminder_key(step_id: int, contact_id: int) -> str:
@@ -84,10 +83,7 @@ def step_reminders_queue(*, tenant: Tenant, today: date | None = None) -> int:
             .select_related("plan__account")
             .order_by("due_on", "id")
         )
-        contacts: dict[int, list[Contact]] = {}
-        accounts = {step.plan.account_id for step in steps}
-        for contact in Contact.objects.filter(account_id__in=accounts).order_by("id"):
-            contacts.setdefault(contact.account_id, []).append(contact)
+        contacts = _contacts_by_account({step.plan.account_id for step in steps})
         requests = [
             EmailRequest(
                 account=step.plan.account,
@@ -99,12 +95,26 @@ def step_reminders_queue(*, tenant: Tenant, today: date | None = None) -> int:
             for step in steps
             for contact in contacts.get(step.plan.account_id, [])
         ]
-        sent = set(
+    return _queue_new(tenant, requests)
+
+
+def _contacts_by_account(account_ids: set[int]) -> dict[int, list[Contact]]:
+    contacts: dict[int, list[Contact]] = {}
+    for contact in Contact.objects.filter(account_id__in=account_ids).order_by("id"):
+        contacts.setdefault(contact.account_id, []).append(contact)
+    return contacts
+
+
+def _queue_new(tenant: Tenant, requests: list[EmailRequest]) -> int:
+    """Queue the emails of `requests` whose keys were never queued, in bulk; returns how
+    many were queued."""
+    with tenant_scope(tenant):
+        queued = set(
             CustomerEmail.objects.filter(
                 idempotency_key__in=[r.idempotency_key for r in requests]
             ).values_list("idempotency_key", flat=True)
         )
-        new = [r for r in requests if r.idempotency_key not in sent]
+        new = [r for r in requests if r.idempotency_key not in queued]
         try:
             with transaction.atomic():
                 return len(customer_emails_queue_new(tenant=tenant, requests=new))
@@ -123,7 +133,7 @@ def step_reminders_queue(*, tenant: Tenant, today: date | None = None) -> int:
 def email_values(tenant: Tenant, email: CustomerEmail, language: str) -> dict[str, str]:
     """The onboarding placeholders of `email`: the contact's portal link, and for a step
     reminder the step's title and due day in `language` (the template's)."""
-    match = SOURCE.match(email.source or "")
+    match = PLAN_STEP_SOURCE.match(email.source or "")
     if match is None or email.contact is None or not email.contact.account_id:
         return {}
     values = {"portal_link": portal_url_for(tenant=tenant, contact=email.contact)}

@@ -70,7 +70,7 @@ def test_the_welcome_goes_when_the_plan_starts_with_a_working_portal_link(
             EmailStatus.SENT, EmailStatus.SENT, EmailStatus.SKIPPED_NO_EMAIL
         ]  # fmt: skip
     # Asked again (a redelivered task, the same plan started again): nothing more.
-    assert welcome_emails_queue(tenant=tenant, plan_id=plan.pk) == 0
+    assert welcome_emails_queue(tenant=tenant, plan_ids=[plan.pk]) == 0
     with django_capture_on_commit_callbacks(execute=True):
         assert plan_start(tenant=tenant, account=account) == (plan, False)
     with tenant_scope(tenant):
