@@ -25,15 +25,15 @@ PLAN_STARTED = PlaybookTrigger.PLAN_STARTED.value
 def onboarding_checkins_start(*, tenant: Tenant, today: date) -> list[PlaybookRun]:
     """Start the plan-started playbooks on the accounts whose plan started recently and
     that have not run them since; returns the runs started. Idempotent."""
-    playbooks_ensure_defaults(tenant=tenant)
-    with tenant_scope(tenant):
-        if not Playbook.objects.filter(enabled=True, trigger=PLAN_STARTED).exists():
-            return []
     started = plans_started_between(
         tenant=tenant, first=today - timedelta(days=PICK_UP_DAYS), last=today
     )
     if not started:
         return []
+    playbooks_ensure_defaults(tenant=tenant)  # a plan may start before anyone opened a page
+    with tenant_scope(tenant):
+        if not Playbook.objects.filter(enabled=True, trigger=PLAN_STARTED).exists():
+            return []
     with tenant_scope(tenant):
         ran: dict[int, date] = {}
         for account, on in PlaybookRun.objects.filter(
