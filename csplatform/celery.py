@@ -96,6 +96,11 @@ app.conf.update(
             "schedule": 120.0,
             "options": {"expires": 110},
         },
+        # Hourly: reminders of the onboarding steps due soon or overdue (each step once).
+        "onboarding-step-reminders": {
+            "task": "onboarding.tasks.step_reminders_all",
+            "schedule": crontab(minute=55),
+        },
         # Hourly: survey sends due by each tenant's local today, and the reminders due.
         "accounts-surveys": {
             "task": "accounts.tasks.surveys_all",

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import date
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 
 def _band(value: str) -> str:
@@ -107,6 +107,26 @@ def customer_question(figures: dict) -> tuple[str, str]:
     return title, figures["text"]
 
 
+def onboarding_stalled(figures: dict) -> tuple[str, str]:
+    titles = figures["step_title"]
+    step = titles.get(get_language() or "en") or titles.get("en") or figures["step_key"]
+    threshold = ngettext("%(days)s day", "%(days)s days", figures["threshold_days"]) % {
+        "days": figures["threshold_days"]
+    }
+    title = _("Onboarding stalled at “%(step)s”") % {"step": step}
+    if figures["reason"] == "overdue":
+        reason = _(
+            "The required step “%(step)s” was due on %(due)s and is still open (the rule "
+            "fires when a step is overdue by more than %(threshold)s)."
+        ) % {"step": step, "due": _day(figures["due_on"]), "threshold": threshold}
+    else:
+        reason = _(
+            "No onboarding step was completed since %(day)s (the rule fires after more than "
+            "%(threshold)s)."
+        ) % {"day": _day(figures["last_progress"]), "threshold": threshold}
+    return title, reason
+
+
 WORDS: dict[str, Callable[[dict], tuple[str, str]]] = {
     "band_dropped": band_dropped,
     "score_fell": score_fell,
@@ -115,6 +135,7 @@ WORDS: dict[str, Callable[[dict], tuple[str, str]]] = {
     "renewal_at_risk": renewal_at_risk,
     "no_activity": no_activity,
     "customer_question": customer_question,
+    "onboarding_stalled": onboarding_stalled,
 }
 
 

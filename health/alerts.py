@@ -61,6 +61,9 @@ class Facts:
     detractors: dict[int, tuple[int, int]] = field(default_factory=dict)
     # {account: length in days of its running term that ends last} on `day`.
     term_days: dict[int, int] = field(default_factory=dict)
+    # {account: figures} of the accounts whose onboarding is stalled on `day`
+    # (onboarding.selectors.stalled, with the rule's days).
+    stalled: dict[int, dict] = field(default_factory=dict)
 
     def scored(self, account: int, day: date | None = None) -> Scored | None:
         return self.scores.get(day or self.day, {}).get(account)
@@ -185,6 +188,16 @@ def no_activity(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
     return fired
 
 
+def onboarding_stalled(rule: AlertRule, facts: Facts) -> dict[int, Alert]:
+    """The running onboarding plan has a required step overdue by more than `days` days, or
+    no step completed for more than `days` days (read with those days by the rules)."""
+    return {
+        account: Alert(rule.kind, figures)
+        for account, figures in facts.stalled.items()
+        if account in facts.accounts
+    }
+
+
 EVALUATORS: dict[str, Callable[[AlertRule, Facts], dict[int, Alert]]] = {
     TaskKind.BAND_DROPPED: band_dropped,
     TaskKind.SCORE_FELL: score_fell,
@@ -192,6 +205,7 @@ EVALUATORS: dict[str, Callable[[AlertRule, Facts], dict[int, Alert]]] = {
     TaskKind.NPS_DETRACTOR: nps_detractor,
     TaskKind.RENEWAL_AT_RISK: renewal_at_risk,
     TaskKind.NO_ACTIVITY: no_activity,
+    TaskKind.ONBOARDING_STALLED: onboarding_stalled,
 }
 
 
@@ -224,5 +238,10 @@ def describe(rule: AlertRule) -> str:
         return _(
             "When the subscription renews within %(days)s days and the health band is "
             "average or poor."
+        ) % {"days": rule.days}
+    if rule.kind == TaskKind.ONBOARDING_STALLED:
+        return _(
+            "When a required step of the account's onboarding is overdue by more than %(days)s "
+            "days, or no step was completed for more than %(days)s days."
         ) % {"days": rule.days}
     return _("When the account has sent no usage event for %(days)s days.") % {"days": rule.days}

@@ -1,6 +1,6 @@
 """Celery tasks of the health app: scores brought up to the metrics' latest day (then the
 alert rules), the nightly backtest of every tenant's scorecards and the hourly run of due
-playbook steps (thin)."""
+playbook steps, after starting the onboarding check-ins (thin)."""
 
 from celery import shared_task
 from django.db import OperationalError
@@ -9,6 +9,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from health.models import HealthScore, HealthSettings
 from health.services.backtests import backtests_refresh
 from health.services.nightly import health_after_metrics
+from health.services.onboarding_checkins import onboarding_checkins_start
 from health.services.playbooks import playbook_steps_due_run
 from metrics.engine.run import MetricsBusy
 from metrics.models import MetricsState
@@ -90,5 +91,7 @@ def playbook_steps_due_all() -> int:
 
 @tenant_task(autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5)
 def playbook_steps_due(tenant) -> int:
-    """Execute the playbook steps due by the tenant's local today (each step once)."""
+    """Start the check-ins of the onboarding plans that started, then execute the playbook
+    steps due by the tenant's local today (each step once)."""
+    onboarding_checkins_start(tenant=tenant, today=tenant.today())
     return playbook_steps_due_run(tenant=tenant, day=tenant.today())

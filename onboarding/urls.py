@@ -7,12 +7,18 @@ from onboarding.views.account_plan import (
     PlanStepDoneView,
     PortalLinkCreateView,
 )
+from onboarding.views.cohorts import OnboardingCohortsView
 from onboarding.views.embed import EmbedChecklistView, EmbedSettingsView
+from onboarding.views.funnel import OnboardingFunnelView
 from onboarding.views.handover import HandoverView
 from onboarding.views.portal import PortalTickView, PortalView
+from onboarding.views.stalled import StalledOnboardingView
 from onboarding.views.templates import TemplateDeleteView, TemplateFormView, TemplateListView
 
 urlpatterns = [
+    path("onboarding/", OnboardingFunnelView.as_view(), name="onboarding"),
+    path("onboarding/stalled/", StalledOnboardingView.as_view(), name="onboarding-stalled"),
+    path("onboarding/cohorts/", OnboardingCohortsView.as_view(), name="onboarding-cohorts"),
     path("p/<str:token>/", PortalView.as_view(), name="portal"),
     path("p/<str:token>/tick/", PortalTickView.as_view(), name="portal-tick"),
     path("embed/checklist/", EmbedChecklistView.as_view(), name="embed-checklist"),

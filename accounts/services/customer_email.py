@@ -9,7 +9,6 @@ engine: a template a tenant writes cannot reach tags, filters or attributes.
 import hashlib
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact, CustomerEmail, EmailStatus, EmailTemplate
+from accounts.services.email_values import extra_placeholders, kind_for
 from accounts.services.survey_links import LINK_PLACEHOLDERS, SURVEY_KEYS, survey_email_values
 from tenants.models import Tenant
 from tenants.tenancy.context import cross_tenant, tenant_scope
@@ -35,40 +35,41 @@ PLACEHOLDERS = (
     "contact_name", "account_name", "csm_name", "csm_email", "company_name",
     # Survey emails only (accounts.services.survey_links): empty in any other.
     "survey_question", "survey_link", "score_links",
-    # Answers to a customer's question in the onboarding portal only: empty in any other.
-    "question", "answer", "portal_link",
 )  # fmt: skip
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 UNSUBSCRIBE_SALT = "accounts.customer_email.unsubscribe"
 
-# Placeholder values of emails that apps above this one ask for: {template key: provider of
-# (tenant, email, template language) -> values}. An app registers its provider when it is
-# ready (onboarding's answers to portal questions), as this layer cannot import it.
-ValuesProvider = Callable[[Tenant, CustomerEmail, str], dict[str, str]]
-VALUE_PROVIDERS: dict[str, ValuesProvider] = {}
-
-
-def email_values_register(key: str, provider: ValuesProvider) -> None:
-    VALUE_PROVIDERS[key] = provider
-
 
 def template_validate(text: str, field: str) -> None:
     """Refuse placeholders outside PLACEHOLDERS and template tags (`{%`), naming `field`."""
-    unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+    known = known_placeholders()
+    unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in known})
     if unknown:
         raise ValidationError(
             {
                 field: _("Unknown placeholders: %(names)s. Use: %(known)s.")
-                % {"names": ", ".join(unknown), "known": ", ".join(PLACEHOLDERS)}
+                % {"names": ", ".join(unknown), "known": ", ".join(known)}
             }
         )
     if "{%" in text:
         raise ValidationError({field: _("Only {{ placeholders }} are allowed, not {% tags %}.")})
 
 
+def known_placeholders() -> tuple[str, ...]:
+    """PLACEHOLDERS and those the apps above accounts registered for their emails."""
+    return tuple(dict.fromkeys(PLACEHOLDERS + extra_placeholders()))
+
+
 def survey_template_validate(key: str, body: str) -> None:
-    """A survey email without its link could not be answered: refuse it, naming `body`."""
+    """A survey email without its link could not be answered: refuse it, naming `body`
+    (and so for the links other apps' emails must keep, accounts.services.email_values)."""
     used = set(PLACEHOLDER.findall(body))
+    kind = kind_for(key)
+    if kind is not None and kind.required and not used & set(kind.required):
+        names = " ".join("{{ " + name + " }}" for name in kind.required)
+        raise ValidationError(
+            {"body": _("This email needs the %(names)s placeholder.") % {"names": names}}
+        )
     if key in SURVEY_KEYS and not used & set(LINK_PLACEHOLDERS):
         raise ValidationError(
             {
@@ -81,8 +82,9 @@ def survey_template_validate(key: str, body: str) -> None:
 
 def template_render(text: str, values: dict[str, str]) -> str:
     """`text` with each known `{{ name }}` replaced by its value (plain text, no escaping)."""
+    known = known_placeholders()
     return PLACEHOLDER.sub(
-        lambda m: str(values.get(m.group(1), "")) if m.group(1) in PLACEHOLDERS else m.group(0),
+        lambda m: str(values.get(m.group(1), "")) if m.group(1) in known else m.group(0),
         text,
     )
 
@@ -329,8 +331,8 @@ def customer_email_send(*, tenant: Tenant, email_id: int) -> str:
         values = _values(tenant, email.account, contact)
         if email.template_key in SURVEY_KEYS:
             values |= survey_email_values(tenant, email, template.language)
-        elif email.template_key in VALUE_PROVIDERS:
-            values |= VALUE_PROVIDERS[email.template_key](tenant, email, template.language)
+        elif (kind := kind_for(email.template_key)) is not None:
+            values |= kind.values(tenant, email, template.language)
         link = unsubscribe_url(contact)
         with translation.override(template.language):
             footer = _("To stop receiving these emails from %(company)s, open: %(url)s") % {

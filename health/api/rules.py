@@ -27,7 +27,8 @@ class AlertRuleSerializer(StrictSerializer):
     )
     days = _parameter(
         "renewal_at_risk: renewal within this many days; no_activity: no usage event for "
-        "this many days."
+        "this many days; onboarding_stalled: a required onboarding step overdue by more than, "
+        "or no step completed for more than, this many days."
     )
     max_score = _parameter("nps_detractor: an NPS answer of this score or lower.")
     due_days = serializers.IntegerField(

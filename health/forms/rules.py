@@ -12,6 +12,10 @@ from health.models.rule import PARAMETER_FIELDS
 DAYS_HELP = {
     TaskKind.RENEWAL_AT_RISK: _("Fires when the subscription renews within this many days."),
     TaskKind.NO_ACTIVITY: _("Fires after this many days without a usage event."),
+    TaskKind.ONBOARDING_STALLED: _(
+        "Fires when a required onboarding step is overdue by more than this many days, or "
+        "no step was completed for more than this many days."
+    ),
 }
 
 

@@ -28,6 +28,9 @@ class PlaybookTrigger(models.TextChoices):
     NPS_DETRACTOR = TaskKind.NPS_DETRACTOR.value, TaskKind.NPS_DETRACTOR.label
     RENEWAL_AT_RISK = TaskKind.RENEWAL_AT_RISK.value, TaskKind.RENEWAL_AT_RISK.label
     NO_ACTIVITY = TaskKind.NO_ACTIVITY.value, TaskKind.NO_ACTIVITY.label
+    ONBOARDING_STALLED = TaskKind.ONBOARDING_STALLED.value, TaskKind.ONBOARDING_STALLED.label
+    # Not a rule: the account's onboarding plan started (health.services.onboarding_checkins).
+    PLAN_STARTED = "plan_started", _("Onboarding plan started")
 
 
 class Playbook(TenantModel):

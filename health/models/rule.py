@@ -16,6 +16,7 @@ ALERT_KINDS = [
     TaskKind.NPS_DETRACTOR,
     TaskKind.RENEWAL_AT_RISK,
     TaskKind.NO_ACTIVITY,
+    TaskKind.ONBOARDING_STALLED,
 ]
 
 # The parameters each kind reads; the others stay empty (null) for that kind.
@@ -26,6 +27,7 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     TaskKind.NPS_DETRACTOR: ("max_score",),
     TaskKind.RENEWAL_AT_RISK: ("days",),
     TaskKind.NO_ACTIVITY: ("days",),
+    TaskKind.ONBOARDING_STALLED: ("days",),
 }
 PARAMETER_FIELDS = ("points", "window_days", "percent", "days", "max_score")
 
@@ -62,7 +64,9 @@ class AlertRule(TenantModel):
         _("days"),
         null=True,
         blank=True,
-        help_text=_("Renewal within, or no activity for, this many days."),
+        help_text=_(
+            "Renewal within, no activity for, or onboarding stalled for more than, this many days."
+        ),
     )
     max_score = models.PositiveSmallIntegerField(
         _("highest detractor score"),

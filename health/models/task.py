@@ -19,6 +19,7 @@ class TaskKind(models.TextChoices):
     RENEWAL_AT_RISK = "renewal_at_risk", _("Renewal at risk")
     NO_ACTIVITY = "no_activity", _("No activity")
     CUSTOMER_QUESTION = "customer_question", _("Customer question")
+    ONBOARDING_STALLED = "onboarding_stalled", _("Onboarding stalled")
 
 
 class TaskPriority(models.TextChoices):

@@ -10,6 +10,8 @@ from health.services.playbook_emails import DEFAULT_EMAILS
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
 
+ONBOARDING_CHECKINS = "onboarding-check-ins"
+
 
 def _task(day: int, title: str, priority=TaskPriority.MEDIUM, due_days: int = 3) -> dict:
     return {
@@ -27,6 +29,26 @@ def _email(day: int, key: str, role: str = "") -> dict:
         "kind": StepKind.EMAIL,
         "email_template_key": key,
         "contact_role": role,
+    }
+
+
+def onboarding_checkins_spec() -> dict:
+    """The CSM's check-ins on days 7, 30, 60 and 90 of an account's onboarding plan."""
+    return {
+        "key": ONBOARDING_CHECKINS,
+        "name": _("Onboarding check-ins"),
+        "description": _(
+            "When an account's onboarding plan starts: check in with the account on days 7, "
+            "30, 60 and 90 of the plan."
+        ),
+        "trigger": PlaybookTrigger.PLAN_STARTED,
+        "stop_when_cleared": False,
+        "steps": [
+            _task(7, _("Onboarding check-in: the first week"), TaskPriority.MEDIUM, 3),
+            _task(30, _("Onboarding check-in: day 30"), TaskPriority.MEDIUM, 5),
+            _task(60, _("Onboarding check-in: day 60"), TaskPriority.MEDIUM, 5),
+            _task(90, _("Onboarding review: the first 90 days"), TaskPriority.HIGH, 7),
+        ],
     }
 
 
@@ -88,6 +110,7 @@ def _defaults() -> list[dict]:
             "stop_when_cleared": False,
             "steps": [_email(0, "case-study-ask"), _email(21, "referral-ask")],
         },
+        onboarding_checkins_spec(),
         {
             "key": "first-90-days",
             "name": _("First 90 days check-ins"),

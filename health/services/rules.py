@@ -37,6 +37,7 @@ from health.raw_values import raw_values
 from health.services.playbooks import playbooks_stop_cleared
 from health.services.tasks import health_settings_for, task_open
 from health.webhook_events import tasks_opened_emit
+from onboarding.selectors.stalled import stalled_plans
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
 
@@ -48,6 +49,7 @@ DEFAULT_RULES = [
     (TaskKind.NPS_DETRACTOR, {"max_score": 6}, TaskPriority.HIGH, 2),
     (TaskKind.RENEWAL_AT_RISK, {"days": 60}, TaskPriority.HIGH, 7),
     (TaskKind.NO_ACTIVITY, {"days": 14}, TaskPriority.MEDIUM, 3),
+    (TaskKind.ONBOARDING_STALLED, {"days": 7}, TaskPriority.MEDIUM, 3),
 ]
 
 # Allowed values of each parameter, inclusive.
@@ -272,7 +274,27 @@ def _facts(tenant: Tenant, day: date, rules: list[AlertRule], accounts: set[int]
             .values_list("account_id", "start_date", "end_date")
         )
         facts.term_days = {account: (end - start).days for account, start, end in terms}
+    if TaskKind.ONBOARDING_STALLED in kinds:
+        facts.stalled = _stalled(tenant, day, kinds[TaskKind.ONBOARDING_STALLED].days)
     return facts
+
+
+def _stalled(tenant: Tenant, day: date, days: int) -> dict[int, dict]:
+    """{account: figures} of the accounts whose onboarding is stalled on `day`, by the one
+    definition of onboarding (its selector), with the rule's `days`."""
+    return {
+        stall.plan.account_id: {
+            "step_key": stall.step.key,
+            "step_title": stall.step.title,
+            "reason": stall.reason,
+            "due_on": stall.step.due_on.isoformat(),
+            "since": stall.since.isoformat(),
+            "last_progress": stall.last_progress.isoformat(),
+            "template": stall.plan.template.name if stall.plan.template else "",
+            "threshold_days": days,
+        }
+        for stall in stalled_plans(tenant=tenant, today=day, days=days)
+    }
 
 
 def _detractors(tenant: Tenant, day: date, max_score: int) -> dict[int, tuple[int, int]]:

@@ -25,6 +25,7 @@ from onboarding.services.templates import COPIED
 from onboarding.webhook_events import milestones_announce, step_completed_emit
 from tenants.models import Membership, Tenant
 from tenants.tenancy.context import tenant_scope
+from tenants.tenancy.outbox import enqueue_on_commit
 
 
 def template_for(tenant: Tenant, account: Account) -> OnboardingTemplate | None:
@@ -85,6 +86,10 @@ def plan_start(
                     )  # fmt: skip
                     for step in template.steps.all()
                 )
+                # The welcome emails, once the plan is there for their links to show.
+                from onboarding.tasks import welcome_emails_send
+
+                enqueue_on_commit(welcome_emails_send, tenant, plan.pk)
             # The plan's milestones now decide the account's activation, not the events.
             metrics_changes.onboarding_changed(tenant=tenant, since=_cohort_start(plan))
         except IntegrityError:  # started meanwhile by someone else

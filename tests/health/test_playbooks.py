@@ -190,7 +190,7 @@ def test_defaults_ship_once_with_templates_in_four_languages(tenant):
     assert playbooks_ensure_defaults(tenant=tenant) == []
     assert {p.key for p in added} == {
         "at-risk-outreach", "renewal-preparation", "success-stories", "promoter-asks",
-        "first-90-days",
+        "onboarding-check-ins", "first-90-days",
     }  # fmt: skip
     with tenant_scope(tenant):
         at_risk = Playbook.objects.get(key="at-risk-outreach")

@@ -25,7 +25,7 @@ def test_owners_tune_rules_and_outsiders_see_none(owner_api, outsider, tenant):
     listed = owner_api.get("/api/v1/alert-rules/").json()["results"]
     assert [r["kind"] for r in listed] == [
         "band_dropped", "score_fell", "usage_down", "nps_detractor", "renewal_at_risk",
-        "no_activity",
+        "no_activity", "onboarding_stalled",
     ]  # fmt: skip
     fell = listed[1]
     assert fell["parameters"] == ["points", "window_days"] and fell["percent"] is None
@@ -95,4 +95,4 @@ def test_csms_viewers_and_api_keys_read_but_do_not_change_rules(member, viewer, 
 def test_listing_rules_costs_a_constant_number_of_queries(owner_api, django_assert_max_num_queries):
     owner_api.get("/api/v1/alert-rules/")
     with django_assert_max_num_queries(8):
-        assert len(owner_api.get("/api/v1/alert-rules/").json()["results"]) == 6
+        assert len(owner_api.get("/api/v1/alert-rules/").json()["results"]) == 7

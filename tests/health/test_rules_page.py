@@ -35,7 +35,7 @@ def test_owners_see_every_rule_with_its_form(owner_client, tenant, django_assert
         page = owner_client.get(URL)
     html = page.content.decode()
     assert page.status_code == 200
-    assert html.count('name="rule"') == 6
+    assert html.count('name="rule"') == 7
     assert "at least 15 points lower than 7 days before" in html
     fell = rule(tenant, TaskKind.SCORE_FELL)
     assert f'name="rule-{fell.pk}-points"' in html and f'name="rule-{fell.pk}-percent"' not in html

@@ -38,7 +38,7 @@ def test_every_tenant_gets_one_rule_of_each_kind_once(tenant):
     again = alert_rules_ensure_defaults(tenant=tenant)
     assert [r.kind for r in first] == [
         "band_dropped", "score_fell", "usage_down", "nps_detractor", "renewal_at_risk",
-        "no_activity",
+        "no_activity", "onboarding_stalled",
     ]  # fmt: skip
     assert [r.pk for r in first] == [r.pk for r in again]
     by_kind = {r.kind: r for r in first}

@@ -1,7 +1,10 @@
 """Demo onboarding: the default templates, and a plan for each account still onboarding
 (at most 200), started on its first term's start, with its first steps done as a new
 customer does them: most early steps on time, a few accounts stalled. Most of them have a
-sales handover; a few leave gaps (no risks, no stakeholder's address, a go-live date passed)."""
+sales handover; a few leave gaps (no risks, no stakeholder's address, a go-live date passed).
+Each plan's welcome emails and the reminders of the customer steps due are in the email log,
+recorded as sent (no mail leaves the seed: the send tasks queued after commit find them
+sent)."""
 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
@@ -9,9 +12,14 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from accounts.models import Account, LifecycleStage, Subscription
-from onboarding.models import PlanStep, StepStatus
+from accounts.models import Account, CustomerEmail, EmailStatus, LifecycleStage, Subscription
+from onboarding.models import Plan, PlanStep, StepStatus
 from onboarding.services.defaults import templates_ensure_defaults
+from onboarding.services.emails import (
+    PLAN_STEP_SOURCE,
+    step_reminders_queue,
+    welcome_emails_queue,
+)
 from onboarding.services.handovers import handover_save
 from onboarding.services.plans import plan_start, step_complete
 from tenants.models import Tenant
@@ -54,6 +62,11 @@ def onboarding_demo(*, tenant: Tenant, day: date, seed: int) -> Counter:
             at = datetime.combine(finish, time(int(rng.integers(9, 18))), zone)
             step_complete(tenant=tenant, step=step, now=at)
     rows["onboarding.Handover"] = _handovers(tenant, accounts, starts, day, rng)
+    with tenant_scope(tenant):
+        plan_ids = list(Plan.objects.filter(account__in=accounts).values_list("pk", flat=True))
+    rows["accounts.CustomerEmail"] += welcome_emails_queue(tenant=tenant, plan_ids=plan_ids)
+    rows["accounts.CustomerEmail"] += step_reminders_queue(tenant=tenant, today=day)
+    _mark_sent(tenant, day)
     return rows
 
 
@@ -115,3 +128,23 @@ def _handovers(tenant, accounts, starts, day, rng) -> int:
         handover_save(tenant=tenant, account=account, **fields)
         made += 1
     return made
+
+
+def _mark_sent(tenant: Tenant, day: date) -> None:
+    """Record the queued onboarding emails as sent at 10:00 (the tenant's time): a welcome
+    on its plan's start day, a reminder two days before its step's due day (or on `day`)."""
+    zone = ZoneInfo(tenant.time_zone)
+    with tenant_scope(tenant):
+        started = dict(Plan.objects.values_list("pk", "started_on"))
+        due = dict(PlanStep.objects.values_list("pk", "due_on"))
+        emails = list(
+            CustomerEmail.objects.filter(
+                status=EmailStatus.QUEUED, source__startswith="onboarding-"
+            ).only("pk", "source")
+        )
+        for email in emails:
+            kind, pk = PLAN_STEP_SOURCE.match(email.source).groups()
+            on = started[int(pk)] if kind == "plan" else min(due[int(pk)] - timedelta(days=2), day)
+            email.status = EmailStatus.SENT
+            email.sent_at = datetime.combine(on, time(10), zone)
+        CustomerEmail.objects.bulk_update(emails, ["status", "sent_at"])

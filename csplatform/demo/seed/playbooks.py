@@ -11,11 +11,22 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from accounts.models import Account, CustomerEmail, EmailStatus
-from health.models import Playbook, PlaybookRunStep
+from health.models import Playbook, PlaybookRunStep, PlaybookTrigger, TaskStatus
 from health.services.playbook_defaults import playbooks_ensure_defaults
-from health.services.playbooks import playbook_start, playbook_steps_due_run
+from health.services.playbooks import (
+    playbook_start,
+    playbook_steps_due_run,
+    playbooks_start_for_rules,
+)
+from health.services.tasks import task_complete
+from onboarding.models import Plan
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
+
+# The onboarding check-ins run on this many of the latest plans (each opens up to 4 tasks).
+CHECKIN_PLANS = 40
+# Check-in tasks due within this many days before the demo's day are left open.
+CHECKIN_OPEN_DAYS = 3
 
 # (playbook key, lifecycle stage of the accounts it runs on, how many, days since the start)
 DEMO_RUNS = [
@@ -65,3 +76,35 @@ def _mark_sent(tenant: Tenant) -> int:
             source=f"playbook:{step['pk']}", status=EmailStatus.QUEUED
         ).update(status=EmailStatus.SENT, sent_at=datetime.combine(step["due_on"], time(10), zone))
     return marked
+
+
+def onboarding_checkins_demo(*, tenant: Tenant, day: date) -> Counter:
+    """The check-in playbooks (trigger "onboarding plan started") on the latest demo plans,
+    from each plan's start day, with the check-ins due by `day` opened as tasks, and those
+    due before its last few days done (the hourly job starts the check-ins of the plans
+    that start from now on)."""
+    rows = Counter()
+    trigger = PlaybookTrigger.PLAN_STARTED.value
+    with tenant_scope(tenant):
+        plans = Plan.objects.order_by("-started_on", "-pk")[:CHECKIN_PLANS]
+        starts = list(plans.values_list("account_id", "started_on"))
+    by_day: dict[date, list[tuple[int, str]]] = {}
+    for account_id, started_on in starts:
+        by_day.setdefault(started_on, []).append((account_id, trigger))
+    for started_on, fired in sorted(by_day.items()):
+        runs = playbooks_start_for_rules(tenant=tenant, fired=fired, day=started_on)
+        rows["health.PlaybookRun"] += len(runs)
+    playbook_steps_due_run(tenant=tenant, day=day)
+    # The CSMs did the check-ins due before the last few days; the recent ones stay open.
+    with tenant_scope(tenant):
+        done = [
+            step.task
+            for step in PlaybookRunStep.objects.filter(
+                run__trigger_kind=trigger,
+                task__status=TaskStatus.OPEN,
+                task__due_on__lt=day - timedelta(days=CHECKIN_OPEN_DAYS),
+            ).select_related("task")
+        ]
+    for task in done:
+        task_complete(tenant=tenant, task=task)
+    return rows
