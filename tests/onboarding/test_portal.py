@@ -56,7 +56,7 @@ def test_htmx_swaps_the_checklist(portal):
                              HTTP_HX_REQUEST="true")  # fmt: skip
     html = fragment.content.decode()
     assert fragment.status_code == 200 and html.startswith('<div class="portal-checklist"')
-    assert '<progress value="1" max="4"' in html and "Milestone reached" in html
+    assert '<progress value="1" max="4"' in html and 'class="celebrate"' in html
     assert "<html" not in html and fragment["Vary"].count("HX-Request") == 1
 
 
