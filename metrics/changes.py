@@ -21,7 +21,7 @@ from metrics.services.attribution import (
 from metrics.services.churn_reasons import churn_reasons_ensure_defaults
 from metrics.services.dirty_days import BEGINNING, figures_mark_dirty, local_day, terms_mark_changed
 from metrics.services.erasure import contact_events_erase
-from onboarding.services.auto_steps import trait_steps_check
+from onboarding.services.auto_steps import trait_steps_check, trait_steps_check_many
 from tenants.models import Tenant
 from tenants.tenancy.outbox import enqueue_on_commit
 
@@ -41,6 +41,7 @@ __all__ = [
     "METRIC_SETTINGS",
     "account_changed",
     "account_traits_changed",
+    "accounts_traits_changed",
     "account_created",
     "accounts_created",
     "contact_created",
@@ -103,6 +104,11 @@ def account_traits_changed(*, tenant: Tenant, account) -> int:
     """An account's traits changed: the onboarding steps waiting for a trait to reach a value
     are checked. Returns how many completed."""
     return trait_steps_check(tenant=tenant, account=account)
+
+
+def accounts_traits_changed(*, tenant: Tenant, accounts) -> int:
+    """`account_traits_changed` for every account of a queryset, at once (a CSV import)."""
+    return trait_steps_check_many(tenant=tenant, accounts=accounts)
 
 
 def onboarding_changed(*, tenant: Tenant, since: date = BEGINNING) -> None:

@@ -73,6 +73,7 @@ class OnboardingTemplateAdmin(TenantAdmin):
     def save_related(self, request, form, formsets, change):
         obj = request.onboarding_template_pending
         tenant = obj.tenant if obj.tenant_id else request.tenant
+        member = getattr(request, "membership", None)  # a superuser may edit any tenant's
         saved = template_save(
             tenant=tenant,
             template=OnboardingTemplate.objects.for_tenant(tenant).get(pk=obj.pk)
@@ -80,6 +81,7 @@ class OnboardingTemplateAdmin(TenantAdmin):
             else None,
             steps=formsets[0].steps() if formsets else [],
             milestones=form.cleaned_data.get("milestones") or {},
+            saved_by=member if member is not None and member.tenant_id == tenant.pk else None,
             **{name: form.cleaned_data.get(name) for name in SETTINGS},
         )
         obj.pk, obj.tenant_id, obj.version = saved.pk, saved.tenant_id, saved.version

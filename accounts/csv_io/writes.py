@@ -196,6 +196,11 @@ def changes_report(*, fmt: Format, tenant: Tenant, written: Written) -> None:
             pk__in=RawSQL("SELECT id FROM csv_import_written WHERE churned", ())  # noqa: S611
         )
         accounts_churned_emit(tenant=tenant, accounts=churned)
+        # Onboarding steps waiting for a trait of the accounts written (one query for all).
+        written_accounts = Account.objects.for_tenant(tenant).filter(
+            pk__in=RawSQL("SELECT id FROM csv_import_written", ())  # noqa: S611
+        )
+        metrics_changes.accounts_traits_changed(tenant=tenant, accounts=written_accounts)
     elif fmt.kind == Kind.CONTACTS and written.changed:
         contacts = Contact.objects.for_tenant(tenant).filter(
             pk__in=RawSQL("SELECT id FROM csv_import_written WHERE changed", ())  # noqa: S611

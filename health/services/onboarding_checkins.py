@@ -3,7 +3,8 @@ default "Onboarding check-ins", tasks on days 7, 30, 60 and 90) start on each ac
 plan started, from the plan's start day, so their days count from it.
 
 Onboarding cannot call health, so health looks: the hourly playbook job picks up the plans
-that started in the last PICK_UP_DAYS days. An account that ever ran such a playbook from
+that started, or were made, in the last PICK_UP_DAYS days (a plan dated back further counts
+its check-ins from the day it was made). An account that ever ran such a playbook from
 that start on (even one stopped by hand) is not started again."""
 
 from collections import defaultdict
@@ -37,13 +38,14 @@ def onboarding_checkins_start(*, tenant: Tenant, today: date) -> list[PlaybookRu
     with tenant_scope(tenant):
         ran: dict[int, date] = {}
         for account, on in PlaybookRun.objects.filter(
-            trigger_kind=PLAN_STARTED, account_id__in={account for account, _ in started}
+            trigger_kind=PLAN_STARTED, account_id__in={row[0] for row in started}
         ).values_list("account_id", "started_on"):
             ran[account] = max(on, ran.get(account, on))
     by_day: dict[date, list[tuple[int, str]]] = defaultdict(list)
-    for account, on in started:
-        if account not in ran or ran[account] < on:
-            by_day[on].append((account, PLAN_STARTED))
+    for account, plan_start, count_from in started:
+        # A run since this plan's start (even one stopped by hand) means it has its check-ins.
+        if account not in ran or ran[account] < plan_start:
+            by_day[count_from].append((account, PLAN_STARTED))
     runs = []
     for day, fired in sorted(by_day.items()):
         runs += playbooks_start_for_rules(tenant=tenant, fired=fired, day=day)

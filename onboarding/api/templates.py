@@ -141,7 +141,8 @@ class TemplateViewSet(TenantModelViewSet):
             steps = template_steps_data(template)
         milestones = data.pop("milestones", template.milestones if template else {})
         saved = template_save(tenant=self.request.tenant, template=template, steps=steps,
-                              milestones=milestones, **data)  # fmt: skip
+                              milestones=milestones, saved_by=self.request.membership,
+                              **data)  # fmt: skip
         serializer.instance = self.get_queryset().get(pk=saved.pk)
 
     def perform_create(self, serializer):

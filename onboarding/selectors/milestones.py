@@ -21,7 +21,10 @@ def milestone_days(tenant: Tenant, milestone: str) -> tuple[dict[int, date], set
     zone = ZoneInfo(tenant.time_zone)
     with tenant_scope(tenant):
         planned = set(
-            Plan.objects.filter(milestones__has_key=milestone).values_list("account_id", flat=True)
+            # A plan stopped before the milestone leaves the account to the events.
+            Plan.objects.filter(milestones__has_key=milestone)
+            .exclude(status=PlanStatus.STOPPED)
+            .values_list("account_id", flat=True)
         )
         done = (
             PlanStep.objects.filter(status=StepStatus.DONE, plan__milestones__has_key=milestone)

@@ -46,6 +46,25 @@ def trait_reached(value, wanted: str) -> bool:
     return text.strip().casefold() == wanted.strip().casefold()
 
 
+def trait_steps_check_many(*, tenant: Tenant, accounts, now: datetime | None = None) -> int:
+    """`trait_steps_check` of every account of a queryset (a CSV import), reading their open
+    trait steps in one query."""
+    with tenant_scope(tenant):
+        steps = list(
+            PlanStep.objects.filter(
+                plan__account__in=accounts,
+                plan__status=PlanStatus.RUNNING,
+                status=StepStatus.OPEN,
+                completed_by=CompletedBy.TRAIT,
+            ).select_related("plan__account")
+        )
+    due = [
+        step for step in steps
+        if trait_reached((step.plan.account.traits or {}).get(step.trait_name), step.trait_value)
+    ]  # fmt: skip
+    return steps_complete_auto(tenant=tenant, steps=due, now=now) if due else 0
+
+
 def trait_steps_check(*, tenant: Tenant, account: Account, now: datetime | None = None) -> int:
     """Complete the account's open trait steps whose trait has reached its value; returns
     how many this call completed."""

@@ -41,6 +41,9 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+KEY_SHAPE = re.compile(r"emb_[A-Za-z0-9_-]{1,40}")
+
+
 def embed_settings_for(tenant: Tenant) -> EmbedSettings:
     """The tenant's embed settings, made with a new key and secret the first time."""
     with tenant_scope(tenant):
@@ -120,7 +123,12 @@ def embed_token_read(token: str, *, now: datetime | None = None) -> EmbedAccess 
         key, account_id = str(claims["key"]), str(claims["account"])
         contact_id, expires = str(claims.get("contact") or ""), claims["exp"]
         signature = _unb64(signature)
-    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
+    # RecursionError: a payload nested thousands deep, before the signature is checked.
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error, RecursionError):
+        return None
+    # Checked before any query: the key has the shape the platform gives keys, and no text
+    # holds a NUL (PostgreSQL refuses it).
+    if not KEY_SHAPE.fullmatch(key) or "\x00" in account_id + contact_id:
         return None
     if isinstance(expires, bool) or not isinstance(expires, int | float):
         return None

@@ -87,7 +87,8 @@ class TemplateFormView(TenantManageView):
         try:
             template = template_save(
                 tenant=request.tenant, template=template, milestones=form.milestones(),
-                steps=[row.as_step() for row in kept_step_forms(formset)], **fields,
+                steps=[row.as_step() for row in kept_step_forms(formset)],
+                saved_by=request.membership, **fields,
             )  # fmt: skip
         except ValidationError as error:
             general = _errors_to_form(error, form)

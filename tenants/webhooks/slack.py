@@ -15,11 +15,19 @@ SHOWN = (
 )
 
 
+def slack_escaped(value) -> str:
+    """Text as Slack shows it, never as its markup: a customer's words (a portal question,
+    an NPS comment) cannot mention @channel or hide a link behind other text."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def slack_body(payload: dict) -> dict:
     event_type = payload.get("type", "")
     label = str(EVENT_TYPES.get(event_type, "Test" if event_type == TEST_EVENT else event_type))
     data = payload.get("data") or {}
-    facts = [f"{key}: {data[key]}" for key in SHOWN if data.get(key) not in (None, "")]
+    facts = [
+        f"{key}: {slack_escaped(data[key])}" for key in SHOWN if data.get(key) not in (None, "")
+    ]
     text = f"*{label}* (`{event_type}`)"
     if facts:
         text += " — " + ", ".join(facts)

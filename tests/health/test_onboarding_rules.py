@@ -5,6 +5,7 @@ plan, worded in the reader's language, tunable N days) and the check-in tasks of
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from health.models import PlaybookRun, RunStatus, Task, TaskKind
@@ -12,7 +13,7 @@ from health.services.onboarding_checkins import onboarding_checkins_start
 from health.services.playbooks import playbook_steps_due_run, playbook_stop
 from health.services.rules import alert_rules_run
 from health.tasks import playbook_steps_due
-from onboarding.models import PlanStep
+from onboarding.models import Plan, PlanStep
 from onboarding.services.plans import step_complete
 from tenants.tenancy.context import tenant_scope
 from tests.health.helpers import russian_with
@@ -65,7 +66,9 @@ def test_check_in_tasks_come_on_days_7_30_60_and_90_of_the_plan(tenant):
     today = tenant.today()
     started = today - timedelta(days=2)
     account, _ = planned(tenant, "new", started)
-    planned(tenant, "long-ago", today - timedelta(days=40))  # before the pick-up window
+    old_account, old_plan = planned(tenant, "long-ago", today - timedelta(days=40))
+    with tenant_scope(tenant):  # made back then: before the pick-up window
+        Plan.objects.filter(pk=old_plan.pk).update(created_at=timezone.now() - timedelta(days=40))
     # The hourly playbook job starts the check-ins from the plan's start day.
     playbook_steps_due.delay(tenant.pk)
     with tenant_scope(tenant):
@@ -89,3 +92,14 @@ def test_check_in_tasks_come_on_days_7_30_60_and_90_of_the_plan(tenant):
     assert onboarding_checkins_start(tenant=tenant, today=today) == []
     with tenant_scope(tenant):
         assert PlaybookRun.objects.get().status == RunStatus.STOPPED
+
+
+def test_a_plan_made_today_for_a_term_weeks_old_counts_check_ins_from_today(tenant):
+    checklist(tenant)
+    today = tenant.today()
+    account, _ = planned(tenant, "imported", today - timedelta(days=20))
+    (run,) = onboarding_checkins_start(tenant=tenant, today=today)
+    assert (run.account_id, run.started_on) == (account.pk, today)
+    with tenant_scope(tenant):
+        assert not Task.objects.exists()  # no past check-in opened at once
+    assert onboarding_checkins_start(tenant=tenant, today=today) == []

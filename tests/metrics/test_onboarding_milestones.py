@@ -96,3 +96,20 @@ def test_a_milestone_reached_later_recomputes_its_cohort(tenant):
     _tick(tenant, plan, "invite", date(2026, 2, 11))  # months later, after the runs
     history.nightly(date(2026, 2, 11))
     assert history.parts("activation_rate", june) == (D("1"), 1, 1)
+
+
+def test_a_plan_stopped_before_the_milestone_leaves_the_account_to_the_events(tenant):
+    from onboarding.models import Plan, PlanStatus
+
+    tenant.activation_event = "Onboarding Completed"
+    tenant.save()
+    template = _template(tenant)
+    history = History(tenant)
+    history.term("a", date(2026, 1, 3), None, 100)
+    plan = plan_start(tenant=tenant, account=history.accounts["a"], template=template,
+                      day=date(2026, 1, 3))[0]  # fmt: skip
+    with tenant_scope(tenant):
+        Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.STOPPED)
+    history.events([(history.at(date(2026, 1, 9)), "Onboarding Completed", "a", "")])
+    history.compute(JAN, date(2026, 1, 31))
+    assert history.parts("activation_rate", JAN) == (D("1"), 1, 1)

@@ -216,3 +216,23 @@ def test_with_the_broker_down_events_are_stored_and_the_sweep_completes_the_step
     assert _step(plan, "invite").status == StepStatus.OPEN
     assert onboarding_steps_sweep(tenant=tenant) == 1
     assert _step(plan, "invite").status == StepStatus.DONE
+
+
+@pytest.mark.django_db
+def test_a_csv_import_of_accounts_completes_trait_steps(
+    tenant, member_client, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import ImportJob
+
+    plan = _plan(tenant, _account(tenant, traits={"seats": 2}))
+    content = 'external_id,name,traits\nacme,Acme,"{""seats"": 40}"\n'
+    upload = SimpleUploadedFile("data.csv", content.encode(), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post("/data/", {"kind": "accounts", "file": upload})
+    job = ImportJob.objects.for_tenant(tenant).latest("id")
+    assert job.status == ImportJob.Status.VALIDATED, job.errors
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(f"/data/imports/{job.pk}/apply/")
+    assert _step(plan, "seats").status == StepStatus.DONE

@@ -2,6 +2,8 @@
 example makes valid ones), the checklist they open (framed only by the tenant's origins),
 ticking through it, and the settings page for owners and admins."""
 
+import base64
+import json
 import re
 import shutil
 import subprocess
@@ -69,6 +71,14 @@ def test_ticking_in_the_product(portal):
     assert Client().post("/embed/checklist/", {"token": token, "step": hooli.pk}).status_code == 400
 
 
+def _b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _unsigned(claims) -> str:
+    return _b64(json.dumps(claims)) + ".c2ln"
+
+
 def test_bad_tokens_find_nothing(portal, other_tenant):
     tenant = portal.tenant
     good = _token(tenant)
@@ -87,6 +97,11 @@ def test_bad_tokens_find_nothing(portal, other_tenant):
         # Another tenant's secret under this tenant's key.
         embed_token_make(key=embed_settings_for(tenant).key, secret=other.secret, account="a1",
                          expires_at=timezone.now() + timedelta(hours=1)),
+        # Crafted payloads, unsigned: nested too deep to parse, a NUL in the key or account.
+        _b64("[" * 1400) + ".c2ln",
+        _unsigned({"key": "emb_\x00x", "account": "a1", "exp": 9999999999}),
+        _unsigned({"key": embed_settings_for(tenant).key, "account": "a\x001", "exp": 9999999999}),
+        _unsigned(["not", "an", "object"]),
     ]  # fmt: skip
     for token in bad:
         assert embed_token_read(token) is None, token

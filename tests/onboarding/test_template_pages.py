@@ -207,7 +207,9 @@ def test_an_edit_reorders_removes_and_running_plans_follow(tenant, template, run
         template.refresh_from_db()
         assert [s.key for s in template.steps.all()] == ["kickoff", "connect"]
         plan_steps = {s.key: s.status for s in PlanStep.objects.filter(plan=running)}
+        saver = template.versions.get(version=2).saved_by
     assert template.version == 2
+    assert saver is not None and saver.user.email == "owner@acme.test"  # who saved it
     assert plan_steps == {
         "connect": StepStatus.OPEN,
         "invite": StepStatus.REMOVED,

@@ -34,7 +34,7 @@ LISTED = {
     ("accounts/csv_io/staging.py", "rows_stage", "raw SQL"): (
         5, "COPY of one file's checked rows into a temporary table of the transaction"),
     ("accounts/csv_io/writes.py", "changes_report", "raw SQL"): (
-        3, "ids the import wrote (its temporary table), inside a for_tenant queryset"),
+        4, "ids the import wrote (its temporary table), inside a for_tenant queryset"),
     ("accounts/csv_io/writes.py", "raced_line", "raw SQL"): (
         2, "the file's new rows found created meanwhile, WHERE tenant_id = the job's tenant"),
     ("accounts/csv_io/writes.py", "rows_write", "raw SQL"): (

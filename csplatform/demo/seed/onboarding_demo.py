@@ -49,6 +49,9 @@ def onboarding_demo(*, tenant: Tenant, day: date, seed: int) -> Counter:
         started = min(starts.get(account.pk, day - timedelta(days=20)), day)
         plan, created = plan_start(tenant=tenant, account=account, day=started)
         rows["onboarding.Plan"] += int(created)
+        with tenant_scope(tenant):  # made the morning its term started, as it would have been
+            made = datetime.combine(started, time(8), zone)
+            Plan.objects.filter(pk=plan.pk).update(created_at=made)
         stalled = rng.random() < 0.25  # a quarter stop after their first step
         with tenant_scope(tenant):
             steps = list(PlanStep.objects.filter(plan=plan, status=StepStatus.OPEN))
