@@ -32,7 +32,10 @@ class SurveyPageView(View):
             raise Http404
         self.token = token
         with translation.override(self.invite.contact.language or "en"):
-            return super().dispatch(request, token, **kwargs)
+            response = super().dispatch(request, token, **kwargs)
+            # The contact's language, not the browser's (LocaleMiddleware keeps a set one).
+            response.headers["Content-Language"] = translation.get_language()
+            return response
 
     def page(self, request, *, score=None, preselected=False, errors=None, comment="", status=200):
         invite = self.invite

@@ -48,7 +48,10 @@ class PortalPageView(View):
             translation.override(self.link.contact.language or "en"),
             timezone.override(self.link.tenant.time_zone),
         ):
-            return super().dispatch(request, token, **kwargs)
+            response = super().dispatch(request, token, **kwargs)
+            # The contact's language, not the browser's (LocaleMiddleware keeps a set one).
+            response.headers["Content-Language"] = translation.get_language()
+            return response
 
     def page(self, request, *, partial="", reached=(), errors=None, text="", asked=False,
              status=200):  # fmt: skip

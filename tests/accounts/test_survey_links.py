@@ -130,3 +130,11 @@ def test_an_unsubscribed_address_is_never_asked_again(tenant, invited):
                            throttle_days=0)  # fmt: skip
     send = survey_send_start(tenant=tenant, survey=survey)
     assert first.contact_id not in send.contact_ids and send.total == 1
+
+
+def test_the_page_says_it_is_in_the_contacts_language(tenant, invited):
+    first, _, token, _ = invited
+    with tenant_scope(tenant):
+        Contact.objects.filter(pk=first.contact_id).update(language="ro")
+    page = Client().get(_url(token), HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="ro">' in page.content.decode() and page["Content-Language"] == "ro"

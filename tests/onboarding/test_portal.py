@@ -116,3 +116,9 @@ def test_the_page_reads_a_constant_number_of_queries(portal, django_assert_max_n
     Client().get(portal.path)  # warm the rate-limit keys and caches
     with django_assert_max_num_queries(12):
         assert Client().get(portal.path).status_code == 200
+
+
+def test_the_page_says_it_is_in_the_contacts_language(portal):
+    page = Client().get(portal.path, HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="ru">' in page.content.decode()
+    assert page["Content-Language"] == "ru"
