@@ -60,6 +60,19 @@ def raw_values_shared() -> Iterator[None]:
         _shared.reset(token)
 
 
+def scores_shared_put(tenant: Tenant, day: date, scores: dict[int, tuple]) -> None:
+    """Inside `raw_values_shared()`: the scores just written for `day`, {account: (score,
+    band)}, every row the day has, so the rules that follow need not read them back."""
+    shared = _shared.get()
+    if shared is not None:
+        shared[("scores", tenant.pk, day)] = scores
+
+
+def scores_shared_get(tenant: Tenant, day: date) -> dict[int, tuple] | None:
+    shared = _shared.get()
+    return None if shared is None else shared.get(("scores", tenant.pk, day))
+
+
 def raw_values(tenant: Tenant, day: date, account_ids: list[int]) -> dict[int, dict[str, object]]:
     """{account id: {source: raw value or None}} for the given accounts as of `day`."""
     shared = _shared.get()

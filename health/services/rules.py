@@ -33,7 +33,7 @@ from health.models import (
     TaskStatus,
 )
 from health.models.rule import PARAMETER_FIELDS
-from health.raw_values import raw_values
+from health.raw_values import raw_values, scores_shared_get
 from health.services.playbooks import playbooks_stop_cleared
 from health.services.tasks import health_settings_for, task_open
 from health.webhook_events import tasks_opened_emit
@@ -233,9 +233,14 @@ def _facts(tenant: Tenant, day: date, rules: list[AlertRule], accounts: set[int]
         days.add(yesterday)
     read: dict[date, dict[int, alerts.Scored]] = {}
     if kinds.keys() & {TaskKind.BAND_DROPPED, TaskKind.SCORE_FELL, TaskKind.RENEWAL_AT_RISK}:
-        for account, on, score, band in scores.filter(day__in=days).values_list(
-            "account_id", "day", "score", "band"
-        ):
+        # The day the nightly run just scored is in memory; only the others are read.
+        for on in sorted(days):
+            shared = scores_shared_get(tenant, on)
+            if shared is not None:
+                read[on] = {a: alerts.Scored(on, *scored) for a, scored in shared.items()}
+        unread = days - read.keys()
+        rows = scores.filter(day__in=unread).values_list("account_id", "day", "score", "band")
+        for account, on, score, band in rows if unread else ():
             read.setdefault(on, {})[account] = alerts.Scored(on, score, band)
     if TaskKind.BAND_DROPPED in kinds:
         # The latest band in the lookback is yesterday's for nearly every account; only the

@@ -20,6 +20,7 @@ from django.db.models import Max
 from accounts.models import Subscription
 from health.models import Band, HealthScore
 from health.raw_history import raw_history
+from health.raw_values import scores_shared_put
 from health.score_matrix import score_matrix
 from health.services.scores import accounts_facts, card_for, scorecards_in_order
 from metrics.engine.run import tenant_lock
@@ -123,7 +124,29 @@ def _score_chunk(tenant, cards, facts, termed, first: date, last: date) -> int:
             return 0
         columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
         _copy_scores(tenant, columns, first, width)
+    if (last - first).days < SHARED_DAYS:
+        _share_scores(tenant, columns, first, last)
     return len(columns[0])
+
+
+# A nightly run's day or two: their scores, as written, serve the rules that follow.
+SHARED_DAYS = 2
+
+
+def _share_scores(tenant: Tenant, columns: list[np.ndarray], first: date, last: date) -> None:
+    # The same conversions as the binary COPY's: scores to smallint, band codes to names.
+    accounts, days = columns[0].tolist(), columns[1].tolist()
+    scores, bands = columns[3].astype(np.int16).tolist(), columns[4].astype(np.int16).tolist()
+    by_day: dict[date, dict[int, tuple]] = {
+        first + timedelta(days=n): {} for n in range((last - first).days + 1)
+    }
+    for account, day, score, band in zip(accounts, days, scores, bands, strict=True):
+        by_day[first + timedelta(days=day)][account] = (
+            None if score == NO_SCORE else score,
+            BAND_CODES.get(band),
+        )
+    for day, scored in by_day.items():
+        scores_shared_put(tenant, day, scored)
 
 
 def _copy_scores(tenant: Tenant, columns: list[np.ndarray], first: date, width: int) -> None:

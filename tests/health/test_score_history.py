@@ -179,3 +179,26 @@ def test_the_scoring_run_after_the_metrics_runs_the_alert_rules_on_its_last_day(
         task = Task.objects.get(account=quiet, kind=TaskKind.NO_ACTIVITY)
     assert task.figures["days_since_activity"] == 20 and task.due_on > LAST
     assert scores_all() == 0  # nothing new: no second run, no second task
+
+
+def test_the_day_a_nightly_run_scores_is_shared_with_the_rules_as_written(history):
+    from health.raw_values import raw_values_shared, scores_shared_get
+
+    tenant = history
+    with tenant_scope(tenant):
+        MetricsState.objects.create(computed_through=LAST)
+    health_scores_history(
+        tenant=tenant, first=LAST - timedelta(days=30), last=LAST - timedelta(days=1)
+    )
+    with raw_values_shared():
+        health_nightly(tenant=tenant)  # LAST alone
+        shared = scores_shared_get(tenant, LAST)
+    with tenant_scope(tenant):
+        stored = {
+            a: (score, band)
+            for a, score, band in HealthScore.objects.filter(day=LAST).values_list(
+                "account_id", "score", "band"
+            )
+        }
+    assert stored and shared == stored
+    assert any(score is None for score, _ in stored.values())  # the missing ones too
