@@ -1,0 +1,33 @@
+"""Images uploaded for articles, stored under the tenant's own folder and served by the help
+center. The upload service checks the size and that the bytes are an image of an allowed
+type before anything is stored."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tenants.tenancy.models import TenantModel
+
+
+def image_path(instance, filename: str) -> str:
+    return f"kb/{instance.tenant_id}/{filename}"
+
+
+class ArticleImage(TenantModel):
+    file = models.FileField(_("file"), upload_to=image_path, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self) -> str:
+        return self.name

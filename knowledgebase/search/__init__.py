@@ -1,0 +1,1 @@
+"""Full-text search of the help center on PostgreSQL alone."""
