@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz lint format check messages clean-var venv bench-ingest bench-recompute bench-import bench-health
+.PHONY: run test fuzz lint format check messages clean-var venv bench-ingest bench-recompute bench-import bench-health bench-kb
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,10 @@ bench-recompute: $(STAMP)
 ## Benchmark a year's health score history and a nightly scoring run against a plain scan of the events
 bench-health: $(STAMP)
 	$(BIN)/python -m csplatform.embedded -- $(BIN)/python -m bench.health $(ARGS)
+
+## Benchmark of help center search over 10,000 articles against a slug lookup (ARGS="--articles 10000")
+bench-kb: $(STAMP)
+	$(BIN)/python -m csplatform.embedded -- $(BIN)/python -m bench.kb $(ARGS)
 
 ## Benchmark checking and applying a 400,000-row accounts file against a plain COPY of it (ARGS="--rows 100000")
 bench-import: $(STAMP)

@@ -155,7 +155,7 @@ def search_vectors_update(*, tenant: Tenant, translation_ids: list[int]) -> None
     ]
     if not values:
         return
-    with connection.cursor() as cursor:
+    with tenant_scope(tenant), connection.cursor() as cursor:
         # The tenant condition repeats the scope: the ids came from this tenant's rows.
         cursor.executemany(
             """

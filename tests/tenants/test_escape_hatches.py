@@ -131,9 +131,14 @@ LISTED = {
     ("knowledgebase/search/query.py", "_has_trigram", "raw SQL"): (
         2, "reads the catalogue (pg_extension), no tenant rows"),
     ("knowledgebase/search/query.py", "_ranked", "raw SQL"): (
-        2, "full-text search with ranking and headlines, in the active tenant"),
+        1, "full-text search, WHERE tenant_id = the tenant's on every table it reads"),
     ("knowledgebase/search/query.py", "_near_misses", "raw SQL"): (
-        3, "trigram similarity search, in the active tenant"),
+        2, "trigram search, WHERE tenant_id = the tenant's on every table it reads"),
+    ("knowledgebase/search/query.py", "_owner_cursor", "raw SQL"): (
+        1, "the cursor of the two search statements above"),
+    ("knowledgebase/search/query.py", "_owner_cursor", "cross-tenant"): (
+        1, "as the owner: the search indexes are unusable under row-level security "
+           "(non-leakproof operators); both statements name the tenant on every table"),
     ("tenants/tenancy/admin.py", "TenantAdmin.formfield_for_foreignkey", "unscoped"): (
         1, "superusers choose among all tenants' rows; staff get their tenant's"),
     ("tenants/tenancy/admin.py", "TenantAdmin.get_queryset", "unscoped"): (
