@@ -140,7 +140,7 @@ def _published_translations(center: HelpCenter, language: str, **article_filters
         .values_list(*LISTED_FIELDS)
     )
     shown: dict[int, ArticleLink] = {}
-    for (pk, lang, title, slug, summary, _updated, article_id, kind, category_id, _position,
+    for (_pk, lang, title, slug, summary, _updated, article_id, kind, category_id, _position,
          published_at, created_at) in rows:  # fmt: skip
         if article_id in shown and lang != language:
             continue
@@ -269,8 +269,10 @@ def article_for(tenant: Tenant, center: HelpCenter, language: str,
         id=article.pk, kind=article.kind, language=translation.language,
         fallback=translation.language != language, title=translation.title,
         slug=translation.slug, summary=translation.summary, body_html=translation.body_html,
-        toc=list(translation.toc or []), updated_at=max(translation.updated_at, article.updated_at),
-        category=Crumb(slug=parent.slug, name=parent.label(language, fallback)) if parent else crumbs,
+        toc=list(translation.toc or []),
+        updated_at=max(translation.updated_at, article.updated_at),
+        category=Crumb(slug=parent.slug, name=parent.label(language, fallback))
+        if parent else crumbs,
         section=crumbs if parent else None,
         versions=sorted(versions, key=lambda v: languages_of(center).index(v.language)),
         related=related,

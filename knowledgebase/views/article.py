@@ -9,6 +9,7 @@ anonymous answer, as on the survey pages; a cached page or a cookie-less browser
 be able to send it) and is rate limited per address; without JavaScript it redirects back
 to the page, with htmx the form is swapped for the thank-you."""
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -16,7 +17,6 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 
-from csp.decorators import csp_update
 from knowledgebase.models import FeedbackReason
 from knowledgebase.selectors.public import Moved, article_for
 from knowledgebase.services.readers import article_view_count, feedback_record

@@ -20,6 +20,6 @@ class HelpCategoryView(HelpCenterView):
         if found is None:
             return self.not_found(request)
         if isinstance(found, Moved):
-            return redirect(reverse("help-category", args=[tenant_slug, self.language,
-                                                           found.slug]) + f"#section-{slug}")  # fmt: skip
+            url = reverse("help-category", args=[tenant_slug, self.language, found.slug])
+            return redirect(f"{url}#section-{slug}")
         return self.page(request, "knowledgebase/category.html", category=found)
