@@ -43,7 +43,7 @@ def feedback_clean(*, helpful, reason, comment) -> dict:
         errors["reason"] = [_("Choose one of the reasons.")]
     comment = (comment or "").replace("\x00", "").strip()
     if len(comment) > MAX_COMMENT:
-        errors["comment"] = [_("Keep the comment under %(n)s characters.") % {"n": MAX_COMMENT}]
+        errors["comment"] = [_("A comment is at most %(n)s characters.") % {"n": MAX_COMMENT}]
     if errors:
         raise ValidationError(errors)
     return {"helpful": answers[helpful], "reason": reason, "comment": comment}
