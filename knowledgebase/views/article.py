@@ -78,7 +78,7 @@ class HelpArticleView(ArticlePageMixin, HelpCenterView):
         if isinstance(found, Moved):
             return self.moved(found)
         thanked = request.GET.get("feedback") == "thanks"
-        if not thanked:
+        if not thanked and request.method == "GET":  # HEAD (link checkers) reads nothing
             article_view_count(tenant=self.tenant, article_id=found.id, language=found.language)
         return self.article_page(request, found, feedback={"sent": thanked})
 
