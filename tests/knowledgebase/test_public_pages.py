@@ -4,6 +4,7 @@ and alternates, time zone), the fallback language's text where the visitor's is 
 views counted, feedback recorded, pages cached until the next publish, query counts that
 do not grow with the articles, and the sitemap."""
 
+import re
 from datetime import timedelta
 from xml.etree import ElementTree
 
@@ -262,3 +263,16 @@ def test_without_help_center_settings_english_only(kb):
     assert Client().get("/help/acme/ru/").status_code == 404
     html = Client().get("/help/acme/en/a/hello/").content.decode()
     assert "Привет" not in html  # Russian is not a language of this help center
+
+
+def test_the_widget_lists_the_keys_article_first_then_its_section(chinese):
+    with tenant_scope(chinese.tenant):
+        Article.objects.filter(pk=chinese.english.pk).update(help_key="import")
+    chinese.article({"en": {"title": "Export data"}})
+    html = Client().get("/help/acme/widget/?key=import&lang=zh-hans").content.decode()
+    assert '<html lang="zh-hans">' in html
+    titles = re.findall(r'target="_blank" rel="noopener"[^>]*>([^<]+)</a>', html)
+    assert titles[0] == "Import data" and "Export data" in titles
+    assert "Customer retention" not in html  # another section
+    assert 'href="/help/acme/zh-hans/a/import-data/"' in html
+    assert "Import data" not in Client().get("/help/acme/widget/?key=nope").content.decode()
