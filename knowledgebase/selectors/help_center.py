@@ -14,6 +14,11 @@ from tenants.tenancy.context import tenant_scope
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
+def tenant_for_slug(slug: str) -> Tenant | None:
+    """The tenant whose help center lives at /help/<slug>/, or None."""
+    return Tenant.objects.filter(slug=slug).first()
+
+
 def help_center_for(tenant: Tenant) -> HelpCenter:
     """The tenant's settings, or unsaved defaults: English only, falling back to English."""
     with tenant_scope(tenant):

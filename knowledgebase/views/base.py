@@ -19,8 +19,12 @@ from django.views import View
 from knowledgebase.cache import cached
 from knowledgebase.models import Language
 from knowledgebase.models.languages import language_or
-from knowledgebase.selectors.help_center import help_center_for, languages_of, visitor_language
-from tenants.models import Tenant
+from knowledgebase.selectors.help_center import (
+    help_center_for,
+    languages_of,
+    tenant_for_slug,
+    visitor_language,
+)
 
 MAX_SLUG = 200
 
@@ -44,7 +48,7 @@ class HelpCenterView(View):
     has_language = True
 
     def dispatch(self, request, tenant_slug, **kwargs):
-        self.tenant = Tenant.objects.filter(slug=tenant_slug).first()
+        self.tenant = tenant_for_slug(tenant_slug)
         if self.tenant is None:
             raise Http404
         self.center = help_center_for(self.tenant)
