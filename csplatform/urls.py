@@ -77,6 +77,8 @@ urlpatterns = [
     path("", include("health.urls")),
     path("", include("accounts.survey_urls")),
     path("", include("onboarding.urls")),
+    # The tenants' public help centers (no sign-in; published articles only).
+    path("help/", include("knowledgebase.public_urls")),
     path("metrics/", MetricsDashboardView.as_view(), name="metrics"),
     path("metrics/definitions/", MetricDefinitionsView.as_view(), name="metrics-definitions"),
     path("metrics/recompute/", RecomputeView.as_view(), name="metrics-recompute"),

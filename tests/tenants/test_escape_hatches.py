@@ -120,6 +120,8 @@ LISTED = {
         1, "an anonymous contact's signed portal link names the tenant"),
     ("onboarding/services/portal_links.py", "link_for_token", "cross-tenant"): (
         1, "an anonymous contact's signed portal link names the tenant"),
+    ("knowledgebase/services/readers.py", "article_view_count", "raw SQL"): (
+        2, "one INSERT ... ON CONFLICT of the active tenant's view count (tenant_id given)"),
     ("metrics/services/onboarding_events.py", "_reached", "raw SQL"): (
         2, "counts each step's events up to the number it needs, in the active tenant"),
     ("onboarding/services/embed.py", "embed_token_read", "unscoped"): (
