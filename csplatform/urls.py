@@ -77,6 +77,7 @@ urlpatterns = [
     path("", include("health.urls")),
     path("", include("accounts.survey_urls")),
     path("", include("onboarding.urls")),
+    path("", include("knowledgebase.urls")),
     path("metrics/", MetricsDashboardView.as_view(), name="metrics"),
     path("metrics/definitions/", MetricDefinitionsView.as_view(), name="metrics-definitions"),
     path("metrics/recompute/", RecomputeView.as_view(), name="metrics-recompute"),

@@ -34,6 +34,8 @@ PUBLIC = {
     "portal-tick": "anonymous, token-guarded (tests/onboarding/test_portal.py)",
     "portal-ask": "anonymous, token-guarded (tests/onboarding/test_portal_questions.py)",
     "embed-checklist": "anonymous, embed-token-guarded (tests/onboarding/test_embed.py)",
+    "help-image": "anonymous, public help center images; another tenant's id answers 404 "
+    "(tests/knowledgebase/test_images.py)",
     "schema": "API description, no tenant data",
     "swagger-ui": "API description, no tenant data",
     "healthz": "load-balancer probe, no tenant data",
