@@ -5,6 +5,7 @@ field per language and kept as {language: text}."""
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.admin.base import KnowledgeBaseAdmin, acting_tenant
@@ -25,7 +26,7 @@ class ParentChoiceField(forms.ModelChoiceField):
         return obj.label("en")
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryFormBase(forms.ModelForm):
     parent = ParentChoiceField(
         queryset=Category.objects.filter(parent__isnull=True),
         required=False,
@@ -41,20 +42,9 @@ class CategoryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         names = self.instance.name or {}
         texts = self.instance.description or {}
-        for code, label in Language.choices:
-            self.fields[NAME_FIELDS[code]] = forms.CharField(
-                label=_("Name (%(language)s)") % {"language": label},
-                max_length=120,
-                required=False,
-                initial=names.get(code, ""),
-            )
-            self.fields[DESCRIPTION_FIELDS[code]] = forms.CharField(
-                label=_("Description (%(language)s)") % {"language": label},
-                max_length=1000,
-                required=False,
-                initial=texts.get(code, ""),
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
+        for code in Language.values:
+            self.initial.setdefault(NAME_FIELDS[code], names.get(code, ""))
+            self.initial.setdefault(DESCRIPTION_FIELDS[code], texts.get(code, ""))
         # Any category of the tenant is offered, so that a section chosen by mistake gets
         # a message saying why rather than "not a valid choice".
         parents = Category.objects.select_related("parent").order_by("position", "id")
@@ -108,6 +98,25 @@ class CategoryForm(forms.ModelForm):
         if commit:
             category.save()
         return category
+
+
+def _language_fields() -> dict:
+    fields = {}
+    for code, label in Language.choices:
+        fields[NAME_FIELDS[code]] = forms.CharField(
+            label=format_lazy(_("Name ({language})"), language=label), max_length=120, required=False
+        )
+        fields[DESCRIPTION_FIELDS[code]] = forms.CharField(
+            label=format_lazy(_("Description ({language})"), language=label),
+            max_length=1000,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+    return fields
+
+
+# One name and one description field per language, declared so the admin knows them.
+CategoryForm = type("CategoryForm", (CategoryFormBase,), _language_fields())
 
 
 class LevelFilter(admin.SimpleListFilter):
