@@ -104,7 +104,9 @@ def _language_fields() -> dict:
     fields = {}
     for code, label in Language.choices:
         fields[NAME_FIELDS[code]] = forms.CharField(
-            label=format_lazy(_("Name ({language})"), language=label), max_length=120, required=False
+            label=format_lazy(_("Name ({language})"), language=label),
+            max_length=120,
+            required=False,
         )
         fields[DESCRIPTION_FIELDS[code]] = forms.CharField(
             label=format_lazy(_("Description ({language})"), language=label),
