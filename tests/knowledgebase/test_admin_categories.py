@@ -68,12 +68,26 @@ def test_names_per_language_and_two_levels_only(kb, owner_client):
 
 def test_one_help_center_per_tenant_with_a_fallback_among_its_languages(tenant, owner_client):
     url = "/admin/knowledgebase/helpcenter/"
-    bad = owner_client.post(f"{url}add/", {"title": "Help", "languages": ["en", "ru"],
-                                           "fallback_language": "ro", "widget_origins": ""})
+    bad = owner_client.post(
+        f"{url}add/",
+        {
+            "title": "Help",
+            "languages": ["en", "ru"],
+            "fallback_language": "ro",
+            "widget_origins": "",
+        },
+    )
     assert bad.status_code == 200
     assert "The fallback language must be one of the languages." in bad.content.decode()
-    done = owner_client.post(f"{url}add/", {"title": "Help", "languages": ["en", "ru"],
-                                            "fallback_language": "ru", "widget_origins": ""})
+    done = owner_client.post(
+        f"{url}add/",
+        {
+            "title": "Help",
+            "languages": ["en", "ru"],
+            "fallback_language": "ru",
+            "widget_origins": "",
+        },
+    )
     assert done.status_code == 302, done.content.decode()[:2000]
     center = HelpCenter.objects.for_tenant(tenant).get()
     assert center.languages == ["en", "ru"] and center.fallback_language == "ru"

@@ -20,7 +20,7 @@ def test_the_preview_answers_sanitised_html(owner_client):
     html = answer.json()["html"]
     assert '<h2 id="hello">Hello</h2>' in html
     assert "<script" not in html and "<img" not in html
-    assert 'href="javascript:' not in html and "<a href=\"javascript" not in html
+    assert 'href="javascript:' not in html and '<a href="javascript' not in html
     assert "&lt;script&gt;" in html  # raw HTML is shown as text
     assert 'href="https://example.com"' in html
     assert owner_client.get(PREVIEW).status_code == 405
