@@ -26,11 +26,10 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 class ArticleForm(forms.ModelForm):
     category = CategoryChoiceField(
-        queryset=Category.objects.select_related("parent").order_by(
-            "parent__position", "parent_id", "position", "id"
-        ),
+        queryset=Category.objects.none(),  # the page's tenant's, set in __init__
         label=_("category or section"),
     )
+    tenant = None  # the page's tenant, set by the admin
 
     class Meta:
         model = Article
@@ -40,11 +39,17 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["help_key"].validators.append(help_key_validator)
+        if self.tenant is not None:
+            self.fields["category"].queryset = (
+                Category.objects.for_tenant(self.tenant)
+                .select_related("parent")
+                .order_by("parent__position", "parent_id", "position", "id")
+            )
 
     def _unique(self, name: str, message):
         value = (self.cleaned_data.get(name) or "").strip()
         if value:
-            taken = Article.objects.filter(**{name: value})
+            taken = Article.objects.for_tenant(self.tenant).filter(**{name: value})
             if self.instance.pk:
                 taken = taken.exclude(pk=self.instance.pk)
             if taken.exists():
@@ -157,11 +162,19 @@ class RelatedChoiceField(forms.ModelChoiceField):
         return obj.label or str(obj)
 
 
-def related_choices(exclude_pk=None):
+def related_choices(tenant, exclude_pk=None):
     """The tenant's articles, each labelled with a title, in one query."""
-    title = ArticleTranslation.objects.filter(article=OuterRef("pk")).order_by("language")
-    articles = Article.objects.annotate(label=Subquery(title.values("title")[:1])).order_by(
-        "label", "id"
+    if tenant is None:
+        return Article.objects.none()
+    title = (
+        ArticleTranslation.objects.for_tenant(tenant)
+        .filter(article=OuterRef("pk"))
+        .order_by("language")
+    )
+    articles = (
+        Article.objects.for_tenant(tenant)
+        .annotate(label=Subquery(title.values("title")[:1]))
+        .order_by("label", "id")
     )
     return articles.exclude(pk=exclude_pk) if exclude_pk else articles
 

@@ -24,6 +24,7 @@ from knowledgebase.cache import help_center_changed
 from knowledgebase.models import (
     Article,
     ArticleTranslation,
+    Category,
     Language,
     RelatedArticle,
     SlugRedirect,
@@ -68,7 +69,9 @@ class RelatedInline(TenantChildInline):
         formset = super().get_formset(request, obj, **kwargs)
         # Only the tenant's own articles (the scoped manager), never the article itself.
         formset.form.base_fields["related"] = RelatedChoiceField(
-            queryset=related_choices(exclude_pk=obj.pk if obj else None),
+            queryset=related_choices(
+                acting_tenant(request, obj), exclude_pk=obj.pk if obj else None
+            ),
             label=_("related article"),
         )
         return formset
@@ -110,6 +113,29 @@ class OldAddressInline(TenantChildInline):
         )
 
 
+class CategoryFilter(admin.SimpleListFilter):
+    title = _("category or section")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        tenant = acting_tenant(request)
+        if tenant is None:
+            return []
+        categories = Category.objects.for_tenant(tenant).select_related("parent")
+        return [(str(c.pk), _category_label(c)) for c in categories]
+
+    def queryset(self, request, queryset):
+        if (self.value() or "").isdigit():
+            return queryset.filter(category_id=int(self.value()))
+        return queryset
+
+
+def _category_label(category) -> str:
+    if category.parent_id:
+        return f"{category.parent.label('en')} › {category.label('en')}"
+    return category.label("en")
+
+
 class LanguageFilter(admin.SimpleListFilter):
     title = _("language present")
     parameter_name = "language"
@@ -128,7 +154,7 @@ class ArticleAdmin(KnowledgeBaseAdmin):
     form = ArticleForm
     inlines = [TranslationInline, RelatedInline, OldAddressInline]
     list_display = ["title", "status", "kind", "category_shown", "languages", "updated"]
-    list_filter = ["status", "kind", "category", LanguageFilter]
+    list_filter = ["status", "kind", CategoryFilter, LanguageFilter]
     search_fields = ["translations__title", "translations__fuzzy", "help_key", "external_id"]
     readonly_fields = ["published_at", "author"]
     list_per_page = 50
@@ -156,7 +182,8 @@ class ArticleAdmin(KnowledgeBaseAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        zone = acting_tenant(request, obj).time_zone if acting_tenant(request, obj) else "UTC"
+        form.tenant = tenant = acting_tenant(request, obj)
+        zone = tenant.time_zone if tenant is not None else "UTC"
         form.base_fields["publish_at"].help_text = _(
             "Needed for a scheduled article; in the time zone %(zone)s."
         ) % {"zone": zone}
@@ -169,10 +196,7 @@ class ArticleAdmin(KnowledgeBaseAdmin):
 
     @admin.display(description=_("category or section"), ordering="category__position")
     def category_shown(self, obj):
-        category = obj.category
-        if category.parent_id:
-            return f"{category.parent.label('en')} › {category.label('en')}"
-        return category.label("en")
+        return _category_label(obj.category)
 
     @admin.display(description=_("languages"))
     def languages(self, obj):

@@ -28,15 +28,22 @@ class ParentChoiceField(forms.ModelChoiceField):
 
 class CategoryFormBase(forms.ModelForm):
     parent = ParentChoiceField(
-        queryset=Category.objects.filter(parent__isnull=True),
+        queryset=Category.objects.none(),  # the page's tenant's, set in __init__
         required=False,
         label=_("category"),
         help_text=_("Leave empty for a top-level category; choose one to make this a section."),
     )
 
+    tenant = None  # the page's tenant, set by the admin
+
     class Meta:
         model = Category
         fields = ["parent", "slug", "position"]
+
+    def _categories(self):
+        if self.tenant is None:
+            return Category.objects.none()
+        return Category.objects.for_tenant(self.tenant)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +54,7 @@ class CategoryFormBase(forms.ModelForm):
             self.initial.setdefault(DESCRIPTION_FIELDS[code], texts.get(code, ""))
         # Any category of the tenant is offered, so that a section chosen by mistake gets
         # a message saying why rather than "not a valid choice".
-        parents = Category.objects.select_related("parent").order_by("position", "id")
+        parents = self._categories().select_related("parent").order_by("position", "id")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
@@ -69,7 +76,7 @@ class CategoryFormBase(forms.ModelForm):
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug")
-        taken = Category.objects.filter(slug=slug)
+        taken = self._categories().filter(slug=slug)
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if slug and taken.exists():
@@ -143,6 +150,11 @@ class CategoryAdmin(KnowledgeBaseAdmin):
     list_filter = [LevelFilter]
     search_fields = ["slug", "name"]
     ordering = ["parent__position", "parent_id", "position", "id"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.tenant = acting_tenant(request, obj)
+        return form
 
     def get_fieldsets(self, request, obj=None):
         return [

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from knowledgebase.models import Article, ArticleTranslation, RelatedArticle, Status
+from knowledgebase.models import Article, ArticleTranslation, Category, RelatedArticle, Status
 from knowledgebase.services.articles import translation_save
 from tenants.tenancy.context import tenant_scope
 from tests.knowledgebase.admin_forms import article_form
@@ -189,6 +189,12 @@ def test_the_list_filters_searches_and_keeps_its_query_count(kb, owner_client):
     drafts = owner_client.get(f"{LIST}?status__exact=draft").content.decode()
     assert "Alpha guide" in drafts and "Бета" not in drafts
     assert "Times are in UTC." in drafts
+    with tenant_scope(kb.tenant):
+        section = Category.objects.create(parent=kb.category, slug="faq", name={"en": "FAQ"})
+    kb.article({"en": {"title": "Gamma answer"}}, category=section)
+    in_section = owner_client.get(f"{LIST}?category={section.pk}").content.decode()
+    assert "Gamma answer" in in_section and "Alpha guide" not in in_section
+    assert "Getting started › FAQ" in in_section
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
