@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import OuterRef, Subquery
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import escape
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from knowledgebase.models import Article, ArticleTranslation, Category, Status
+from knowledgebase.models import Article, ArticleTranslation, Category, Language, Status
 from knowledgebase.services.articles import translation_validate
 
 help_key_validator = RegexValidator(
@@ -27,7 +29,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class ArticleForm(forms.ModelForm):
     category = CategoryChoiceField(
         queryset=Category.objects.none(),  # the page's tenant's, set in __init__
-        label=_("category or section"),
+        label=capfirst(_("category or section")),
     )
     tenant = None  # the page's tenant, set by the admin
 
@@ -39,6 +41,8 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["help_key"].validators.append(help_key_validator)
+        # The admin shows help texts as HTML: the model's has <placeholders> to keep.
+        self.fields["help_key"].help_text = escape(self.fields["help_key"].help_text)
         if self.tenant is not None:
             self.fields["category"].queryset = (
                 Category.objects.for_tenant(self.tenant)
@@ -78,13 +82,13 @@ def tags_text(tags) -> str:
 
 class TranslationForm(forms.ModelForm):
     slug = forms.CharField(
-        label=_("slug"),
+        label=capfirst(_("slug")),
         max_length=200,
         required=False,
         help_text=_("Made from the title when left empty."),
     )
     tags = forms.CharField(
-        label=_("tags"),
+        label=capfirst(_("tags")),
         required=False,
         help_text=_("Separated by commas."),
         widget=forms.TextInput(attrs={"size": 30}),
@@ -119,6 +123,16 @@ class TranslationFormSet(BaseInlineFormSet):
     the fields they name. `tenant` is set by the admin for the page's tenant."""
 
     tenant = None
+
+    def _construct_form(self, i, **kwargs):
+        # A new translation starts in a language the article lacks.
+        extra = i - self.initial_form_count()
+        if extra >= 0:
+            taken = {translation.language for translation in self.get_queryset()}
+            free = [code for code in Language.values if code not in taken]
+            if extra < len(free):
+                kwargs["initial"] = {**kwargs.get("initial", {}), "language": free[extra]}
+        return super()._construct_form(i, **kwargs)
 
     def kept(self):
         return [

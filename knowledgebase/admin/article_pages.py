@@ -115,6 +115,7 @@ def revisions(model_admin, request, object_id):
         "opts": model_admin.model._meta,
         "original": article,
         "title": _("Revisions of “%(article)s”") % {"article": _title(translations, article)},
+        "article_title": _title(translations, article),
         "sections": sections,
         "can_restore": can_restore,
         "tenant_zone": str(zone),

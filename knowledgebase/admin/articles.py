@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -72,7 +73,7 @@ class RelatedInline(TenantChildInline):
             queryset=related_choices(
                 acting_tenant(request, obj), exclude_pk=obj.pk if obj else None
             ),
-            label=_("related article"),
+            label=capfirst(_("related article")),
         )
         return formset
 
@@ -212,6 +213,13 @@ class ArticleAdmin(KnowledgeBaseAdmin):
         extra_context = {**(extra_context or {}),
                          "tenant_zone": tenant.time_zone if tenant else "UTC"}  # fmt: skip
         return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Headed by the article's title rather than its help key or number.
+        article = self.get_object(request, object_id)
+        if article is not None:
+            extra_context = {**(extra_context or {}), "subtitle": self.title(article)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         tenant = acting_tenant(request, obj)
