@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.admin.base import KnowledgeBaseAdmin, acting_member, acting_tenant
 from knowledgebase.models import ArticleImage
-from knowledgebase.services.images import image_inspect, image_markdown, image_upload
+from knowledgebase.services.images import (
+    image_delete,
+    image_inspect,
+    image_markdown,
+    image_upload,
+)
 
 
 class ImageUploadForm(forms.ModelForm):
@@ -74,6 +79,13 @@ class ArticleImageAdmin(KnowledgeBaseAdmin):
             gettext("Paste this into an article: %(markdown)s")
             % {"markdown": image_markdown(stored, tenant)},
         )
+
+    def delete_model(self, request, obj):
+        image_delete(tenant=obj.tenant, image=obj)
+
+    def delete_queryset(self, request, queryset):
+        for image in queryset.select_related("tenant"):
+            image_delete(tenant=image.tenant, image=image)
 
     def response_add(self, request, obj, post_url_continue=None):
         # The image's own page, where its Markdown waits to be copied.

@@ -120,3 +120,13 @@ def image_markdown(image: ArticleImage, tenant: Tenant) -> str:
 def _megabytes(size: int) -> str:
     value = size / (1024 * 1024)
     return f"{value:g}" if value >= 1 else f"{value:.2f}"
+
+
+@transaction.atomic
+def image_delete(*, tenant: Tenant, image: ArticleImage) -> None:
+    """Remove `image` of `tenant`; its file goes once the removal is committed (a rolled-back
+    removal leaves the file that the row still names)."""
+    with tenant_scope(tenant):
+        ArticleImage.objects.filter(pk=image.pk).delete()
+    storage, name = image.file.storage, image.file.name
+    transaction.on_commit(lambda: storage.delete(name))

@@ -5,6 +5,7 @@ script stays text), and the revision history restores an old text after confirmi
 import os
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from knowledgebase.models import Category
@@ -58,3 +59,22 @@ def test_preview_and_restore_under_the_policy(live_server, kb_world, page: Page)
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/kb-article-list.png", full_page=True)
     watch.assert_clean("knowledge base admin")
+
+
+def test_an_uploaded_image_gives_its_markdown(live_server, kb_world, settings, tmp_path,
+                                               page: Page):  # fmt: skip
+    settings.MEDIA_ROOT = str(tmp_path)
+    picture = tmp_path / "Team view.png"
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(picture)
+    base = live_server.url
+    watch = Watch(page)
+    _sign_in(page, base)
+    page.goto(f"{base}/admin/knowledgebase/articleimage/add/")
+    page.set_input_files("input[name=upload]", str(picture))
+    page.click("input[name=_save]")
+    snippet = page.locator("code.kb-snippet")
+    expect(snippet).to_contain_text("![team view](/help/acme/media/")
+    expect(page.locator("img.kb-thumb")).to_have_js_property("naturalWidth", 64)
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/kb-image.png", full_page=True)
+    watch.assert_clean("image upload")

@@ -68,7 +68,13 @@ def test_refused_uploads_say_why(tenant, settings):
 
 
 @pytest.mark.outsider("admin")
-def test_the_admin_uploads_and_answers_the_markdown(tenant, other_tenant, owner_client):
+def test_the_admin_uploads_and_answers_the_markdown(
+    tenant,
+    other_tenant,
+    owner_client,
+    settings,
+    django_capture_on_commit_callbacks,
+):
     url = "/admin/knowledgebase/articleimage/"
     refused = owner_client.post(f"{url}add/", {"upload": SimpleUploadedFile(
         "fake.png", b"GIF89a? no, text", "image/png")})  # fmt: skip
@@ -85,6 +91,14 @@ def test_the_admin_uploads_and_answers_the_markdown(tenant, other_tenant, owner_
     listing = owner_client.get(url).content.decode()
     assert "team-view.png" in listing and "secret.png" not in listing
     assert owner_client.get(f"{url}{theirs.pk}/change/").status_code == 302
+    stored = Path(settings.MEDIA_ROOT, image.file.name)
+    assert stored.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        gone = owner_client.post(f"{url}{image.pk}/delete/", {"post": "yes"})
+    assert gone.status_code == 302
+    with tenant_scope(tenant):
+        assert not ArticleImage.objects.exists()
+    assert not stored.exists()
 
 
 def test_the_public_address_serves_only_the_tenants_own_image(tenant, other_tenant):
