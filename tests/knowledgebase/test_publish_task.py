@@ -37,3 +37,6 @@ def test_the_beat_runs_it_every_minute():
     entry = app.conf.beat_schedule["knowledgebase-publish-due"]
     assert entry["task"] == "knowledgebase.tasks.articles_publish_due_all"
     assert entry["schedule"] == 60.0
+    app.loader.import_default_modules()
+    assert "knowledgebase.tasks.articles_publish_due_all" in app.tasks
+    assert "knowledgebase.tasks.articles_publish" in app.tasks
