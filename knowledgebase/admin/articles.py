@@ -238,6 +238,12 @@ class ArticleAdmin(KnowledgeBaseAdmin):
         super().delete_model(request, obj)
         help_center_changed(tenant)
 
+    def delete_queryset(self, request, queryset):
+        tenants = {row.tenant for row in queryset.select_related("tenant")}
+        super().delete_queryset(request, queryset)
+        for tenant in tenants:
+            help_center_changed(tenant)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not ArticleTranslation:
             return super().save_formset(request, form, formset, change)

@@ -196,3 +196,9 @@ class CategoryAdmin(KnowledgeBaseAdmin):
         tenant = obj.tenant
         super().delete_model(request, obj)
         help_center_changed(tenant)
+
+    def delete_queryset(self, request, queryset):
+        tenants = {row.tenant for row in queryset.select_related("tenant")}
+        super().delete_queryset(request, queryset)
+        for tenant in tenants:
+            help_center_changed(tenant)

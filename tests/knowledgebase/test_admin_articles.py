@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from knowledgebase.cache import generation
 from knowledgebase.models import Article, ArticleTranslation, Category, RelatedArticle, Status
 from knowledgebase.services.articles import translation_save
 from tenants.tenancy.context import tenant_scope
@@ -50,7 +51,9 @@ def test_staff_see_and_change_only_their_tenants_articles(kb, other_kb, owner_cl
     assert ours.category_id == kb.category.pk
 
 
-def test_adding_an_article_saves_its_translations_through_the_service(kb, owner, owner_client):
+def test_adding_an_article_saves_its_translations_through_the_service(
+    kb, owner, owner_client, django_capture_on_commit_callbacks
+):
     data = article_form(
         kb.category,
         translations=[
@@ -60,8 +63,11 @@ def test_adding_an_article_saves_its_translations_through_the_service(kb, owner,
         ],
         help_key="billing.stripe",
     )  # fmt: skip
-    answer = owner_client.post(f"{LIST}add/", data)
+    before = generation(kb.tenant)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = owner_client.post(f"{LIST}add/", data)
     assert answer.status_code == 302, answer.content.decode()[:3000]
+    assert generation(kb.tenant) > before  # readers' cached pages are stale now
     with tenant_scope(kb.tenant):
         article = Article.objects.get(help_key="billing.stripe")
         english = article.translations.get(language="en")
