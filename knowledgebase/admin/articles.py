@@ -68,7 +68,7 @@ class RelatedInline(TenantChildInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        # Only the tenant's own articles (the scoped manager), never the article itself.
+        # Only the tenant's own articles, never the article itself.
         formset.form.base_fields["related"] = RelatedChoiceField(
             queryset=related_choices(
                 acting_tenant(request, obj), exclude_pk=obj.pk if obj else None
