@@ -1,11 +1,13 @@
 """What the knowledge base's admin pages share: the tenant they act for, the member acting,
 and times shown and typed in the tenant's time zone."""
 
+from contextlib import ExitStack
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from tenants.tenancy.admin import TenantAdmin
+from tenants.tenancy.context import tenant_scope
 
 
 def acting_tenant(request, obj=None):
@@ -36,12 +38,16 @@ class KnowledgeBaseAdmin(TenantAdmin):
             return _rendered(super().changelist_view(request, extra_context))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        zone = tenant_zone(request)
+        tenant = acting_tenant(request)
         if object_id is not None and request.user.is_superuser:
-            obj = self.get_object(request, object_id)
-            zone = tenant_zone(request, obj)
+            tenant = acting_tenant(request, self.get_object(request, object_id))
+        zone = ZoneInfo(tenant.time_zone if tenant is not None else "UTC")
         extra_context = {**(extra_context or {}), "tenant_zone": str(zone)}
-        with timezone.override(zone):
+        with ExitStack() as stack:
+            stack.enter_context(timezone.override(zone))
+            if tenant is not None:
+                # A superuser's page of another tenant's row reads that tenant's choices.
+                stack.enter_context(tenant_scope(tenant))
             return _rendered(super().changeform_view(request, object_id, form_url, extra_context))
 
 

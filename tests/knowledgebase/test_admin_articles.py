@@ -217,3 +217,18 @@ def test_viewers_and_csms_have_no_access(kb, member, member_client):
     member.is_staff = True
     member.save()
     assert member_client.get(LIST).status_code == 403
+
+
+def test_a_superuser_opens_any_tenants_article(kb, other_kb, client, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.com", "pw-12345678")
+    client.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
+    ours = kb.article({"en": {"title": "Acme article"}})
+    theirs = other_kb.article({"en": {"title": "Globex article"}})
+    listing = client.get(LIST).content.decode()
+    assert "Acme article" in listing and "Globex article" in listing
+    page = client.get(f"{LIST}{theirs.pk}/change/")
+    assert page.status_code == 200
+    assert "Globex article" in page.content.decode()
+    related = page.context["inline_admin_formsets"][1].formset.empty_form.fields["related"]
+    assert [a.pk for a in related.queryset] == []  # globex has no other article
+    assert ours.pk not in [a.pk for a in related.queryset]
