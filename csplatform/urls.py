@@ -79,6 +79,7 @@ urlpatterns = [
     path("", include("onboarding.urls")),
     # The tenants' public help centers (no sign-in; published articles only).
     path("help/", include("knowledgebase.public_urls")),
+    path("", include("knowledgebase.urls")),
     path("metrics/", MetricsDashboardView.as_view(), name="metrics"),
     path("metrics/definitions/", MetricDefinitionsView.as_view(), name="metrics-definitions"),
     path("metrics/recompute/", RecomputeView.as_view(), name="metrics-recompute"),

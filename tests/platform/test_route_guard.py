@@ -44,6 +44,8 @@ PUBLIC = {
     "help-key": "public help center (tests/knowledgebase/test_public_isolation.py)",
     "help-sitemap": "public help center (tests/knowledgebase/test_public_isolation.py)",
     "help-widget": "public help widget (tests/knowledgebase/test_public_isolation.py)",
+    "help-image": "anonymous, public help center images; another tenant's id answers 404 "
+    "(tests/knowledgebase/test_images.py)",
     "schema": "API description, no tenant data",
     "swagger-ui": "API description, no tenant data",
     "healthz": "load-balancer probe, no tenant data",

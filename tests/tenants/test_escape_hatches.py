@@ -78,6 +78,12 @@ LISTED = {
         3, "the scoring fan-out compares every tenant's bookmark with its latest score"),
     ("health/tasks.py", "scores_all", "cross-tenant"): (
         1, "the scoring fan-out compares every tenant's bookmark with its latest score"),
+    ("knowledgebase/admin/articles.py", "ArticleAdmin.get_queryset", "unscoped"): (
+        1, "prefetches the translations of the listed articles, whose ids the scoped list gave"),
+    ("knowledgebase/tasks.py", "articles_publish_due_all", "unscoped"): (
+        1, "the publishing fan-out finds the tenants with scheduled articles due (ids only)"),
+    ("knowledgebase/tasks.py", "articles_publish_due_all", "cross-tenant"): (
+        1, "the publishing fan-out finds the tenants with scheduled articles due (ids only)"),
     ("metrics/tasks.py", "nightly_all", "unscoped"): (
         1, "the nightly fan-out reads every tenant's bookmark to queue its run"),
     ("metrics/tasks.py", "nightly_all", "cross-tenant"): (
