@@ -188,7 +188,9 @@ def account_usage_as_of(*, tenant, day: date, window_days: int = 30) -> UsageAsO
     windows = usage_windows_frame(tenant, before, day, recent).set_index("account")
     recent_last = windows.pop("last_active")
     recent_last = recent_last[recent_last >= 0]
-    last_active = {int(account): day_of(number) for account, number in recent_last.items()}
+    last_active = dict(
+        zip(recent_last.index.tolist(), map(day_of, recent_last.tolist()), strict=True)
+    )
     # The accounts idle through both windows: one index probe each for their last day.
     last_day = (
         AccountDay.objects.for_tenant(tenant)
