@@ -28,7 +28,7 @@ from tenants.models import Tenant
 WINDOW_DAYS = 30
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per account, thousands
 class AccountFacts:
     """What scorecard matching needs of an account."""
 
@@ -124,13 +124,16 @@ def _usage(tenant: Tenant, day: date, values: dict) -> None:
 def _renewals(tenant: Tenant, day: date, values: dict) -> None:
     """Days until the latest end among the terms running on `day` (an early renewal that
     overlaps counts); none when a running term is open-ended."""
-    ends: dict[int, list[date | None]] = defaultdict(list)
+    latest: dict[int, date | None] = {}  # None: a running term is open-ended
     terms = Subscription.objects.for_tenant(tenant).active_on(day)
     for account, end in terms.values_list("account_id", "end_date"):
-        ends[account].append(end)
-    for account, account_ends in ends.items():
-        if account in values and None not in account_ends:
-            values[account][Source.DAYS_TO_RENEWAL] = (max(account_ends) - day).days
+        if account not in latest:
+            latest[account] = end
+        elif latest[account] is not None:
+            latest[account] = None if end is None else max(latest[account], end)
+    for account, end in latest.items():
+        if end is not None and account in values:
+            values[account][Source.DAYS_TO_RENEWAL] = (end - day).days
 
 
 def _nps(tenant: Tenant, day: date, values: dict) -> None:
