@@ -96,7 +96,9 @@ def _percent(part: int, whole: int) -> float | None:
 
 
 def _usage(tenant: Tenant, day: date, values: dict) -> None:
-    usage = account_usage_as_of(tenant=tenant, day=day, window_days=WINDOW_DAYS)
+    usage = account_usage_as_of(
+        tenant=tenant, day=day, window_days=WINDOW_DAYS, accounts=list(values)
+    )
     for account, last in usage.last_active.items():
         row = values.get(account)
         if row is None:
