@@ -291,3 +291,16 @@ def test_a_fallback_link_never_opens_another_article_with_the_same_slug(kb):
     assert 'href="/help/acme/en/a/facturare/" lang="en">Billing in English</a>' in home
     page = Client().get("/help/acme/en/a/facturare/").content.decode()
     assert "Billing in English" in page and "Altceva" not in page
+
+
+def test_a_category_with_nothing_published_is_not_there(kb):
+    kb.article({"en": {"title": "Secret launch plan"}}, status=Status.DRAFT)
+    answer = Client().get(f"/help/acme/en/c/{kb.category.slug}/")
+    assert answer.status_code == 404 and "Getting started" not in answer.content.decode()
+
+
+def test_a_language_spelled_otherwise_keeps_the_query(kb):
+    kb.article({"en": {"title": "Billing"}})
+    answer = Client().get("/help/acme/EN/search/?q=billing&page=1")
+    assert answer.status_code == 302
+    assert answer["Location"] == "/help/acme/en/search/?q=billing&page=1"
