@@ -1,6 +1,8 @@
 """Article images in the admin site: an upload page (the bytes checked by `image_upload`),
 then the image's page with the Markdown to paste into an article."""
 
+from pathlib import PurePath
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -110,4 +112,4 @@ class ArticleImageAdmin(KnowledgeBaseAdmin):
         return filesizeformat(obj.size)
 
     def _url(self, obj):
-        return reverse("help-image", args=[obj.tenant.slug, obj.pk, obj.name])
+        return reverse("help-image", args=[obj.tenant.slug, obj.pk, PurePath(obj.file.name).name])

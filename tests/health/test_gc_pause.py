@@ -19,9 +19,11 @@ def test_an_earlier_freeze_is_left_in_place():
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
+        # Not exactly equal: a frozen object whose last reference another thread drops (a
+        # live server's, a browser driver's) leaves the count meanwhile.
         with earlier_objects_frozen():
-            assert gc.get_freeze_count() == frozen
-        assert gc.get_freeze_count() == frozen
+            assert frozen - 1000 < gc.get_freeze_count() <= frozen
+        assert frozen - 1000 < gc.get_freeze_count() <= frozen  # not unfrozen on the way out
     finally:
         gc.unfreeze()
 

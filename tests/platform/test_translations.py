@@ -25,7 +25,10 @@ def test_catalogue_is_complete_and_compiled(language):
             assert msgstr.strip() != '""', f"untranslated in {language}: {entry}"
     with mo.open("rb") as compiled:
         catalog = gettext.GNUTranslations(compiled)._catalog
-    compiled_ids = {key[0] if isinstance(key, tuple) else key for key in catalog}
+    # Keys are "context\x04msgid" for an entry with a context (pgettext).
+    compiled_ids = {
+        (key[0] if isinstance(key, tuple) else key).split("\x04")[-1] for key in catalog
+    }
     missing = set(_msgids(entries)) - compiled_ids
     assert not missing, f"not in {mo.name}; run `make messages`: {missing}"
 
