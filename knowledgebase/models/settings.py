@@ -39,7 +39,9 @@ class HelpCenter(TenantModel):
     def clean(self):
         unknown = [code for code in self.languages if code not in Language.values]
         if unknown:
-            raise ValidationError({"languages": _("Unknown language: %s") % ", ".join(unknown)})
+            raise ValidationError(
+                {"languages": _("Unknown language: %(code)s") % {"code": ", ".join(unknown)}}
+            )
         if not self.languages:
             raise ValidationError({"languages": _("Choose at least one language.")})
         if self.fallback_language not in self.languages:

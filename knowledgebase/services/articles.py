@@ -20,7 +20,7 @@ from knowledgebase.models import (
 )
 from knowledgebase.models.languages import SEARCH_CONFIG
 from knowledgebase.rendering import render
-from knowledgebase.search.text import document
+from knowledgebase.search.text import document, fold
 from tenants.models import Membership, Tenant
 from tenants.tenancy.context import tenant_scope
 
@@ -97,7 +97,11 @@ def translation_save(*, tenant: Tenant, article: Article, language: str, values:
         translation.body_html, translation.plain, translation.toc = (
             rendered.html, rendered.plain, rendered.toc
         )  # fmt: skip
-        translation.fuzzy = " ".join([translation.title, *translation.tags]).lower()
+        # Typo-tolerant matching compares the query with these words (Romanian folded, as
+        # its queries are).
+        translation.fuzzy = fold(
+            " ".join([translation.title, *translation.tags, translation.summary]), language
+        ).lower()
         translation.save()
         # An old address of this article in this language leads to the new one; an address
         # taken again by this slug is no longer an old one.

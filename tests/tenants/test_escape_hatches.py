@@ -128,6 +128,14 @@ LISTED = {
         1, "an in-app checklist token's public key names the tenant; its HMAC proves it"),
     ("onboarding/services/embed.py", "embed_token_read", "cross-tenant"): (
         1, "an in-app checklist token's public key names the tenant; its HMAC proves it"),
+    ("knowledgebase/services/articles.py", "search_vectors_update", "raw SQL"): (
+        2, "builds the active tenant's search vectors with to_tsvector per language"),
+    ("knowledgebase/search/query.py", "_has_trigram", "raw SQL"): (
+        2, "reads the catalogue (pg_extension), no tenant rows"),
+    ("knowledgebase/search/query.py", "_ranked", "raw SQL"): (
+        2, "full-text search with ranking and headlines, in the active tenant"),
+    ("knowledgebase/search/query.py", "_near_misses", "raw SQL"): (
+        3, "trigram similarity search, in the active tenant"),
     ("tenants/tenancy/admin.py", "TenantAdmin.formfield_for_foreignkey", "unscoped"): (
         1, "superusers choose among all tenants' rows; staff get their tenant's"),
     ("tenants/tenancy/admin.py", "TenantAdmin.get_queryset", "unscoped"): (
