@@ -74,8 +74,6 @@ LISTED = {
         2, "one INSERT per batch, every row with the request's tenant"),
     ("health/services/score_history.py", "_copy_scores", "raw SQL"): (
         6, "COPY into a temporary table, then INSERT under the active tenant's policy"),
-    ("knowledgebase/services/articles.py", "search_vectors_update", "raw SQL"): (
-        2, "UPDATE of the given translations' search vectors, WHERE tenant_id = the tenant"),
     ("health/tasks.py", "scores_all", "unscoped"): (
         3, "the scoring fan-out compares every tenant's bookmark with its latest score"),
     ("health/tasks.py", "scores_all", "cross-tenant"): (
