@@ -30,7 +30,7 @@ CATEGORY_EXAMPLE = {
     "description": {"en": "Plans, invoices and payment methods."},
 }  # fmt: skip
 ARTICLE_EXAMPLE = {
-    "external_id": "docs/billing/invoices.md", "category": "billing", "kind": "faq",
+    "external_id": "docs-billing-invoices", "category": "billing", "kind": "faq",
     "status": "published", "help_key": "billing.invoices",
     "translations": {
         "en": {"title": "Where are my invoices?", "summary": "Download every invoice as PDF.",
@@ -70,7 +70,8 @@ class CategoryViewSet(TenantModelViewSet):
 UPSERT = (
     "Creates the article or, when one with this `external_id` exists, updates it (201 / 200). "
     "Translations are given by language; a language not sent is kept, and a translation's "
-    "fields not sent are kept. Errors name their place, e.g. `translations.ru.slug`."
+    "fields not sent are kept. Errors name their place, e.g. `translations.ru.slug`. An "
+    "external id with a `/` in it (a path) cannot be part of an address: upsert it with POST."
 )
 
 

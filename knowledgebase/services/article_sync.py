@@ -3,7 +3,7 @@ article's fields and any of its translations in one transaction, each translatio
 through translation_save (rendered, revised, redirected, indexed); an upsert by external id;
 and categories' writes, which move the help center's cache on like any visible change.
 
-Errors name their place: a translation's bad slug is {"translations": {"ru": {"slug": [...]}}}.
+Errors name their place: a translation's bad slug is {"translations.ru.slug": [...]}.
 """
 
 from django.core.exceptions import ValidationError
@@ -40,7 +40,9 @@ def translations_check(*, tenant: Tenant, article: Article | None, translations:
     merged, errors = {}, {}
     for language, values in translations.items():
         if language not in Language.values:
-            errors[language] = [_("Unknown language: %(code)s") % {"code": language}]
+            errors[f"translations.{language}"] = [
+                _("Unknown language: %(code)s") % {"code": language}
+            ]
             continue
         values = {**existing.get(language, {}), **values}
         if language not in existing and not values.get("slug"):
@@ -50,9 +52,10 @@ def translations_check(*, tenant: Tenant, article: Article | None, translations:
                 tenant=tenant, article=article, language=language, values=values
             )
         except ValidationError as error:
-            errors[language] = error.message_dict
+            for name, messages in error.message_dict.items():
+                errors[f"translations.{language}.{name}"] = messages
     if errors:
-        raise ValidationError({"translations": errors})
+        raise ValidationError(errors)
     return merged
 
 
