@@ -143,7 +143,7 @@ class ArticleSerializer(StrictSerializer):
     related = serializers.SerializerMethodField()
     external_id = serializers.CharField(
         max_length=200, required=False, allow_blank=True,
-        help_text=_("Your own id of the article (e.g. its path in your docs repository): "
+        help_text=_("Your own id of the article (e.g. the name of its file in your docs): "
                     "POST with a known one, or PUT by-external-id/<id>/, updates it."),
     )  # fmt: skip
 
