@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz lint format check messages clean-var venv bench-ingest bench-recompute bench-import bench-health
+.PHONY: run test fuzz lint format check messages clean-var venv bench-ingest bench-recompute bench-import bench-health bench-kb
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,10 @@ bench-health: $(STAMP)
 ## Benchmark checking and applying a 400,000-row accounts file against a plain COPY of it (ARGS="--rows 100000")
 bench-import: $(STAMP)
 	$(BIN)/python -m csplatform.embedded -- $(BIN)/python -m bench.import_csv $(ARGS)
+
+## Benchmark help center search over 10,000 articles in four languages against a slug lookup (ARGS="--articles 2000")
+bench-kb: $(STAMP)
+	$(BIN)/python -m csplatform.embedded -- $(BIN)/python -m bench.kb $(ARGS)
 
 ## Delete the embedded PostgreSQL and Redis data (stop `make run` and tests first)
 clean-var:
