@@ -161,7 +161,11 @@ class ArticleSerializer(StrictSerializer):
     def validate_external_id(self, value):
         if "\x00" in value:
             raise serializers.ValidationError(_("Must not contain NUL characters."))
-        return value.strip()
+        value = value.strip()
+        if value and self.instance is not None:  # a new one is an upsert of the same row
+            if Article.objects.filter(external_id=value).exclude(pk=self.instance.pk).exists():
+                raise serializers.ValidationError(_("Another article has this external id."))
+        return value
 
     def validate_help_key(self, value):
         value = value.strip()

@@ -128,6 +128,10 @@ def test_an_upsert_by_external_id_creates_then_updates_the_same_article(kb, api)
         assert Article.objects.count() == 1
         # The renamed slug left its old address behind.
         assert ArticleTranslation.objects.get(language="en").slug == "invite-your-team"
+    other = api.post(ARTICLES, _article(translations={"en": {"title": "Other"}}), format="json")
+    taken = api.patch(f"{ARTICLES}{other.json()['id']}/", {"external_id": "docs-invite.md"},
+                      format="json")  # fmt: skip
+    assert "external_id" in taken.json()["error"]["fields"]
     mismatch = api.put(url, _article(external_id="other"), format="json")
     assert "external_id" in mismatch.json()["error"]["fields"]
 
