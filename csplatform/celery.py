@@ -101,6 +101,12 @@ app.conf.update(
             "task": "onboarding.tasks.step_reminders_all",
             "schedule": crontab(minute=55),
         },
+        # Scheduled help center articles published when their time comes (within a minute).
+        "knowledgebase-publish-due": {
+            "task": "knowledgebase.tasks.articles_publish_due_all",
+            "schedule": 60.0,
+            "options": {"expires": 55},
+        },
         # Hourly: survey sends due by each tenant's local today, and the reminders due.
         "accounts-surveys": {
             "task": "accounts.tasks.surveys_all",

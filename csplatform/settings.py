@@ -284,6 +284,10 @@ STORAGES = {
     },
 }
 
+# --- Uploaded files (help center images; served by the knowledge base's own view) ----------
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+KB_IMAGE_MAX_BYTES = env_int("KB_IMAGE_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
+
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

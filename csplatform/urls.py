@@ -79,6 +79,9 @@ urlpatterns = [
     path("", include("accounts.survey_urls")),
     path("", include("onboarding.urls")),
     path("knowledge-base/", KnowledgeBaseAnalyticsView.as_view(), name="kb-analytics"),
+    # The tenants' public help centers (no sign-in; published articles only).
+    path("help/", include("knowledgebase.public_urls")),
+    path("", include("knowledgebase.urls")),
     path("metrics/", MetricsDashboardView.as_view(), name="metrics"),
     path("metrics/definitions/", MetricDefinitionsView.as_view(), name="metrics-definitions"),
     path("metrics/recompute/", RecomputeView.as_view(), name="metrics-recompute"),

@@ -38,7 +38,7 @@ class Alert:
         return WORDS[self.kind](self.figures)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per account and day read, thousands
 class Scored:
     day: date
     score: int | None

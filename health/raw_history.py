@@ -39,12 +39,13 @@ def raw_history(tenant: Tenant, account_ids, first: date, last: date) -> RawHist
     if days <= FEW_DAYS:
         # A nightly run's day or two: the one-day reads aggregate in PostgreSQL, cheaper
         # than bringing 60 days of rollups over for so few days.
+        account_list = accounts.tolist()
         for column in range(days):
-            day_values = raw_values(tenant, first + timedelta(days=column), accounts.tolist())
-            for row, account in enumerate(accounts.tolist()):
-                for source, value in day_values[account].items():
-                    if value is not None:
-                        values[source][row, column] = value
+            day_values = raw_values(tenant, first + timedelta(days=column), account_list)
+            rows = [day_values[account] for account in account_list]
+            for source, matrix in values.items():
+                # A column at a time: float64 turns each None into NaN.
+                matrix[:, column] = np.array([row[source] for row in rows], dtype=np.float64)
         return RawHistory(first, accounts, values)
     _usage(tenant, accounts, first, last, values)
     values[Source.DAYS_TO_RENEWAL] = _renewals(tenant, accounts, first, days)

@@ -67,8 +67,8 @@ def score_matrix(
         key = tuple(None if np.isnan(raw[row, column]) else float(raw[row, column]) for raw in raws)
         if key not in exact_scores:
             values = {rule.source: value for rule, value in zip(rules, key, strict=True)}
-            result = scoring.combine(rules, values, good_min=good_min, average_min=average_min)
-            exact_scores[key] = np.nan if result.score is None else result.score
+            score = scoring.exact_score(rules, values)
+            exact_scores[key] = np.nan if score is None else score
         rounded[row, column] = exact_scores[key]
     band = np.full(shape, None, dtype=object)
     band[rounded < average_min] = scoring.BAD

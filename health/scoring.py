@@ -153,6 +153,25 @@ def combine(
     return Result(score, exact, band_of(score, good_min=good_min, average_min=average_min), parts)
 
 
+def exact_score(rules: Sequence[Rule], raws: Mapping[str, object]) -> int | None:
+    """`combine(...).score` without the parts, for callers that need only the number (the
+    ties of health.score_matrix): the same exact arithmetic, since the contributions of
+    `combine` add up to sum(score x weight) / counted weight."""
+    total, counted, no_data = Fraction(0), Fraction(0), True
+    for rule in rules:
+        raw = raws.get(rule.source)
+        if raw is None:
+            score = {POOR: Fraction(0), NEUTRAL: NEUTRAL_SCORE}.get(rule.missing)
+        else:
+            no_data, score = False, measure_score(rule, raw)
+        if score is not None:
+            weight = to_fraction(rule.weight)
+            total, counted = total + score * weight, counted + weight
+    if no_data or not counted:
+        return None
+    return round_half_away(total / counted)
+
+
 def _plain(value) -> float | int:
     if isinstance(value, int):
         return value

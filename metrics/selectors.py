@@ -180,15 +180,20 @@ class UsageAsOf:
     core_features: int  # distinct core features
 
 
-def account_usage_as_of(*, tenant, day: date, window_days: int = 30) -> UsageAsOf:
+def account_usage_as_of(
+    *, tenant, day: date, window_days: int = 30, accounts: list[int] | None = None
+) -> UsageAsOf:
     """Trailing `window_days` ending with `day` (and the same length before it, for trends)
-    for all of the tenant's accounts, in three queries."""
+    for all of the tenant's accounts, in three queries at most. With `accounts`, the last active
+    day of an account idle through both windows is looked up only for those accounts."""
     recent = day - timedelta(days=window_days - 1)
     before = recent - timedelta(days=window_days)
     windows = usage_windows_frame(tenant, before, day, recent).set_index("account")
     recent_last = windows.pop("last_active")
     recent_last = recent_last[recent_last >= 0]
-    last_active = {int(account): day_of(number) for account, number in recent_last.items()}
+    last_active = dict(
+        zip(recent_last.index.tolist(), map(day_of, recent_last.tolist()), strict=True)
+    )
     # The accounts idle through both windows: one index probe each for their last day.
     last_day = (
         AccountDay.objects.for_tenant(tenant)
@@ -196,12 +201,14 @@ def account_usage_as_of(*, tenant, day: date, window_days: int = 30) -> UsageAsO
         .order_by("-day")
         .values("day")[:1]
     )
+    idle = Account.objects.for_tenant(tenant)
+    if accounts is None:
+        idle = idle.exclude(pk__in=list(last_active))
+    else:
+        # The few idle ones named, rather than every active account excluded.
+        idle = idle.filter(pk__in=[account for account in accounts if account not in last_active])
     last_active |= dict(
-        Account.objects.for_tenant(tenant)
-        .exclude(pk__in=list(last_active))
-        .annotate(last=Subquery(last_day))
-        .filter(last__isnull=False)
-        .values_list("pk", "last")
+        idle.annotate(last=Subquery(last_day)).filter(last__isnull=False).values_list("pk", "last")
     )
     catalog = Feature.objects.for_tenant(tenant).aggregate(
         features=Count("feature", distinct=True),

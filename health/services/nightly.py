@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Max
 
+from health.gc_pause import earlier_objects_frozen
 from health.models import Band, HealthScore, HealthSettings, PlaybookRun, RunStatus, TaskKind
 from health.raw_values import raw_values_shared
 from health.services.playbooks import playbooks_start_for_rules, playbooks_stop_cleared
@@ -44,7 +45,8 @@ class AfterMetrics:
 def health_after_metrics(*, tenant: Tenant) -> AfterMetrics:
     """Score the days due, then run the rules for each scored day after the bookmark (at
     most CATCH_UP_DAYS), each day in one transaction with its playbooks. Idempotent."""
-    with raw_values_shared():  # the last scored day's raw values serve its rules too
+    # The last scored day's raw values serve its rules too.
+    with raw_values_shared(), earlier_objects_frozen():
         return _after_metrics(tenant)
 
 

@@ -135,18 +135,19 @@ SHARED_DAYS = 2
 
 def _share_scores(tenant: Tenant, columns: list[np.ndarray], first: date, last: date) -> None:
     # The same conversions as the binary COPY's: scores to smallint, band codes to names.
-    accounts, days = columns[0].tolist(), columns[1].tolist()
-    scores, bands = columns[3].astype(np.int16).tolist(), columns[4].astype(np.int16).tolist()
-    by_day: dict[date, dict[int, tuple]] = {
-        first + timedelta(days=n): {} for n in range((last - first).days + 1)
-    }
-    for account, day, score, band in zip(accounts, days, scores, bands, strict=True):
-        by_day[first + timedelta(days=day)][account] = (
-            None if score == NO_SCORE else score,
-            BAND_CODES.get(band),
+    for offset in range((last - first).days + 1):
+        on_day = columns[1] == offset
+        scores = columns[3][on_day].astype(np.int16).tolist()
+        bands = columns[4][on_day].astype(np.int16).tolist()
+        scored = zip(
+            [None if score == NO_SCORE else score for score in scores],
+            [BAND_CODES.get(band) for band in bands],
+            strict=True,
         )
-    for day, scored in by_day.items():
-        scores_shared_put(tenant, day, scored)
+        accounts = columns[0][on_day].tolist()
+        scores_shared_put(
+            tenant, first + timedelta(days=offset), dict(zip(accounts, scored, strict=True))
+        )
 
 
 def _copy_scores(tenant: Tenant, columns: list[np.ndarray], first: date, width: int) -> None:

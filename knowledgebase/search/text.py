@@ -53,9 +53,10 @@ def _quoted(term: str) -> str:
     return "'" + term.replace("'", "''").replace("\\", "") + "'"
 
 
-def tsquery(query: str, language: str, *, prefix_last: bool = True) -> str:
+def tsquery(query: str, language: str, *, prefix_last: bool = True, weight: str = "") -> str:
     """A to_tsquery expression (for `language`'s configuration) matching documents that have
     every word of `query`; the last word also as a prefix while the user is still typing.
+    With `weight` (A, B, C or D), only words of that weight match (A: in the title).
     Empty when the query has no word."""
     parts = []
     terms = words(fold(query, language))
@@ -64,12 +65,17 @@ def tsquery(query: str, language: str, *, prefix_last: bool = True) -> str:
         if _HAN_RUN.fullmatch(term):
             grams = bigrams(term)
             if len(grams) == 1 and len(term) == 1:
-                parts.append(_quoted(term) + ":*")
+                parts.append(_quoted(term) + ":*" + weight)
             else:
-                parts.append("(" + " <-> ".join(_quoted(g) for g in grams) + ")")
+                parts.append("(" + " <-> ".join(_quoted(g) + _label(weight) for g in grams) + ")")
         else:
-            parts.append(_quoted(term.replace("’", "'")) + (":*" if last and prefix_last else ""))
+            star = "*" if last and prefix_last else ""
+            parts.append(_quoted(term.replace("’", "'")) + _label(star + weight))
     return " & ".join(parts)
+
+
+def _label(label: str) -> str:
+    return f":{label}" if label else ""
 
 
 def normalised(query: str) -> str:

@@ -155,8 +155,6 @@ def search_vectors_update(*, tenant: Tenant, translation_ids: list[int]) -> None
     ]
     if not values:
         return
-    # In the tenant's scope: row-level security shows the application role this tenant's
-    # rows only, and none outside a scope (a caller without one would update nothing).
     with tenant_scope(tenant), connection.cursor() as cursor:
         # The tenant condition repeats the scope: the ids came from this tenant's rows.
         cursor.executemany(

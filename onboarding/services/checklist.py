@@ -7,6 +7,7 @@ A customer ticks only the steps the customer completes; CSM and automatic steps 
 completes them. Ticking twice changes nothing."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
@@ -19,18 +20,20 @@ from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
 
 
-def help_url(article_key: str) -> str:
+def help_url(article_key: str, *, tenant: Tenant, language: str = "") -> str:
     """Where a step's help link points: the key itself when it is an http(s) URL; else the
-    knowledge base's page for the key, once a URL named "help-key" exists; else nothing."""
+    tenant's help center article with that help key, in the contact's language when the help
+    center has it (a key that cannot be part of an address gets no link)."""
     key = article_key.strip()
     if not key:
         return ""
     if key.startswith(("https://", "http://")):
         return key
     try:
-        return reverse("help-key", args=[key])
+        url = reverse("help-key", args=[tenant.slug, key])
     except NoReverseMatch:
         return ""
+    return f"{url}?{urlencode({'lang': language})}" if language else url
 
 
 @dataclass
@@ -51,7 +54,7 @@ def checklist_for(*, tenant: Tenant, account: Account, language: str) -> Checkli
     for step in steps:
         step.shown_title = step.title_in(language)
         step.shown_help = step.help_in(language)
-        step.help_url = help_url(step.article_key)
+        step.help_url = help_url(step.article_key, tenant=tenant, language=language)
         step.can_tick = step.status == StepStatus.OPEN and step.completed_by == CompletedBy.CUSTOMER
     return Checklist(
         account=account,

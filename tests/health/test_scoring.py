@@ -10,6 +10,7 @@ from health.scoring import (
     Rule,
     band_of,
     combine,
+    exact_score,
     map_linear,
     map_thresholds,
     round_half_away,
@@ -156,3 +157,25 @@ def test_parts_as_json():
         "contribution": 23.75,
         "missing": False,
     }
+
+
+@pytest.mark.parametrize("missing", ["omit", "poor", "neutral"])
+def test_exact_score_is_combines_score(missing):
+    """The ties of the score matrix take exact_score: the same number as combine for every
+    mix of values, missing ones, halves and thresholds."""
+    rules = [
+        Rule("usage_frequency", 3, low=0, high=20, missing=missing),
+        Rule("nps_latest", Decimal("1.5"), low=10, high=0, missing=missing),
+        Rule("core_depth", 1, mapping="thresholds", thresholds=[[0, 10], [25, 55], [50, 90]],
+             missing=missing),
+    ]  # fmt: skip
+    values = [None, 0, 1, 2.5, 5, 7.25, 10, 19, 20, 25, 50, 0.1]
+    checked = 0
+    for frequency in values:
+        for nps in values:
+            for depth in values:
+                raws = {"usage_frequency": frequency, "nps_latest": nps, "core_depth": depth}
+                assert exact_score(rules, raws) == combine(rules, raws, **BANDS).score, raws
+                checked += 1
+    assert checked == len(values) ** 3
+    assert exact_score(rules, {}) is None

@@ -15,7 +15,8 @@ from tenants.tenancy.viewsets import TenantViewSet
 
 TESTS = Path(__file__).resolve().parents[1]
 
-# Routes that are public or user-level by design, with the reason.
+# Routes that are public or user-level by design, with the reason. The help center's pages
+# show the published articles of the tenant named in their address, and nothing else.
 PUBLIC = {
     "login": "sign-in form",
     "logout": "sign-out",
@@ -34,6 +35,17 @@ PUBLIC = {
     "portal-tick": "anonymous, token-guarded (tests/onboarding/test_portal.py)",
     "portal-ask": "anonymous, token-guarded (tests/onboarding/test_portal_questions.py)",
     "embed-checklist": "anonymous, embed-token-guarded (tests/onboarding/test_embed.py)",
+    "help-home": "public help center (tests/knowledgebase/test_public_isolation.py)",
+    "help-home-lang": "public help center (tests/knowledgebase/test_public_isolation.py)",
+    "help-category": "public help center (tests/knowledgebase/test_public_isolation.py)",
+    "help-article": "public help center (tests/knowledgebase/test_public_isolation.py)",
+    "help-feedback": "public feedback (tests/knowledgebase/test_public_isolation.py)",
+    "help-search": "public help center (tests/knowledgebase/test_public_isolation.py)",
+    "help-key": "public help center (tests/knowledgebase/test_public_isolation.py)",
+    "help-sitemap": "public help center (tests/knowledgebase/test_public_isolation.py)",
+    "help-widget": "public help widget (tests/knowledgebase/test_public_isolation.py)",
+    "help-image": "anonymous, public help center images; another tenant's id answers 404 "
+    "(tests/knowledgebase/test_images.py)",
     "schema": "API description, no tenant data",
     "swagger-ui": "API description, no tenant data",
     "healthz": "load-balancer probe, no tenant data",

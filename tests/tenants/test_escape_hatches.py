@@ -78,6 +78,12 @@ LISTED = {
         3, "the scoring fan-out compares every tenant's bookmark with its latest score"),
     ("health/tasks.py", "scores_all", "cross-tenant"): (
         1, "the scoring fan-out compares every tenant's bookmark with its latest score"),
+    ("knowledgebase/admin/articles.py", "ArticleAdmin.get_queryset", "unscoped"): (
+        1, "prefetches the translations of the listed articles, whose ids the scoped list gave"),
+    ("knowledgebase/tasks.py", "articles_publish_due_all", "unscoped"): (
+        1, "the publishing fan-out finds the tenants with scheduled articles due (ids only)"),
+    ("knowledgebase/tasks.py", "articles_publish_due_all", "cross-tenant"): (
+        1, "the publishing fan-out finds the tenants with scheduled articles due (ids only)"),
     ("metrics/tasks.py", "nightly_all", "unscoped"): (
         1, "the nightly fan-out reads every tenant's bookmark to queue its run"),
     ("metrics/tasks.py", "nightly_all", "cross-tenant"): (
@@ -120,6 +126,8 @@ LISTED = {
         1, "an anonymous contact's signed portal link names the tenant"),
     ("onboarding/services/portal_links.py", "link_for_token", "cross-tenant"): (
         1, "an anonymous contact's signed portal link names the tenant"),
+    ("knowledgebase/services/readers.py", "article_view_count", "raw SQL"): (
+        2, "one INSERT ... ON CONFLICT of the active tenant's view count (tenant_id given)"),
     ("metrics/services/onboarding_events.py", "_reached", "raw SQL"): (
         2, "counts each step's events up to the number it needs, in the active tenant"),
     ("onboarding/services/embed.py", "embed_token_read", "unscoped"): (
@@ -131,9 +139,14 @@ LISTED = {
     ("knowledgebase/search/query.py", "_has_trigram", "raw SQL"): (
         2, "reads the catalogue (pg_extension), no tenant rows"),
     ("knowledgebase/search/query.py", "_ranked", "raw SQL"): (
-        2, "full-text search with ranking and headlines, in the active tenant"),
+        1, "full-text search, WHERE tenant_id = the tenant's on every table it reads"),
     ("knowledgebase/search/query.py", "_near_misses", "raw SQL"): (
-        3, "trigram similarity search, in the active tenant"),
+        2, "trigram search, WHERE tenant_id = the tenant's on every table it reads"),
+    ("knowledgebase/search/query.py", "_owner_cursor", "raw SQL"): (
+        1, "the cursor of the two search statements above"),
+    ("knowledgebase/search/query.py", "_owner_cursor", "cross-tenant"): (
+        1, "as the owner: the search indexes are unusable under row-level security "
+           "(non-leakproof operators); both statements name the tenant on every table"),
     ("tenants/tenancy/admin.py", "TenantAdmin.formfield_for_foreignkey", "unscoped"): (
         1, "superusers choose among all tenants' rows; staff get their tenant's"),
     ("tenants/tenancy/admin.py", "TenantAdmin.get_queryset", "unscoped"): (
