@@ -55,18 +55,22 @@ def test_the_help_center_has_every_kind_of_article_in_four_languages(seeded):
         assert translations.filter(body_html__contains="youtube-nocookie.com/embed/").exists()
         assert translations.filter(body_html__contains="<table>").exists()
         assert SlugRedirect.objects.get().old_slug == "billing-and-invoices"
-        assert ArticleImage.objects.get().file.name.startswith(f"kb/{tenant.pk}/")
+        image = ArticleImage.objects.get()
+        assert image.file.name.startswith(f"kb/{tenant.pk}/") and image.width == 240
+        shown = translations.get(language="en", article__help_key="share-dashboard").body_html
+        assert f"/media/{image.pk}/" in shown
         assert translations.filter(revisions__number=2).count() >= 2
 
 
 def test_every_onboarding_step_of_the_default_templates_has_its_help_article(seeded):
     tenant, _, _ = seeded
     customer_steps = {
-        step["key"]
+        step["article_key"]
         for template in DEFAULT_TEMPLATES
         for step in template["steps"]
         if step["completed_by"] != "csm"
     }
+    assert len(customer_steps) == 6
     with tenant_scope(tenant):
         keys = set(
             Article.objects.filter(status=Status.PUBLISHED).values_list("help_key", flat=True)

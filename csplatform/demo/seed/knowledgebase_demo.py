@@ -14,8 +14,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -42,6 +40,7 @@ from knowledgebase.models import (
     Status,
 )
 from knowledgebase.services.articles import translation_save
+from knowledgebase.services.images import image_markdown, image_upload
 from tenants.models import Membership, Role, Tenant
 from tenants.tenancy.context import tenant_scope
 
@@ -115,8 +114,7 @@ def _content(tenant: Tenant) -> Counter:
     image = _image(tenant, author)
     rows["knowledgebase.ArticleImage"] = 1
     second = dict(SECOND_REVISIONS)
-    if (url := _image_url(tenant, image)) is not None:
-        second[("share-dashboard", "en")] = f"\n![A shared dashboard]({url})\n"
+    second[("share-dashboard", "en")] = "\n" + image_markdown(image, tenant) + "\n"
     for (key, language), addition in second.items():
         values = dict(by_key[key]["translations"][language])
         values["body"] += addition
@@ -145,7 +143,7 @@ def _content(tenant: Tenant) -> Counter:
 
 
 def _image(tenant: Tenant, author: Membership | None) -> ArticleImage:
-    """A small picture of a dashboard (bars), stored in the tenant's own folder."""
+    """A small picture of a dashboard (bars), uploaded as an author uploads one."""
     picture = Image.new("RGB", (240, 120), "white")
     draw = ImageDraw.Draw(picture)
     for index, height in enumerate([40, 70, 55, 90, 65, 100]):
@@ -153,25 +151,8 @@ def _image(tenant: Tenant, author: Membership | None) -> ArticleImage:
         draw.rectangle([left, 110 - height, left + 24, 110], fill=(37, 99, 235))
     data = io.BytesIO()
     picture.save(data, format="PNG")
-    content = data.getvalue()
-    name = default_storage.save(f"kb/{tenant.pk}/{IMAGE_NAME}", ContentFile(content))
-    with tenant_scope(tenant):
-        return ArticleImage.objects.create(
-            file=name,
-            name=IMAGE_NAME,
-            content_type="image/png",
-            size=len(content),
-            width=picture.width,
-            height=picture.height,
-            uploaded_by=author,
-        )
-
-
-def _image_url(tenant: Tenant, image: ArticleImage) -> str | None:
-    try:
-        return reverse("help-image", args=[tenant.slug, image.pk, image.name])
-    except NoReverseMatch:  # the public help center's address is not in this build
-        return None
+    upload = ContentFile(data.getvalue(), name=IMAGE_NAME)
+    return image_upload(tenant=tenant, file=upload, uploaded_by=author)
 
 
 def _readers(tenant: Tenant, seed: int) -> Counter:
