@@ -206,6 +206,10 @@ if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", LOGIN_RATE_LIMIT):
 PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "60/m")
 if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", PUBLIC_RATE_LIMIT):
     raise ImproperlyConfigured("PUBLIC_RATE_LIMIT must look like 60/m (per s, m, h or d).")
+# Help center searches per address (each pause in typing is one).
+HELP_SEARCH_RATE_LIMIT = env_str("HELP_SEARCH_RATE_LIMIT", "300/m")
+if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", HELP_SEARCH_RATE_LIMIT):
+    raise ImproperlyConfigured("HELP_SEARCH_RATE_LIMIT must look like 300/m (per s, m, h or d).")
 RATELIMIT_USE_CACHE = "default"
 # django-ratelimit lists django-redis but not Django's own Redis cache, which it works with:
 # it needs an atomic INCR and expiring keys, both Redis commands behind this backend.

@@ -3,6 +3,7 @@ number in their keys, and any change that readers can see (a save, a publish, a 
 edit) moves the generation on after its transaction commits, so no stale page is served."""
 
 import logging
+import time
 
 from django.core.cache import cache
 from django.db import transaction
@@ -17,9 +18,15 @@ def _key(tenant_id: int) -> str:
     return f"kb:generation:{tenant_id}"
 
 
+def _fresh() -> int:
+    # A generation that no earlier one can equal, even if Redis lost the key meanwhile: an
+    # evicted counter that restarted at 1 would serve pages cached under an old 1 again.
+    return time.time_ns()
+
+
 def generation(tenant: Tenant) -> int:
     try:
-        return cache.get_or_set(_key(tenant.pk), 1, timeout=None) or 1
+        return cache.get_or_set(_key(tenant.pk), _fresh, timeout=None) or 0
     except Exception:  # noqa: BLE001 - the cache is an optimisation; without Redis, no caching
         return 0
 
@@ -30,9 +37,7 @@ def help_center_changed(tenant: Tenant) -> None:
 
     def bump():
         try:
-            cache.incr(_key(tenant.pk))
-        except ValueError:
-            cache.set(_key(tenant.pk), 2, timeout=None)
+            cache.set(_key(tenant.pk), _fresh(), timeout=None)
         except Exception:  # noqa: BLE001 - pages then live until TIMEOUT at most
             log.warning("help center cache of tenant %s not invalidated", tenant.pk)
 
@@ -51,6 +56,8 @@ def cached(tenant: Tenant, name: str, build, timeout: int = TIMEOUT):
         return build()
     if value is None:
         value = build()
+        if value is None:  # nothing there (an unknown slug): not worth a key
+            return value
         try:
             cache.set(key, value, timeout)
         except Exception:  # noqa: BLE001

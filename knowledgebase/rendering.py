@@ -39,6 +39,12 @@ VIDEO_PLAYERS = {
 }
 VIDEO_FRAME_HOSTS = ("https://www.youtube-nocookie.com/embed/", "https://player.vimeo.com/video/")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# The ids the help center's own pages use (a test keeps this list complete): a heading
+# never takes one, or "## Feedback" would capture the feedback form's anchor.
+PAGE_IDS = {
+    "announcements-title", "feedback", "feedback-title", "help-q", "help-results",
+    "id_comment", "id_reason", "related-title", "toc-title", "main", "content",
+}  # fmt: skip
 
 
 def video_player(url: str) -> str | None:
@@ -123,7 +129,7 @@ def render(markdown: str) -> Rendered:
             text = tokens[index + 1].content.strip()
             base = slugify(text, allow_unicode=True) or "section"
             anchor, n = base, 2
-            while anchor in seen:
+            while anchor in seen or anchor in PAGE_IDS:
                 anchor, n = f"{base}-{n}", n + 1
             seen.add(anchor)
             token.attrSet("id", anchor)

@@ -63,3 +63,8 @@ public_rate_limited = address_rate_limited(
     group="public", setting="PUBLIC_RATE_LIMIT", template="public_rate_limited.html",
     method=ALL, label="Public page",
 )  # fmt: skip
+
+help_search_rate_limited = address_rate_limited(
+    group="help-search", setting="HELP_SEARCH_RATE_LIMIT", template="public_rate_limited.html",
+    method=ALL, label="Help center search",
+)  # fmt: skip

@@ -6,7 +6,7 @@ text and a restore button."""
 import difflib
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -67,7 +67,7 @@ def revisions(model_admin, request, object_id):
         if not can_restore:
             raise PermissionDenied
         raw, revision = request.POST.get("revision", ""), None
-        if raw.isdigit():
+        if raw.isascii() and raw.isdigit() and len(raw) < 19:
             revision = (
                 ArticleRevision.objects.for_tenant(tenant)
                 .select_related("translation__article")
@@ -76,8 +76,15 @@ def revisions(model_admin, request, object_id):
             )
         if revision is None:
             raise Http404
-        revision_restore(tenant=tenant, revision=revision,
-                         saved_by=acting_member(request, tenant))  # fmt: skip
+        try:
+            revision_restore(tenant=tenant, revision=revision,
+                             saved_by=acting_member(request, tenant))  # fmt: skip
+        except ValidationError as error:
+            # The old slug, say, is another article's now: say so, restore nothing.
+            for field_messages in error.message_dict.values():
+                for message in field_messages:
+                    messages.error(request, message)
+            return HttpResponseRedirect(here)
         messages.success(
             request,
             _("Revision %(number)s of the %(language)s translation was restored as a new "

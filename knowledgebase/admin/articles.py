@@ -126,8 +126,9 @@ class CategoryFilter(admin.SimpleListFilter):
         return [(str(c.pk), _category_label(c)) for c in categories]
 
     def queryset(self, request, queryset):
-        if (self.value() or "").isdigit():
-            return queryset.filter(category_id=int(self.value()))
+        value = self.value() or ""
+        if value.isascii() and value.isdigit() and len(value) < 19:
+            return queryset.filter(category_id=int(value))
         return queryset
 
 

@@ -49,3 +49,14 @@ class HelpCenterAdmin(KnowledgeBaseAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         help_center_changed(acting_tenant(request, obj))
+
+    def delete_model(self, request, obj):
+        tenant = obj.tenant
+        super().delete_model(request, obj)
+        help_center_changed(tenant)  # back to English only: readers see it at once
+
+    def delete_queryset(self, request, queryset):
+        tenants = {row.tenant for row in queryset.select_related("tenant")}
+        super().delete_queryset(request, queryset)
+        for tenant in tenants:
+            help_center_changed(tenant)

@@ -9,7 +9,10 @@ from tenants.tenancy.models import TenantModel
 
 
 def image_path(instance, filename: str) -> str:
-    return f"kb/{instance.tenant_id}/{filename}"
+    """Where an image is stored: under its tenant's folder (`instance` is an image or a
+    tenant)."""
+    tenant_id = instance.pk if instance._meta.model_name == "tenant" else instance.tenant_id
+    return f"kb/{tenant_id}/{filename}"
 
 
 class ArticleImage(TenantModel):

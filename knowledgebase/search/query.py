@@ -17,6 +17,7 @@ from functools import cache
 
 from django.db import connection, transaction
 from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from knowledgebase.models import Language, SearchQuery, Status
@@ -84,14 +85,15 @@ def search_articles(*, tenant: Tenant, language: str, query: str, limit: int = 1
                 results.total = rows[0][-1]
                 results.hits = [_hit(row, language, query) for row in rows]
                 return results
-        if words(query) and language not in CJK_LANGUAGES and _has_trigram():
+        # Near misses stand in for an empty first page only, never for a page past the end.
+        if offset == 0 and words(query) and language not in CJK_LANGUAGES and _has_trigram():
             rows = _near_misses(language, query, filters, params, limit)
             if rows:
                 results.fuzzy = True
                 results.total = len(rows)
                 results.hits = [_hit(row, language, query) for row in rows]
                 return results
-        if words(query):
+        if offset == 0 and words(query):
             results.suggestions = popular_searches(tenant=tenant, language=language)
     return results
 
@@ -223,8 +225,12 @@ def _hit(row, language: str, query: str) -> Hit:
 
 
 def _marked(headline: str) -> str:
-    """The headline escaped, its match markers turned into <mark> elements."""
-    return html.escape(headline).replace(START, "<mark>").replace(STOP, "</mark>")
+    """The headline escaped, its match markers turned into <mark> elements; a marker left
+    open (the text held one of the marker characters itself) is closed."""
+    marked = html.escape(headline).replace(START, "<mark>").replace(STOP, "</mark>")
+    if marked.count("<mark>") != marked.count("</mark>"):
+        return html.escape(headline.replace(START, "").replace(STOP, ""))
+    return marked
 
 
 def _unfolded(headline: str, plain: str) -> str:
@@ -254,6 +260,8 @@ def _python_snippet(text: str, query: str, language: str) -> str:
     every match marked; the text's beginning when no word is found."""
     terms = [term for term in words(fold(query, language)) if term]
     folded = fold(text, language).lower()
+    if len(folded) != len(text):  # a letter whose lower case is longer ("İ"): match as is
+        folded = fold(text, language)
     spans = []
     for term in terms:
         needle = term.lower()
@@ -273,25 +281,37 @@ def _python_snippet(text: str, query: str, language: str) -> str:
     return ("… " if start else "") + "".join(out).strip() + (" …" if end < len(text) else "")
 
 
+# A search is suggested to other readers only once it found something on this many
+# different days: what one visitor types (a name, an address, a message) is never shown to
+# the next, and no one can put words on a tenant's pages by searching for them.
+SUGGEST_MIN_DAYS = 3
+
+
 def popular_searches(*, tenant: Tenant, language: str, days: int = 90, limit: int = 5) -> list:
-    """The tenant's most frequent searches in `language` that found something lately."""
+    """The tenant's frequent searches in `language` that found articles (not near misses)
+    lately, each on at least SUGGEST_MIN_DAYS different days."""
     since = timezone.now() - timedelta(days=days)
     with tenant_scope(tenant):
         return list(
             SearchQuery.objects.filter(language=language, results__gt=0, created_at__gte=since)
             .values("query")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("id"), days=Count(TruncDate("created_at"), distinct=True))
+            .filter(days__gte=SUGGEST_MIN_DAYS)
             .order_by("-n", "query")
             .values_list("query", flat=True)[:limit]
         )
 
 
-def search_log(*, tenant: Tenant, language: str, query: str, results: int) -> None:
-    """Keep a search and its result count, anonymously (no address, user or contact)."""
+def search_log(*, tenant: Tenant, language: str, query: str, results: int,
+               fuzzy: bool = False) -> None:  # fmt: skip
+    """Keep a search and its result count, anonymously (no address, user or contact). A
+    search that found near misses only counts as one with no results: no article has its
+    words, which is what the tenant's "searches with no results" are for."""
     text = normalised(query)
     if not text:
         return
     with tenant_scope(tenant):
         SearchQuery.objects.create(
-            language=language_or(language, Language.EN), query=text, results=max(0, results)
-        )
+            language=language_or(language, Language.EN), query=text,
+            results=0 if fuzzy else max(0, results),
+        )  # fmt: skip

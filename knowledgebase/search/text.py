@@ -34,13 +34,20 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+def _indexed(run: str) -> str:
+    # The bigrams, then the last character alone: a one-character query matches a bigram's
+    # first character as a prefix, and the last character of a run starts none.
+    grams = bigrams(run)
+    return " ".join(grams if len(run) == 1 else [*grams, run[-1]])
+
+
 def document(text: str, language: str) -> str:
     """`text` prepared for to_tsvector in `language`'s configuration."""
     text = fold(text or "", language)
     if language in CJK_LANGUAGES or _HAN_RUN.search(text):
         # Han runs become bigrams in any language: a Chinese product name in an English
         # article is found too.
-        text = _HAN_RUN.sub(lambda m: " " + " ".join(bigrams(m.group())) + " ", text)
+        text = _HAN_RUN.sub(lambda m: " " + _indexed(m.group()) + " ", text)
     return text
 
 

@@ -210,7 +210,9 @@ def category_for(tenant: Tenant, center: HelpCenter, language: str,
         links = _published_translations(
             center, language, category_id__in=[c.pk for c in family]
         ).values()
-    return _blocks(center, language, family, links)[0]
+    block = _blocks(center, language, family, links)[0]
+    # A category with nothing published yet is not there for readers, name included.
+    return block if block.count else None
 
 
 def _article_by_address(center: HelpCenter, language: str, slug: str):

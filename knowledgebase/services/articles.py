@@ -26,6 +26,7 @@ from tenants.tenancy.context import tenant_scope
 
 TRANSLATION_FIELDS = ["title", "slug", "summary", "body", "tags"]
 MAX_BODY = 200_000
+MAX_TITLE, MAX_SUMMARY, MAX_SLUG, MAX_TAGS = 200, 500, 200, 20
 
 
 def slug_for(title: str) -> str:
@@ -42,17 +43,25 @@ def translation_validate(*, tenant: Tenant, article: Article | None, language: s
     title = (values.get("title") or "").strip()
     if not title:
         errors["title"] = [_("An article needs a title.")]
+    elif len(title) > MAX_TITLE:
+        errors["title"] = [_("A title is at most %(n)s characters.") % {"n": MAX_TITLE}]
+    if len((values.get("summary") or "").strip()) > MAX_SUMMARY:
+        errors["summary"] = [_("A summary is at most %(n)s characters.") % {"n": MAX_SUMMARY}]
     body = values.get("body") or ""
     if len(body) > MAX_BODY:
         errors["body"] = [_("The body is longer than %(n)s characters.") % {"n": MAX_BODY}]
     slug = (values.get("slug") or "").strip() or slug_for(title)
     if title and not slug:
         errors["slug"] = [_("Choose a slug: the title has no letters or digits to make one.")]
+    elif len(slug) > MAX_SLUG:
+        errors["slug"] = [_("A slug is at most %(n)s characters.") % {"n": MAX_SLUG}]
     elif slug and slug != slug_for(slug):
         errors["slug"] = [_("Use letters, digits and hyphens only in a slug.")]
     tags = [str(tag).strip() for tag in values.get("tags") or [] if str(tag).strip()]
     if any(len(tag) > 60 for tag in tags):
         errors["tags"] = [_("A tag is at most 60 characters.")]
+    elif len(set(tags)) > MAX_TAGS:
+        errors["tags"] = [_("An article has at most %(n)s tags.") % {"n": MAX_TAGS}]
     if slug and language in Language.values:
         with tenant_scope(tenant):
             taken = ArticleTranslation.objects.filter(language=language, slug=slug)

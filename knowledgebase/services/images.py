@@ -113,7 +113,7 @@ def image_upload(*, tenant: Tenant, file, uploaded_by: Membership | None = None)
 def image_markdown(image: ArticleImage, tenant: Tenant) -> str:
     """The Markdown that shows `image` in an article."""
     alt = PurePath(image.name).stem.replace("-", " ")
-    url = reverse("help-image", args=[tenant.slug, image.pk, image.name])
+    url = reverse("help-image", args=[tenant.slug, image.pk, PurePath(image.file.name).name])
     return f"![{alt}]({url})"
 
 

@@ -58,7 +58,11 @@ class HelpCenterView(View):
             if asked not in self.languages:
                 code = language_or(asked[:35], "")
                 if code in self.languages:
-                    return redirect(self.url_name(), tenant_slug=tenant_slug, lang=code, **kwargs)
+                    # The same address in the language's own spelling, query kept.
+                    url = reverse(self.url_name(), kwargs={"tenant_slug": tenant_slug,
+                                                           "lang": code, **kwargs})  # fmt: skip
+                    query = request.META.get("QUERY_STRING", "")
+                    return redirect(f"{url}?{query}" if query else url)
                 self.language = self.center.fallback_language
                 return self.in_language(request, lambda: self.not_found(request))
             self.language = asked

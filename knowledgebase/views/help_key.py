@@ -29,7 +29,9 @@ class HelpKeyView(HelpCenterView):
         found = key_article_for(self.tenant, self.center, self.language, key) if key else None
         if found is None:
             return self.not_found(request)
-        response = redirect("help-article", tenant_slug=tenant_slug, lang=self.language,
+        # At the address of the language shown (the fallback's when the visitor's is
+        # missing): a slug names one article in its own language only.
+        response = redirect("help-article", tenant_slug=tenant_slug, lang=found.language,
                             slug=found.slug)  # fmt: skip
         patch_vary_headers(response, ["Accept-Language"])
         return response

@@ -1,11 +1,14 @@
-"""The public address of an article image: /help/<tenant>/media/<id>/<name>. Anyone may load
-it (articles are public), but only from its own tenant's address; the stored content type is
-served with nosniff, and the bytes never change, so browsers may keep them for a year."""
+"""The public address of an article image: /help/<tenant>/media/<id>/<stored name>. Anyone
+may load it (articles are public), but only from its own tenant's address and only by its
+stored name, which is random: the image of a draft cannot be found by counting ids. The
+stored content type is served with nosniff, and the bytes never change, so browsers may keep
+them for a year."""
 
 from django.http import FileResponse, Http404
 from django.views import View
 
 from knowledgebase.models import ArticleImage
+from knowledgebase.models.media import image_path
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
 
@@ -20,7 +23,7 @@ class HelpImageView(View):
         if tenant is None:
             raise Http404
         with tenant_scope(tenant):
-            image = ArticleImage.objects.filter(pk=pk, name=name).first()
+            image = ArticleImage.objects.filter(pk=pk, file=image_path(tenant, name)).first()
         if image is None:
             raise Http404
         try:

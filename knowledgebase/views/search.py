@@ -9,9 +9,11 @@ going back restores the whole page. Every search that ran is logged (knowledgeba
 results and clicks one never presses Enter, and those are the searches that matter most."""
 
 from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
 
 from knowledgebase.search.query import search_articles, search_log
 from knowledgebase.views.base import HelpCenterView
+from tenants.public_rate import help_search_rate_limited
 
 PER_PAGE = 10
 MAX_PAGES = 50
@@ -27,6 +29,7 @@ def page_number(value: str | None) -> int:
     return min(max(number, 1), MAX_PAGES)
 
 
+@method_decorator(help_search_rate_limited, name="dispatch")
 class HelpSearchView(HelpCenterView):
     def get(self, request, tenant_slug):
         query = (request.GET.get("q") or "").replace("\x00", "")[:MAX_QUERY].strip()
@@ -43,7 +46,7 @@ class HelpSearchView(HelpCenterView):
                 if fallback.total:
                     results, other_language = fallback, self.center.fallback_language
             search_log(tenant=self.tenant, language=self.language, query=query,
-                       results=results.total)  # fmt: skip
+                       results=results.total, fuzzy=results.fuzzy)  # fmt: skip
         partial = request.htmx and not request.htmx.history_restore_request
         template = "knowledgebase/search.html#results" if partial else "knowledgebase/search.html"
         response = self.page(

@@ -77,3 +77,11 @@ def test_scheduled_articles_are_published_when_their_time_comes(kb):
     due.refresh_from_db(), later.refresh_from_db()
     assert (due.status, later.status) == (Status.PUBLISHED, Status.SCHEDULED)
     assert due.published_at == now
+
+
+def test_lengths_are_named_not_left_to_the_database(kb):
+    values = {"title": "t" * 201, "summary": "s" * 501, "slug": "a" * 201,
+              "tags": [f"tag{n}" for n in range(21)]}  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        kb.article({"en": values})
+    assert set(error.value.message_dict) == {"title", "summary", "slug", "tags"}

@@ -85,7 +85,8 @@ def test_the_admin_uploads_and_answers_the_markdown(
     assert done.status_code == 200
     with tenant_scope(tenant):
         image = ArticleImage.objects.get()
-    markdown = f"![team view](/help/acme/media/{image.pk}/team-view.png)"
+    stored_name = Path(image.file.name).name
+    markdown = f"![team view](/help/acme/media/{image.pk}/{stored_name})"
     assert markdown in done.content.decode()
     theirs = image_upload(tenant=other_tenant, file=picture(name="secret.png"))
     listing = owner_client.get(url).content.decode()
@@ -104,8 +105,9 @@ def test_the_admin_uploads_and_answers_the_markdown(
 def test_the_public_address_serves_only_the_tenants_own_image(tenant, other_tenant):
     ours = image_upload(tenant=tenant, file=picture(name="a.png"))
     theirs = image_upload(tenant=other_tenant, file=picture("GIF", name="b.gif"))
+    ours_name, theirs_name = Path(ours.file.name).name, Path(theirs.file.name).name
     client = Client()
-    answer = client.get(f"/help/acme/media/{ours.pk}/a.png")
+    answer = client.get(f"/help/acme/media/{ours.pk}/{ours_name}")
     assert answer.status_code == 200
     assert b"".join(answer.streaming_content)[:4] == b"\x89PNG"
     assert answer["Content-Type"] == "image/png"
@@ -113,7 +115,9 @@ def test_the_public_address_serves_only_the_tenants_own_image(tenant, other_tena
     assert "max-age=31536000" in answer["Cache-Control"]
     assert "sandbox" in answer["Content-Security-Policy"]
     # Another tenant's image through this tenant's address does not exist.
-    assert client.get(f"/help/acme/media/{theirs.pk}/b.gif").status_code == 404
-    assert client.get(f"/help/globex/media/{theirs.pk}/b.gif").status_code == 200
+    assert client.get(f"/help/acme/media/{theirs.pk}/{theirs_name}").status_code == 404
+    assert client.get(f"/help/globex/media/{theirs.pk}/{theirs_name}").status_code == 200
+    # Only by its random stored name: not by the uploaded name, not by a guessed one.
+    assert client.get(f"/help/acme/media/{ours.pk}/a.png").status_code == 404
     assert client.get(f"/help/acme/media/{ours.pk}/other-name.png").status_code == 404
-    assert client.get(f"/help/nobody/media/{ours.pk}/a.png").status_code == 404
+    assert client.get(f"/help/nobody/media/{ours.pk}/{ours_name}").status_code == 404

@@ -80,7 +80,10 @@ def test_chinese_pages_fall_back_to_english_where_an_article_has_no_chinese(chin
     html = Client().get("/help/acme/zh-hans/").content.decode()
     assert '<html lang="zh-hans">' in html
     assert 'href="/help/acme/zh-hans/a/ke-hu-liu-cun/">客户留存</a>' in html
-    assert 'href="/help/acme/zh-hans/a/import-data/" lang="en">Import data</a>' in html
+    # An article shown in the fallback language links to its own language's address: a
+    # slug names one article in one language (another may have it in Chinese).
+    assert 'href="/help/acme/en/a/import-data/" lang="en">Import data</a>' in html
+    # A Chinese address of the English slug (an old link) shows the English text, said so.
     fallback = Client().get("/help/acme/zh-hans/a/import-data/")
     text = fallback.content.decode()
     assert fallback.status_code == 200 and '<article class="help-article" lang="en">' in text
@@ -101,7 +104,7 @@ def test_the_article_page(chinese):
     assert '<h2 id="为什么">为什么</h2>' in html and 'href="#为什么"' in html  # contents
     # Related: the chosen one first (in English, marked), then others of the section.
     related = html.split('id="related-title"')[1].split("</nav>")[0]
-    assert 'href="/help/acme/zh-hans/a/import-data/" lang="en">Import data</a>' in related
+    assert 'href="/help/acme/en/a/import-data/" lang="en">Import data</a>' in related
     # The languages it exists in, with hreflang alternates and a canonical address.
     assert 'href="/help/acme/en/a/customer-retention/" hreflang="en"' in html
     base = settings.SITE_URL
@@ -276,5 +279,28 @@ def test_the_widget_lists_the_keys_article_first_then_its_section(chinese):
     titles = re.findall(r'target="_blank" rel="noopener"[^>]*>([^<]+)</a>', html)
     assert titles[0] == "Import data" and "Export data" in titles
     assert "Customer retention" not in html  # another section
-    assert 'href="/help/acme/zh-hans/a/import-data/"' in html
+    assert 'href="/help/acme/en/a/import-data/"' in html  # the English text's address
     assert "Import data" not in Client().get("/help/acme/widget/?key=nope").content.decode()
+
+
+def test_a_fallback_link_never_opens_another_article_with_the_same_slug(kb):
+    center(kb.tenant, ["en", "ro"])
+    kb.article({"en": {"title": "Billing in English", "slug": "facturare"}})
+    kb.article({"ro": {"title": "Altceva", "slug": "facturare"}})
+    home = Client().get("/help/acme/ro/").content.decode()
+    assert 'href="/help/acme/en/a/facturare/" lang="en">Billing in English</a>' in home
+    page = Client().get("/help/acme/en/a/facturare/").content.decode()
+    assert "Billing in English" in page and "Altceva" not in page
+
+
+def test_a_category_with_nothing_published_is_not_there(kb):
+    kb.article({"en": {"title": "Secret launch plan"}}, status=Status.DRAFT)
+    answer = Client().get(f"/help/acme/en/c/{kb.category.slug}/")
+    assert answer.status_code == 404 and "Getting started" not in answer.content.decode()
+
+
+def test_a_language_spelled_otherwise_keeps_the_query(kb):
+    kb.article({"en": {"title": "Billing"}})
+    answer = Client().get("/help/acme/EN/search/?q=billing&page=1")
+    assert answer.status_code == 302
+    assert answer["Location"] == "/help/acme/en/search/?q=billing&page=1"

@@ -82,3 +82,16 @@ def test_table_of_contents_has_unique_anchors():
     toc = render("## Setup\n\n### Keys\n\n## Setup\n\n## Настройка\n\n## 设置").toc
     assert [entry["id"] for entry in toc] == ["setup", "keys", "setup-2", "настройка", "设置"]
     assert [entry["level"] for entry in toc] == [2, 3, 2, 2, 2]
+
+
+def test_headings_never_take_an_id_of_the_help_center_pages():
+    from django.conf import settings
+
+    from knowledgebase.rendering import PAGE_IDS
+
+    templates = Path(settings.BASE_DIR, "templates")
+    pages = [*templates.glob("knowledgebase/*.html"), templates / "public_base.html"]
+    used = {m for page in pages for m in re.findall(r'\bid="([^"{]+)"', page.read_text())}
+    assert used <= PAGE_IDS, used - PAGE_IDS
+    toc = render("## Feedback\n\n## Help results\n\n## Feedback").toc
+    assert [entry["id"] for entry in toc] == ["feedback-2", "help-results-2", "feedback-3"]

@@ -95,12 +95,44 @@ def test_typos_find_near_misses(kb, language, title, typo):
     assert titles(results) == [title] and results.fuzzy
 
 
-def test_nothing_found_suggests_searches_that_found_something(kb):
+def test_nothing_found_suggests_searches_that_found_something_on_three_days(kb):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from knowledgebase.models import SearchQuery
+    from tenants.tenancy.context import tenant_scope
+
     kb.article({"en": {"title": "Billing", "body": "Invoices."}})
-    search_log(tenant=kb.tenant, language="en", query="  Billing  ", results=1)
+    for days_ago in (0, 1, 2):
+        search_log(tenant=kb.tenant, language="en", query="  Billing  ", results=1)
+        search_log(tenant=kb.tenant, language="en", query="invoices", results=1)
+        with tenant_scope(kb.tenant):
+            latest = SearchQuery.objects.filter(query="billing").latest("id")
+            SearchQuery.objects.filter(pk=latest.pk).update(
+                created_at=timezone.now() - timedelta(days=days_ago)
+            )
     search_log(tenant=kb.tenant, language="en", query="nothing here", results=0)
+    # Near misses are logged as no result, and never suggested.
+    search_log(tenant=kb.tenant, language="en", query="my name is bob", results=3, fuzzy=True)
     results = search_articles(tenant=kb.tenant, language="en", query="qqqqzzzz")
+    # "invoices" found articles three times, but on one day only: not suggested yet.
     assert results.total == 0 and results.suggestions == ["billing"]
+    with tenant_scope(kb.tenant):
+        assert SearchQuery.objects.get(query="my name is bob").results == 0
+
+
+def test_a_page_past_the_end_is_empty_not_near_misses(kb):
+    kb.article({"en": {"title": "Billing basics", "body": "Invoices."}})
+    results = search_articles(tenant=kb.tenant, language="en", query="billing", offset=10)
+    assert results.hits == [] and not results.fuzzy and results.suggestions == []
+
+
+def test_a_single_chinese_character_is_found_at_the_end_of_a_run_too(kb):
+    kb.article({"zh-hans": {"title": "我爱读书", "body": "。"}})
+    for character in "我爱读书":
+        assert search_articles(tenant=kb.tenant, language="zh-hans", query=character).total == 1
+    assert search_articles(tenant=kb.tenant, language="zh-hans", query="爱读书").total == 1
 
 
 @pytest.mark.parametrize(
@@ -127,6 +159,12 @@ def test_drafts_scheduled_other_languages_and_other_tenants_stay_invisible(kb, o
     # Nor through typo tolerance, which finds Globex's for Globex.
     assert search_articles(tenant=kb.tenant, language="en", query="retension").total == 0
     assert search_articles(tenant=other_kb.tenant, language="en", query="retension").fuzzy
+
+
+def test_marker_characters_in_the_text_never_leave_a_mark_open(kb):
+    kb.article({"en": {"title": "Odd", "body": "Paste \x02here\x03 or \x02there."}})
+    snippet = search_articles(tenant=kb.tenant, language="en", query="paste").hits[0].snippet
+    assert snippet.count("<mark>") == snippet.count("</mark>")
 
 
 def test_snippets_escape_the_article_text(kb):
