@@ -273,5 +273,5 @@ class PublicSearchView(PublicHelpMixin, GenericAPIView):
         )  # fmt: skip
         if numbers["offset"] == 0:  # a next page is the same search
             search_log(tenant=self.tenant, language=self.language, query=query,
-                       results=results.total)  # fmt: skip
+                       results=results.total, fuzzy=results.fuzzy)  # fmt: skip
         return Response(SearchResultsSerializer(results).data)
