@@ -16,6 +16,8 @@ from health.api.playbooks import PlaybookRunViewSet, PlaybookViewSet
 from health.api.rules import AlertRuleViewSet
 from health.api.task_viewsets import TaskViewSet
 from health.api.viewsets import HealthScoreViewSet, ScorecardVersionViewSet, ScorecardViewSet
+from knowledgebase.api.public import PublicArticleViewSet, PublicSearchView
+from knowledgebase.api.viewsets import ArticleViewSet, CategoryViewSet
 from metrics.api.catalog import (
     ChurnReasonViewSet,
     ChurnRecordViewSet,
@@ -62,8 +64,17 @@ router.register("onboarding/handovers", HandoverViewSet, basename="onboarding-ha
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 router.register("onboarding/portal-links", PortalLinkViewSet, basename="onboarding-portal-link")
+router.register("kb/categories", CategoryViewSet, basename="kb-category")
+router.register("kb/articles", ArticleViewSet, basename="kb-article")
+# The public help center: no credentials, the tenant named by its slug.
+router.register(
+    r"help/(?P<tenant_slug>[-a-zA-Z0-9_]+)/articles",
+    PublicArticleViewSet,
+    basename="help-api-article",
+)
 
 urlpatterns = [
     path("tenant/", TenantInfoViewSet.as_view({"get": "current"}), name="tenant-current"),
+    path("help/<slug:tenant_slug>/search/", PublicSearchView.as_view(), name="help-api-search"),
     *router.urls,
 ]

@@ -307,7 +307,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "tenants.api.pagination.DefaultCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["tenants.api.throttling.TenantKeyRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"tenant_key": env_str("API_THROTTLE_RATE", "1200/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "tenant_key": env_str("API_THROTTLE_RATE", "1200/minute"),
+        # The public help center API, per address.
+        "kb_public": env_str("KB_PUBLIC_API_RATE", "300/minute"),
+    },
     "DEFAULT_SCHEMA_CLASS": "tenants.api.openapi.TenantAutoSchema",
     "EXCEPTION_HANDLER": "tenants.api.errors.exception_handler",
     # JSON only; /api/docs/ is the interactive explorer.

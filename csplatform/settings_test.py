@@ -1,6 +1,7 @@
 """Test settings: the real PostgreSQL and Redis, with fast hashing and isolated cache keys."""
 
 import os
+import tempfile
 
 os.environ.setdefault("CSPLATFORM_TESTING", "1")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
@@ -13,6 +14,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES["default"]["KEY_PREFIX"] = f"csp-test-{os.getpid()}"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 
+# Files the tests store (help center images) go to a folder of the run's own, not the checkout.
+MEDIA_ROOT = os.path.join(tempfile.gettempdir(), f"csplatform-test-media-{os.getpid()}")
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.support"]  # noqa: F405
 # Messages queued during a test land in a queue of this run's own, not the shared one; a
 # worker started by a test is told its test process's queue, so what it queues goes there too.

@@ -18,6 +18,7 @@ from csplatform.home import HomeView
 from csplatform.personal_data.views import ContactEraseView, ContactPersonalDataView
 from csplatform.security.login_rate import login_rate_limited
 from csplatform.views import Moved, healthz
+from knowledgebase.views.analytics import KnowledgeBaseAnalyticsView
 from metrics.views import (
     AccountUsageView,
     MetricDefinitionsView,
@@ -77,6 +78,7 @@ urlpatterns = [
     path("", include("health.urls")),
     path("", include("accounts.survey_urls")),
     path("", include("onboarding.urls")),
+    path("knowledge-base/", KnowledgeBaseAnalyticsView.as_view(), name="kb-analytics"),
     # The tenants' public help centers (no sign-in; published articles only).
     path("help/", include("knowledgebase.public_urls")),
     path("", include("knowledgebase.urls")),

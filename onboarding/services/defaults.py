@@ -1,7 +1,8 @@
 """The two onboarding templates every tenant starts with, in English, Simplified Chinese,
 Russian and Romanian: a self-serve checklist (the default) and an enterprise one with the
 sales handover, a kickoff and a go-live. The tenant edits them like any template; they are
-added once (a template the tenant deleted is not brought back)."""
+added once (a template the tenant deleted is not brought back). The customer's steps link to
+the help center's article with the same help key (the demo help center has them all)."""
 
 from onboarding.models import OnboardingTemplate
 from onboarding.services.templates import template_save
@@ -14,7 +15,8 @@ def _t(en: str, zh: str, ru: str, ro: str) -> dict[str, str]:
 
 
 CONNECT = {
-    "key": "connect-data", "due_days": 3, "completed_by": "event",
+    "key": "connect-data",
+    "article_key": "connect-data", "due_days": 3, "completed_by": "event",
     "event_name": "data_synced", "event_count": 1,
     "title": _t("Connect your data", "连接您的数据", "Подключите свои данные",
                 "Conectați-vă datele"),
@@ -25,7 +27,8 @@ CONNECT = {
                "Conectați sursa cu care lucrează echipa; pasul se încheie la prima sincronizare."),
 }  # fmt: skip
 FIRST_REPORT = {
-    "key": "first-report", "due_days": 7, "completed_by": "event",
+    "key": "first-report",
+    "article_key": "first-report", "due_days": 7, "completed_by": "event",
     "event_name": "report_run", "event_count": 1,
     "title": _t("Run your first report", "运行您的第一份报告", "Запустите первый отчёт",
                 "Rulați primul raport"),
@@ -35,7 +38,8 @@ FIRST_REPORT = {
                "Un prim raport arată în câteva minute valoarea datelor dumneavoastră."),
 }  # fmt: skip
 INVITE = {
-    "key": "invite-team", "due_days": 14, "completed_by": "event",
+    "key": "invite-team",
+    "article_key": "invite-team", "due_days": 14, "completed_by": "event",
     "event_name": "user_invited", "event_count": 3,
     "title": _t("Invite three teammates", "邀请三位同事", "Пригласите трёх коллег",
                 "Invitați trei colegi"),
@@ -45,7 +49,8 @@ INVITE = {
                "Echipele care lucrează împreună în produs obțin mai mult de la el."),
 }  # fmt: skip
 DASHBOARD = {
-    "key": "share-dashboard", "due_days": 21, "completed_by": "customer", "required": False,
+    "key": "share-dashboard",
+    "article_key": "share-dashboard", "due_days": 21, "completed_by": "customer", "required": False,
     "title": _t("Share a dashboard", "分享一个仪表板", "Поделитесь дашбордом",
                 "Distribuiți un tablou de bord"),
     "help": _t("Tick this once your team looks at a shared dashboard.",
@@ -54,7 +59,8 @@ DASHBOARD = {
                "Bifați când echipa urmărește un tablou de bord comun."),
 }  # fmt: skip
 WORKFLOW = {
-    "key": "first-workflow", "due_days": 30, "completed_by": "event",
+    "key": "first-workflow",
+    "article_key": "first-workflow", "due_days": 30, "completed_by": "event",
     "event_name": "workflow_run", "event_count": 5,
     "title": _t("Automate a workflow", "自动化一个工作流程", "Автоматизируйте процесс",
                 "Automatizați un flux de lucru"),
@@ -74,7 +80,8 @@ KICKOFF = {
                 "Țineți ședința de început"),
 }  # fmt: skip
 GO_LIVE = {
-    "key": "go-live", "due_days": 45, "completed_by": "customer",
+    "key": "go-live",
+    "article_key": "go-live", "due_days": 45, "completed_by": "customer",
     "title": _t("Go live with your team", "与团队正式上线", "Запустите работу всей командой",
                 "Treceți în producție cu echipa"),
 }  # fmt: skip

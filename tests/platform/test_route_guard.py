@@ -49,6 +49,12 @@ PUBLIC = {
     "schema": "API description, no tenant data",
     "swagger-ui": "API description, no tenant data",
     "healthz": "load-balancer probe, no tenant data",
+    "help-api-article-list": "public help center API, published articles of the tenant in the "
+    "path only (tests/knowledgebase/test_api_public.py)",
+    "help-api-article-detail": "public help center API, published articles of the tenant in "
+    "the path only (tests/knowledgebase/test_api_public.py)",
+    "help-api-search": "public help center search, published articles of the tenant in the "
+    "path only (tests/knowledgebase/test_api_public.py)",
 }
 # Routes whose outsider test covers a whole namespace.
 NAMESPACES = {"admin"}

@@ -3,7 +3,8 @@
 The large tables go first as single set-based DELETEs; accounts and contacts last through the
 ORM, so that rows of other apps pointing at them are cascaded or nulled as their models say.
 Tenant configuration (members, API keys, churn reasons, the feature catalog, scorecards,
-playbooks and email templates) is kept.
+playbooks, email templates and the help center's articles) is kept; what the help center's
+readers did (views, feedback, searches) goes with the customer data.
 """
 
 from auditlog.context import disable_auditlog
@@ -17,6 +18,7 @@ from accounts.models import (
     Subscription,
 )
 from health.models import HealthScore, PlaybookRun, Task
+from knowledgebase.models import ArticleFeedback, ArticleViewDay, SearchQuery
 from metrics.models import AcquisitionSpend, ChurnRecord, EventReceipt, UsageEvent
 from tenants.models import Tenant
 
@@ -36,6 +38,9 @@ CUSTOMER_DATA = (
     Contact,
     Account,
     AcquisitionSpend,
+    ArticleViewDay,
+    ArticleFeedback,
+    SearchQuery,
 )
 
 

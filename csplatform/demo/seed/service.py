@@ -22,6 +22,7 @@ from csplatform.demo.seed.calendar import Period, period_build
 from csplatform.demo.seed.catalog import CURRENCY_SCALE, FEATURES
 from csplatform.demo.seed.copy import copy_rows, ids_reserve
 from csplatform.demo.seed.hierarchy import hierarchies_build
+from csplatform.demo.seed.knowledgebase_demo import knowledgebase_demo
 from csplatform.demo.seed.onboarding_demo import onboarding_demo
 from csplatform.demo.seed.playbooks import onboarding_checkins_demo, playbooks_demo
 from csplatform.demo.seed.population import population_build, spend_by_month
@@ -126,6 +127,7 @@ def demo_seed(
         result.rows.update(portal_demo(tenant=tenant))
         result.rows.update(onboarding_checkins_demo(tenant=tenant, day=period.end))
         result.rows.update(webhooks_demo(tenant=tenant, now=timezone.now()))
+        result.rows.update(knowledgebase_demo(tenant=tenant, seed=seed))
     result.seconds = time.monotonic() - started
     return result
 
