@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, FloatField, Max, Q, Sum
 from django.db.models.functions import Cast
+from django.utils.translation import gettext
 
 from knowledgebase.models import (
     Article,
@@ -124,7 +125,8 @@ def kb_analytics(*, tenant: Tenant, language: str, today: date, days: int = DAYS
         article.title = titles.get(article.article_id, "")
     for article in least_helpful:
         article.reasons = [
-            (str(labels.get(reason, "")) or "—", n) for reason, n in reasons[article.article_id]
+            (str(labels.get(reason, "")) or gettext("No reason given"), n)
+            for reason, n in reasons[article.article_id]
         ]
     return KnowledgeBaseAnalytics(
         days=days, since=since, published=published, views=total, most_viewed=most_viewed,

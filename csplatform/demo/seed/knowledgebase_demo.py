@@ -67,9 +67,7 @@ def _content(tenant: Tenant) -> Counter:
     with tenant_scope(tenant):
         author = Membership.objects.filter(role__in=[Role.OWNER, Role.ADMIN]).order_by("pk").first()
         if not HelpCenter.objects.exists():
-            HelpCenter.objects.create(
-                title="Help center", languages=LANGUAGES, fallback_language="en"
-            )
+            HelpCenter.objects.create(title="", languages=LANGUAGES, fallback_language="en")
             rows["knowledgebase.HelpCenter"] = 1
         categories = {}
         for position, (slug, parent, name, description) in enumerate(CATEGORIES):
