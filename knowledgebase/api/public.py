@@ -194,7 +194,8 @@ class PublicArticleViewSet(PublicHelpMixin, mixins.ListModelMixin, mixins.Retrie
         articles = self.published()
         slug = self.request.query_params.get("category")
         if slug and self.action == "list":
-            category = Category.objects.filter(slug=slug[:80]).first()
+            # A NUL cannot reach PostgreSQL; no slug has one.
+            category = None if "\x00" in slug else Category.objects.filter(slug=slug[:80]).first()
             if category is None:
                 raise ValidationError({"category": [_("No category has this slug.")]})
             articles = articles.filter(article__category__in=[category, *category.sections.all()])
@@ -202,6 +203,8 @@ class PublicArticleViewSet(PublicHelpMixin, mixins.ListModelMixin, mixins.Retrie
 
     def get_object(self):
         slug = self.kwargs["slug"][:200]
+        if "\x00" in slug:
+            raise NotFound
         found = self.published().filter(slug=slug).first()
         if found is None:
             moved = SlugRedirect.objects.filter(language=self.language, old_slug=slug).first()
@@ -256,7 +259,7 @@ class PublicSearchView(PublicHelpMixin, GenericAPIView):
                 "kind": "tutorial", "snippet": "<mark>Invite</mark> the people who talk ..."}]})],
     )  # fmt: skip
     def get(self, request, *args, **kwargs):
-        query = request.query_params.get("q", "")[:200]
+        query = request.query_params.get("q", "").replace("\x00", "")[:200]
         errors, numbers = {}, {}
         for name, default, high in (("limit", 10, MAX_SEARCH_RESULTS), ("offset", 0, 1000)):
             try:

@@ -2,6 +2,8 @@
 and sections, and articles with their translations, including an upsert by external id for
 integrators who keep their docs elsewhere and sync them in."""
 
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -98,8 +100,27 @@ class ArticleViewSet(UpsertMixin, TenantModelViewSet):
             translations_prefetch(), "related_links"
         )
 
+    def upsert_lookup_value(self, key):
+        # The serializer keeps an external id without its surrounding spaces: look it up so.
+        value = super().upsert_lookup_value(key)
+        return value.strip() or None if value is not None else None
+
     def perform_update(self, serializer):
-        serializer.save()
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except IntegrityError:
+            # A help key or external id another request took meanwhile.
+            raise ValidationError(
+                {
+                    "non_field_errors": [
+                        _(
+                            "Another article took this help key or external id "
+                            "meanwhile; send the change again."
+                        )
+                    ]
+                }
+            ) from None
 
     def perform_destroy(self, instance):
         article_delete(tenant=self.request.tenant, article=instance)

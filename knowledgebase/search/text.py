@@ -87,4 +87,4 @@ def _label(label: str) -> str:
 
 def normalised(query: str) -> str:
     """A query as the search log keeps it: trimmed, lower-cased, spaces collapsed."""
-    return " ".join((query or "").lower().split())[:MAX_QUERY]
+    return " ".join((query or "").replace("\x00", "").lower().split())[:MAX_QUERY]

@@ -34,7 +34,9 @@ def translations_check(*, tenant: Tenant, article: Article | None, translations:
             existing = {
                 t.language: {name: getattr(t, name) for name in TRANSLATION_FIELDS}
                 for t in ArticleTranslation.objects.filter(
-                    article=article, language__in=list(translations)
+                    # Only real languages reach the query (a key may hold anything, NUL too).
+                    article=article,
+                    language__in=[c for c in translations if c in Language.values],
                 )
             }
     merged, errors = {}, {}

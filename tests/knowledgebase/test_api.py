@@ -192,3 +192,19 @@ def test_list_query_count_is_constant(kb, api, django_assert_max_num_queries):
         kb.article({"en": {"title": f"More {n}"}, "ro": {"title": f"Mai mult {n}"}})
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(api.get(ARTICLES).json()["results"]) == 6
+
+
+def test_nul_characters_and_padded_external_ids_are_input_not_failures(kb, api):
+    created = api.post(ARTICLES, _article(external_id="x1"), format="json")
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    odd = api.patch(f"{ARTICLES}{pk}/", {"translations": {"e\x00n": {"title": "x"}}},
+                    format="json")  # fmt: skip
+    assert odd.status_code == 400 and "translations.e\x00n" in odd.json()["error"]["fields"]
+    # Sent with spaces around it, a known external id still names its article.
+    padded = api.post(ARTICLES, _article(external_id=" x1 ", translations={
+        "en": {"title": "Invite everyone", "body": "New"}}), format="json")  # fmt: skip
+    assert padded.status_code == 200 and padded.json()["id"] == pk
+    for path in ("/api/v1/help/acme/articles/?category=a%00b", "/api/v1/help/acme/articles/a%00b/",
+                 "/api/v1/help/acme/search/?q=a%00b"):  # fmt: skip
+        assert api.get(path).status_code in {200, 400, 404}, path
