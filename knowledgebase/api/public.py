@@ -21,6 +21,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from knowledgebase.api.serializers import UnicodeSlugField
 from knowledgebase.models import (
     ArticleTranslation,
     Category,
@@ -55,6 +56,7 @@ class PublicHelpThrottle(TenantKeyRateThrottle):
 
 
 class PublicArticleSerializer(serializers.ModelSerializer):
+    slug = UnicodeSlugField(read_only=True)
     kind = serializers.CharField(source="article.kind")
     category = serializers.SlugRelatedField(source="article.category", slug_field="slug",
                                             read_only=True)  # fmt: skip

@@ -4,6 +4,7 @@ article services, so the API, the admin site and the demo share one path (render
 sanitising, revisions, old addresses, search vectors)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_unicode_slug
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -63,7 +64,26 @@ class CategorySlugField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field({
+    "type": "string",
+    "description": "Letters of any script, digits, hyphens and underscores (e.g. 客户留存).",
+})  # fmt: skip
+class UnicodeSlugField(serializers.CharField):
+    """A slug in any script. Described without a pattern: the schema's regular expressions
+    (ECMA-262) read `\\w` as ASCII letters only, so `^[-\\w]+$` would refuse 客户留存."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        # Checked here, not listed in `validators`, which the schema would turn into a pattern.
+        try:
+            validate_unicode_slug(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(list(error.messages)) from None
+        return value
+
+
 class CategorySerializer(StrictSerializer):
+    slug = UnicodeSlugField(max_length=80)
     parent = CategorySlugField(
         required=False, allow_null=True,
         help_text=_("The slug of the category this is a section of; null for a category."),
