@@ -22,7 +22,15 @@ from django.utils import timezone
 
 from knowledgebase.models import Language, SearchQuery, Status
 from knowledgebase.models.languages import CJK_LANGUAGES, SEARCH_CONFIG, language_or
-from knowledgebase.search.text import _HAN_RUN, fold, normalised, tsquery, words
+from knowledgebase.search.text import (
+    _HAN_RUN,
+    RO_ACCENTED,
+    RO_PLAIN,
+    fold,
+    normalised,
+    tsquery,
+    words,
+)
 from tenants.db.session import database_owner
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
@@ -185,7 +193,7 @@ def _headline_source(language: str) -> str:
     # Romanian is searched folded; the headline is made on the folded text, whose letters
     # stand where the original's do, and then put back on the original (_unfolded).
     if language == Language.RO:
-        return "translate(plain, 'ăâîșşțţĂÂÎȘŞȚŢ', 'aaissttAAISSTT')"
+        return f"translate(plain, '{RO_ACCENTED}', '{RO_PLAIN}')"
     return "plain"
 
 
@@ -236,7 +244,7 @@ def _marked(headline: str) -> str:
 def _unfolded(headline: str, plain: str) -> str:
     """A headline made on the folded text, with the original's letters put back: folding
     changes letters one for one, so each fragment stands where it stood in the original."""
-    folded = plain.translate(str.maketrans("ăâîșşțţĂÂÎȘŞȚŢ", "aaissttAAISSTT"))
+    folded = fold(plain, Language.RO)
     pieces = []
     for fragment in headline.split(" … "):
         bare = fragment.replace(START, "").replace(STOP, "")

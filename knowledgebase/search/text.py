@@ -14,7 +14,10 @@ import re
 
 from knowledgebase.models.languages import CJK_LANGUAGES, Language
 
-_RO_FOLD = str.maketrans("ăâîșşțţĂÂÎȘŞȚŢ", "aaissttAAISSTT")
+# Romanian letters with diacritics and the plain letters they fold to, one for one (so a
+# folded text's letters stand where the original's do).
+RO_ACCENTED, RO_PLAIN = "ăâîșşțţĂÂÎȘŞȚŢ", "aaissttAAISSTT"
+_RO_FOLD = str.maketrans(RO_ACCENTED, RO_PLAIN)
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RUN = re.compile(f"[{_HAN}]+")
 # Words of a query: runs of letters and digits (Unicode), split at Han runs.
