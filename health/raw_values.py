@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 
 from accounts.models import Account, NpsResponse, Subscription
 from health.models import Source
+from health.usage_carry import usage_carried
 from metrics.selectors import account_usage_as_of
 from tenants.models import Tenant
 
@@ -96,7 +97,7 @@ def _percent(part: int, whole: int) -> float | None:
 
 
 def _usage(tenant: Tenant, day: date, values: dict) -> None:
-    usage = account_usage_as_of(
+    usage = usage_carried(tenant, day, WINDOW_DAYS, list(values)) or account_usage_as_of(
         tenant=tenant, day=day, window_days=WINDOW_DAYS, accounts=list(values)
     )
     for account, last in usage.last_active.items():

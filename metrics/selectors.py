@@ -13,8 +13,9 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from accounts.models import Account
 from metrics.definitions import ALL, Grain, Unit
 from metrics.engine.coverage import coverage_build
-from metrics.engine.inputs import day_of, terms_frame, usage_windows_frame
+from metrics.engine.inputs import day_of, terms_frame
 from metrics.engine.usage_history import UsageHistory, usage_history
+from metrics.engine.usage_windows import UsageWindows, windows_build
 from metrics.models import (
     AccountDay,
     ChurnRecord,
@@ -174,7 +175,7 @@ class UsageAsOf:
     """What the daily rollups say of every account's usage as of one local day, for other
     apps (health scores) that must not scan the events."""
 
-    windows: pd.DataFrame  # usage_windows_frame's columns, indexed by account
+    windows: pd.DataFrame  # UsageWindows.frame's columns but the last day, by account
     last_active: dict[int, date]  # each account's last day with events, on or before the day
     features: int  # distinct features in the catalog
     core_features: int  # distinct core features
@@ -186,9 +187,21 @@ def account_usage_as_of(
     """Trailing `window_days` ending with `day` (and the same length before it, for trends)
     for all of the tenant's accounts, in three queries at most. With `accounts`, the last active
     day of an account idle through both windows is looked up only for those accounts."""
-    recent = day - timedelta(days=window_days - 1)
-    before = recent - timedelta(days=window_days)
-    windows = usage_windows_frame(tenant, before, day, recent).set_index("account")
+    windows = windows_build(tenant, day, window_days)
+    return account_usage_carried(tenant=tenant, windows=windows, accounts=accounts)
+
+
+def account_usage_carried(
+    *, tenant, windows: UsageWindows, accounts: list[int] | None = None
+) -> UsageAsOf:
+    """`account_usage_as_of` of the windows' day, from windows already built, or carried
+    from the day before (metrics.engine.usage_windows)."""
+    before = windows.day - timedelta(days=2 * windows.window - 1)
+    return _usage_as_of(tenant, before, windows.frame(), accounts)
+
+
+def _usage_as_of(tenant, before: date, frame: pd.DataFrame, accounts) -> UsageAsOf:
+    windows = frame.set_index("account")
     recent_last = windows.pop("last_active")
     recent_last = recent_last[recent_last >= 0]
     last_active = dict(

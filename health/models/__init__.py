@@ -24,6 +24,7 @@ from health.models.scorecard import (
     Source,
 )
 from health.models.task import HealthSettings, Task, TaskKind, TaskPriority, TaskStatus
+from health.models.usage_windows import CarriedUsageWindows
 
 __all__ = [
     "ALERT_KINDS",
@@ -32,6 +33,7 @@ __all__ = [
     "AlertRule",
     "Backtest",
     "Band",
+    "CarriedUsageWindows",
     "HealthScore",
     "HealthSettings",
     "MappingKind",

@@ -23,6 +23,7 @@ from health.raw_history import raw_history
 from health.raw_values import scores_shared_put
 from health.score_matrix import score_matrix
 from health.services.scores import accounts_facts, card_for, scorecards_in_order
+from health.usage_carry import usage_windows_forget
 from metrics.engine.run import tenant_lock
 from metrics.selectors import accounts_covered, metrics_state
 from metrics.services.recompute import rollups_changes_consumed
@@ -52,6 +53,7 @@ def health_scores_history(
     written = 0
     total = (last - first).days + 1
     with tenant_scope(tenant):
+        usage_windows_forget(tenant, first)
         cards = scorecards_in_order(tenant)
         facts = accounts_facts(tenant)
         termed = set(

@@ -208,51 +208,55 @@ def _feature_params(catalog) -> dict[str, list[str]]:
     return params
 
 
-def usage_windows_frame(tenant: Tenant, first: date, last: date, split: date) -> pd.DataFrame:
+def usage_windows_frame(tenant: Tenant, first: date, last: date, split: date, catalog):
     """Per account with rollups from `first` to `last`: active days and events from `split`
-    on, events before `split`, the distinct catalog features (all, core) it used from
-    `split` on, and its last day with events. A feature is core-used when one of its core
-    event names was sent."""
-    catalog = catalog_events(tenant)
+    on, events before `split`, for each catalog feature (in `catalog` order) the days from
+    `split` on it was used (f0, f1, ...) and was used through a core event (c0, c1, ...; 0
+    for a feature without core events), and its last day with events."""
 
-    def used(core: bool) -> str:
-        tests = [
-            f"COALESCE(bool_or(d.event_counts ?| %({name})s::text[])"
-            " FILTER (WHERE d.day >= %(split)s), false)::int"
-            for _, name in _feature_tests(catalog, core)
+    def days_used(core: bool) -> list[str]:
+        tests = dict(_feature_tests(catalog, core))
+        return [
+            f"count(*) FILTER (WHERE d.day >= %(split)s AND d.event_counts ?| %({tests[n]})s"
+            "::text[])"
+            if n in tests
+            else "0"
+            for n in range(len(catalog))
         ]
-        return " + ".join(tests) or "0"
 
+    used = "".join(f", {test}" for test in days_used(False) + days_used(True))
     sql = f"""
         SELECT d.account_id,
                count(*) FILTER (WHERE d.day >= %(split)s AND d.events > 0),
                COALESCE(sum(d.events) FILTER (WHERE d.day >= %(split)s), 0),
-               COALESCE(sum(d.events) FILTER (WHERE d.day < %(split)s), 0),
-               {used(False)}, {used(True)},
+               COALESCE(sum(d.events) FILTER (WHERE d.day < %(split)s), 0){used},
                COALESCE(max(d.day) FILTER (WHERE d.events > 0) - DATE '1970-01-01', -1)
         FROM {AccountDay._meta.db_table} d
         WHERE d.tenant_id = %(tenant)s AND d.account_id IS NOT NULL
           AND d.day BETWEEN %(first)s AND %(last)s
-        GROUP BY d.account_id
+        GROUP BY d.account_id ORDER BY d.account_id
     """  # noqa: S608
     columns = {
         "account": "int64",
         "active_days": "int64",
         "events": "int64",
         "events_before": "int64",
-        "features_used": "int64",
-        "core_used": "int64",
-        "last_active": "int64",  # day number; -1: no events in the windows
     }
+    columns |= {f"f{n}": "int32" for n in range(len(catalog))}
+    columns |= {f"c{n}": "int32" for n in range(len(catalog))}
+    columns["last_active"] = "int64"  # day number; -1: no events in the windows
     params = {**_days(tenant, first, last), "split": split, **_feature_params(catalog)}
     return _frame(sql, params, columns)
 
 
-def usage_days_frame(tenant: Tenant, first: date, last: date, catalog) -> pd.DataFrame:
+def usage_days_frame(
+    tenant: Tenant, first: date, last: date, catalog, only: list[date] | None = None
+) -> pd.DataFrame:
     """Per account and day with rollups from `first` to `last`: the day's offset from
     `first`, its events, and the catalog features used that day as bitmasks: feature number
     n (in `catalog_events` order) is bit n % 63 of word n // 63, then the same of the
-    features used through a core event (as many words again)."""
+    features used through a core event (as many words again). With `only`, the rows of
+    those days alone."""
     words = (len(catalog) + 62) // 63
 
     def mask(word: int, core: bool) -> str:
@@ -269,12 +273,12 @@ def usage_days_frame(tenant: Tenant, first: date, last: date, catalog) -> pd.Dat
         SELECT d.account_id, d.day - %(first)s, d.events{masks}
         FROM {AccountDay._meta.db_table} d
         WHERE d.tenant_id = %(tenant)s AND d.account_id IS NOT NULL
-          AND d.day BETWEEN %(first)s AND %(last)s
+          AND d.day BETWEEN %(first)s AND %(last)s{" AND d.day = ANY(%(only)s)" if only else ""}
     """  # noqa: S608
     columns = {"account": "int64", "day": "int32", "events": "int64"}
     columns |= {f"mask{word}": "int64" for word in range(words)}
     columns |= {f"core{word}": "int64" for word in range(words)}
-    params = {**_days(tenant, first, last), **_feature_params(catalog)}
+    params = {**_days(tenant, first, last), **_feature_params(catalog), "only": only}
     return _frame(sql, params, columns)
 
 

@@ -90,6 +90,7 @@ def test_a_day_is_read_once_for_its_scores_and_its_rules(tenant):
     with CaptureQueriesContext(connection) as queries:
         after = health_after_metrics(tenant=tenant)
     assert after.scores.rows == 1 and after.rule_days == [DAY]
-    # The trailing windows of usage (a read of 60 days of rollups): once, not twice.
-    windows = [q for q in queries.captured_queries if "max(d.day) FILTER" in q["sql"]]
-    assert len(windows) == 1
+    # The trailing windows of usage: read once, not twice, and carried from the day before
+    # (three days of rollups) rather than aggregated from 60.
+    usage = [q["sql"] for q in queries.captured_queries if "FROM metrics_accountday d" in q["sql"]]
+    assert len(usage) == 1 and "= ANY(" in usage[0]

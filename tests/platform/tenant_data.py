@@ -10,13 +10,14 @@ from django.core.management import call_command
 
 from accounts.models import Account, ImportJob, Subscription
 from accounts.services.accounts import note_create
-from health.models import AlertFiring, AlertRule
+from health.models import AlertFiring, AlertRule, CarriedUsageWindows
 from health.services.backtests import backtests_refresh
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.playbook_defaults import playbooks_ensure_defaults
 from health.services.rules import alert_rules_ensure_defaults, alert_rules_run
 from health.services.score_history import health_scores_compute
 from health.services.tasks import health_settings_for, task_open
+from metrics.engine.usage_windows import windows_build
 from metrics.models import ChurnRecord, DirtyDay, RecomputeJob
 from metrics.services.recompute import metrics_backfill
 from onboarding.services.defaults import templates_ensure_defaults
@@ -78,6 +79,8 @@ def filled_tenants(db):
             cleared_on=yesterday,
             task=task,
         )
+        # What a nightly run keeps for the next one.
+        CarriedUsageWindows.objects.create(day=yesterday, data=windows_build(a, yesterday).dumps())
         if not ChurnRecord.objects.exists():
             ChurnRecord.objects.create(account=account, churned_on=yesterday, last_mrr=0)
         empty = [m._meta.label for m in tenant_owned_models() if not m.objects.exists()]

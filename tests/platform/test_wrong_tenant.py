@@ -52,10 +52,15 @@ def _snapshot(a: Tenant) -> dict:
     with tenant_scope(a):
         return {
             model._meta.label: sorted(
-                map(repr, model.objects.order_by().values_list(*_fields(model)))
+                map(_row, model.objects.order_by().values_list(*_fields(model)))
             )
             for model in tenant_owned_models()
         }
+
+
+def _row(values: tuple) -> str:
+    # Binary fields come back as memoryviews, whose repr is their address, not their bytes.
+    return repr(tuple(bytes(v) if isinstance(v, memoryview) else v for v in values))
 
 
 def _fields(model):

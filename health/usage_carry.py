@@ -1,0 +1,57 @@
+"""Usage windows carried from night to night: inside `usage_windows_carried()` (a nightly
+run), the raw values of a day read their usage from the windows of the day before moved on
+by a day (metrics.engine.usage_windows), and keep the result for the next night.
+
+The carried windows are exact while the rollups of their 60 days are as they were read.
+Every rebuild of rollups makes the next scoring run start at or before the earliest rebuilt
+day (`health_nightly`), and a scoring run forgets the windows of the days it scores and
+later ones (`usage_windows_forget`), so windows built on rollups since rebuilt are never
+carried on. Anything else than the day before (a first run, a gap, a changed catalog) builds
+them from the rollups."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, timedelta
+
+from health.models import CarriedUsageWindows
+from metrics.engine.usage_windows import UsageWindows, windows_advance, windows_build
+from metrics.selectors import UsageAsOf, account_usage_carried
+from tenants.models import Tenant
+
+_carried: ContextVar[bool] = ContextVar("usage_windows_carried", default=False)
+
+
+@contextmanager
+def usage_windows_carried() -> Iterator[None]:
+    token = _carried.set(True)
+    try:
+        yield
+    finally:
+        _carried.reset(token)
+
+
+def usage_carried(tenant: Tenant, day: date, window: int, accounts: list[int]) -> UsageAsOf | None:
+    """The usage as of `day` from carried windows, kept for the next day; None outside
+    `usage_windows_carried()`."""
+    if not _carried.get():
+        return None
+    stored = CarriedUsageWindows.objects.for_tenant(tenant).filter(day=day - timedelta(days=1))
+    data = stored.values_list("data", flat=True).first()
+    windows = None
+    if data is not None:
+        previous = UsageWindows.loads(bytes(data))
+        if previous.window == window:
+            windows = windows_advance(tenant, previous)
+    if windows is None:
+        windows = windows_build(tenant, day, window)
+    CarriedUsageWindows.objects.for_tenant(tenant).update_or_create(
+        tenant=tenant, defaults={"day": day, "data": windows.dumps()}
+    )
+    return account_usage_carried(tenant=tenant, windows=windows, accounts=accounts)
+
+
+def usage_windows_forget(tenant: Tenant, first: date) -> None:
+    """Before scoring from `first`: windows of that day or later may rest on rollups rebuilt
+    since (the reason to score those days again), so they are not carried on."""
+    CarriedUsageWindows.objects.for_tenant(tenant).filter(day__gte=first).delete()
