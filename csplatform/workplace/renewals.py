@@ -7,6 +7,7 @@ read it.
 
 from django.shortcuts import render
 
+from csplatform.workplace.renewals_charts import owner_bars, rate_lines
 from csplatform.workplace.renewals_selectors import (
     UPCOMING_DAYS,
     arr_per_csm,
@@ -22,6 +23,7 @@ class RenewalsView(TenantView):
         today = tenant.today()
         upcoming = list(renewals_upcoming(tenant, today))
         months = renewals_by_month(tenant, today)
+        per_csm = arr_per_csm()
         context = {
             "today": today,
             "upcoming_days": UPCOMING_DAYS,
@@ -37,7 +39,9 @@ class RenewalsView(TenantView):
                 "lost_arr": sum((m.lost_arr for m in months), 0),
                 "pending": sum(m.pending for m in months),
             },
-            "per_csm": arr_per_csm(),
+            "per_csm": per_csm,
+            "rate_lines": rate_lines(months),
+            "owner_bars": owner_bars(per_csm, tenant.currency),
             "grace_days": tenant.renewal_grace_days,
         }
         return render(request, "workplace/renewals.html", context)

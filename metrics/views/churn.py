@@ -10,6 +10,12 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from metrics.churn_charts import (
+    engagement_bars,
+    reason_count_bars,
+    reason_mrr_bars,
+    tenure_bars,
+)
 from metrics.churn_forms import ChurnPeriodForm, ChurnRecordForm
 from metrics.churn_selectors import (
     churn_period,
@@ -30,6 +36,9 @@ class ChurnView(TenantView):
         since, until = churn_period(request.tenant.today(), months)
         records = list(churn_records(since, until))
         lost_mrr = sum((r.last_mrr or 0 for r in records), 0)
+        reasons = reason_breakdown(records)
+        tenure = tenure_buckets(records)
+        engagement = engagement_before_churn(records, since, until)
         context = {
             "period_form": period_form,
             "months": months,
@@ -38,9 +47,13 @@ class ChurnView(TenantView):
             "records": records,
             "lost_mrr": lost_mrr,
             "unexplained": sum(1 for r in records if r.reason_id is None),
-            "reasons": reason_breakdown(records),
-            "tenure": tenure_buckets(records),
-            "engagement": engagement_before_churn(records, since, until),
+            "reasons": reasons,
+            "tenure": tenure,
+            "engagement": engagement,
+            "reason_bars": reason_count_bars(reasons),
+            "mrr_bars": reason_mrr_bars(reasons, request.tenant.currency),
+            "tenure_bars": tenure_bars(tenure),
+            "engagement_bars": engagement_bars(engagement),
             "can_write": request.membership.can_write,
         }
         return render(request, "metrics/churn.html", context)
