@@ -18,6 +18,7 @@ from csplatform.home import HomeView
 from csplatform.personal_data.views import ContactEraseView, ContactPersonalDataView
 from csplatform.security.login_rate import login_rate_limited
 from csplatform.views import Moved, healthz
+from csplatform.workplace.renewals import RenewalsView
 from knowledgebase.views.analytics import KnowledgeBaseAnalyticsView
 from metrics.views import (
     AccountUsageView,
@@ -26,6 +27,7 @@ from metrics.views import (
     RecomputeJobView,
     RecomputeView,
 )
+from metrics.views.churn import ChurnRecordView, ChurnView
 from tenants.audit.views import AuditLogExportView, AuditLogView
 from tenants.forms import AdminSignInForm, SignInForm
 from tenants.views.api_keys import APIKeyListView, APIKeyRevokeView
@@ -83,6 +85,9 @@ urlpatterns = [
     path("help/", include("knowledgebase.public_urls")),
     path("", include("knowledgebase.urls")),
     path("metrics/", MetricsDashboardView.as_view(), name="metrics"),
+    path("churn/", ChurnView.as_view(), name="churn"),
+    path("churn/<int:pk>/", ChurnRecordView.as_view(), name="churn-record"),
+    path("renewals/", RenewalsView.as_view(), name="renewals"),
     path("metrics/definitions/", MetricDefinitionsView.as_view(), name="metrics-definitions"),
     path("metrics/recompute/", RecomputeView.as_view(), name="metrics-recompute"),
     path("metrics/recompute/<int:pk>/", RecomputeJobView.as_view(), name="metrics-recompute-job"),

@@ -1,0 +1,1 @@
+"""The CSM workplace: pages that read every domain (accounts, metrics, health, onboarding)."""
