@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from metrics.definitions import ALL, Grain, Unit
 from metrics.models import Dimension, MetricFigure
+from tenants.charts import Sparkline, sparkline
 from tenants.models import Membership
 
 # The tiles, in the order shown; "higher is better" decides the colour of a change.
@@ -68,7 +69,7 @@ class Tile:
     missing_previous: date | None  # the period compared with, when it has no figure
     trend: list[float | None]  # oldest first, for the sparkline
     trend_periods: list[date]
-    sparkline: object = None  # the drawn trend, once charts are available
+    sparkline: Sparkline | None  # the trend drawn (None: no figure at all)
 
     @property
     def is_daily(self) -> bool:
@@ -159,4 +160,14 @@ def _tile(metric: str, values: dict[date, Decimal | None], higher_is_better: boo
         missing_previous=missing,
         trend=trend,
         trend_periods=periods,
+        sparkline=sparkline(trend, value_label=_spark_label(definition.unit)),
     )
+
+
+def _spark_label(unit: str):
+    """How the sparkline's text alternative writes a value (ratios are already in percent)."""
+    if unit == Unit.RATIO:
+        return lambda value: f"{value:.1f}%"
+    if unit == Unit.MONEY:
+        return lambda value: f"{value:,.0f}"
+    return lambda value: f"{value:.0f}"

@@ -315,12 +315,14 @@ def test_tiles_say_what_they_compare_for_the_whole_team_and_a_csm(tenant, owner,
     assert team["nrr"].change.delta == Decimal("2.1")
     assert team["mrr"].value is None and team["mrr"].change is None
     assert len(team["nps"].trend) == 3
+    assert team["nps"].sparkline is not None and team["mrr"].sparkline is None
 
     content = owner_client.get("/").content.decode()
     if tenant.today() - TUESDAY < timedelta(days=30):
         assert "+2 pts" in content
         assert "vs Tue 24 Nov, the same weekday a week before" in content
     assert "+2.1 pts" in content and "vs October 2026" in content
+    assert 'class="sparkline' in content and "Net revenue retention, last 12 months" in content
 
 
 # Queries --------------------------------------------------------------------------------------
