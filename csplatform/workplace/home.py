@@ -74,5 +74,7 @@ class HomeView(TenantView):
         # made-up one, and both get the same words.
         chosen = next((m for m in members if str(m.pk) == wanted), None)
         if chosen is None:
-            return None, _("No member of this team has that id; showing the whole team.")
+            return None, _(
+                "No member of this team who can own accounts has that id; showing the whole team."
+            )
         return chosen, ""

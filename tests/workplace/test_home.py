@@ -91,15 +91,16 @@ def test_owner_sees_the_whole_team_and_nothing_of_another_tenant(
 
 
 def test_another_tenants_member_or_garbage_is_refused_in_words(
-    tenant, other_tenant, owner, owner_client, outsider
+    tenant, other_tenant, owner, viewer, owner_client, outsider
 ):
     named(tenant, "a1", "Initech")
     stranger = membership(other_tenant, outsider)
-    for wanted in (str(stranger.pk), "abc", "999999999", "-1", "1 OR 1=1"):
+    reader = membership(tenant, viewer)  # owns no accounts: no view of their own
+    for wanted in (str(stranger.pk), str(reader.pk), "abc", "999999999", "-1", "1 OR 1=1", "٣"):
         response = owner_client.get("/", {"csm": wanted})
         content = response.content.decode()
         assert response.status_code == 200
-        assert "No member of this team has that id; showing the whole team." in content
+        assert "who can own accounts has that id; showing the whole team." in content
         assert "owner@globex.test" not in content
 
 
