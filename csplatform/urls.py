@@ -14,10 +14,10 @@ from accounts.views.data_io import (
 )
 from accounts.views.email import EmailUnsubscribeView
 from accounts.views.survey_public import SurveyAnswerView, SurveyScoreView, SurveyThanksView
-from csplatform.home import HomeView
 from csplatform.personal_data.views import ContactEraseView, ContactPersonalDataView
 from csplatform.security.login_rate import login_rate_limited
 from csplatform.views import Moved, healthz
+from csplatform.workplace.home import HomeView
 from csplatform.workplace.renewals import RenewalsView
 from knowledgebase.views.analytics import KnowledgeBaseAnalyticsView
 from metrics.views import (

@@ -3,11 +3,9 @@
 import pytest
 from django.core import mail
 
-from accounts.services.accounts import account_upsert, subscription_upsert
 from tenants.models import Invitation, Membership, Role, TenantAPIKey
 from tenants.services.api_keys import api_key_create
 from tenants.services.invitations import invitation_create
-from tenants.tenancy.context import get_current_tenant
 from tests.conftest import MODEL_BACKEND
 from tests.factories import MembershipFactory
 
@@ -19,39 +17,6 @@ def test_anonymous_users_are_sent_to_login(client):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/login/?next=")
-
-
-@pytest.mark.outsider("home")
-def test_home_shows_the_users_tenant(owner_client, outsider):
-    response = owner_client.get("/")
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert "Acme" in content and "Globex" not in content
-    assert "No customer data yet" in content
-    assert get_current_tenant() is None  # reset after the request
-
-
-def test_home_counts_the_accounts_once_there_are_some(tenant, owner_client):
-    account, _ = account_upsert(tenant=tenant, external_id="a1", name="Initech")
-    account_upsert(tenant=tenant, external_id="a2", name="Globex")
-    subscription_upsert(
-        tenant=tenant, external_id="s1", account=account, mrr=10, start_date=tenant.today()
-    )
-    content = owner_client.get("/").content.decode()
-    assert "No customer data yet" not in content
-    assert '<span class="figure">2</span><span>accounts</span>' in content
-    assert '<span class="figure">1</span><span>with a running subscription</span>' in content
-
-
-def test_home_query_count_is_constant(tenant, owner_client, django_assert_num_queries):
-    owner_client.get("/")
-    with django_assert_num_queries(8):
-        owner_client.get("/")
-    MembershipFactory.create_batch(5, tenant=tenant)
-    for n in range(5):
-        account_upsert(tenant=tenant, external_id=f"a{n}", name=f"A{n}")
-    with django_assert_num_queries(8):
-        owner_client.get("/")
 
 
 def test_user_without_tenant_sees_explanation(client, django_user_model):
