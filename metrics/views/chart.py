@@ -76,6 +76,7 @@ def line_chart(
     *,
     axis_label: Callable[[float], str] = compact,
     point_label: Callable[[Decimal], str] = str,
+    point_titles: list[str] | None = None,
 ) -> LineChart | None:
     """The chart of `values` (one per day of `days`, None where undefined); None when no day
     is defined."""
@@ -101,7 +102,8 @@ def line_chart(
         x = round(LEFT + index * step, 1)
         y = y_of(float(value))
         run.append((x, y))
-        points.append(Point(x, y, f"{day:%a %d %b %Y}: {point_label(value)}"))
+        title = point_titles[index] if point_titles else f"{day:%a %d %b %Y}: {point_label(value)}"
+        points.append(Point(x, y, title))
     if run:
         runs.append(run)
     base = y_of(max(low, 0.0)) if low < 0 <= high else y_of(low)
@@ -110,9 +112,11 @@ def line_chart(
         f"{_subpath(run)} L{run[-1][0]},{base} L{run[0][0]},{base} Z" for run in runs if run
     )
     x_ticks = [
-        Tick(round(LEFT + index * step, 1), f"{day.day} {day:%b}")
+        Tick(
+            round(LEFT + index * step, 1), f"{day.day} {day:%b}" if day.day != 1 else f"{day:%b %y}"
+        )
         for index, day in enumerate(days)
-        if day.day in (1, 15)
+        if _labelled(day, days)
     ]
     return LineChart(
         width=WIDTH,
@@ -128,6 +132,16 @@ def line_chart(
         defined_days=len(defined),
         undefined_days=len(days) - len(defined),
     )
+
+
+def _labelled(day: date, days: list[date]) -> bool:
+    """About a dozen x labels whatever the span: the 1st and 15th of each month over a few
+    months, every first of the month, or every few months over years."""
+    span = (days[-1] - days[0]).days
+    if span <= 120:
+        return day.day in (1, 15)
+    every = max(1, round(span / 30 / 12))
+    return day.day == 1 and (day.year * 12 + day.month) % every == 0
 
 
 def _subpath(run: list[tuple[float, float]]) -> str:
