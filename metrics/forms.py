@@ -56,7 +56,9 @@ class TrendRangeForm(forms.Form):
         data = super().clean()
         choice = data.get("range") or ""
         start, end = data.get("start"), data.get("end")
-        if choice != CUSTOM and not (start or end):
+        # A preset wins over the days (the form always sends the days on screen); without a
+        # preset, days given make a custom range.
+        if choice not in ("", CUSTOM) or (not choice and not (start or end)):
             days = int(choice) if choice else DEFAULT_RANGE_DAYS
             data["first"] = self.latest - timedelta(days=days - 1)
             data["last"] = self.latest

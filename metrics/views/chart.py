@@ -135,12 +135,12 @@ def line_chart(
 
 
 def _labelled(day: date, days: list[date]) -> bool:
-    """About a dozen x labels whatever the span: the 1st and 15th of each month over a few
+    """About half a dozen x labels whatever the span: the 1st and 15th of each month over a few
     months, every first of the month, or every few months over years."""
     span = (days[-1] - days[0]).days
     if span <= 120:
         return day.day in (1, 15)
-    every = max(1, round(span / 30 / 12))
+    every = max(1, round(span / 30 / 7))
     return day.day == 1 and (day.year * 12 + day.month) % every == 0
 
 

@@ -205,3 +205,13 @@ def test_query_count_is_constant_in_accounts_and_range(
     assert Account.objects.for_tenant(tenant).count() == 1000
     assert len(card(response, "mrr").chart.points) == 365
     assert response.context["table"][1]["cells"][0].text == "5.0%"
+
+
+def test_a_preset_wins_over_the_days_the_form_also_sends(owner_client, tenant):
+    add_days(tenant, 60)
+    set_state(tenant)
+    response = owner_client.get("/metrics/?range=30&start=2026-01-01&end=2026-03-31")
+    assert response.context["first"] == LATEST - datetime.timedelta(days=29)
+    # Days without a preset are a custom range.
+    response = owner_client.get("/metrics/?start=2026-03-01&end=2026-03-31")
+    assert response.context["first"] == datetime.date(2026, 3, 1)
