@@ -10,7 +10,7 @@ has a weekly rhythm: a Tuesday against a Sunday reads as +2840% DAU), a monthly 
 the previous month; the words under each change say what is compared.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ from metrics.definitions import DAILY, MONTHLY, Grain, Metric, Unit
 from metrics.engine.calendar import add_months, month_start, next_month
 from metrics.selectors import PeriodRow, Shown
 from metrics.views import display
-from metrics.views.chart import LineChart, compact, line_chart
+from tenants.charts import LineChart, Series, compact, line_chart
 
 # Daily figures are compared with the same weekday this many days before.
 WEEK = 7
@@ -154,6 +154,28 @@ def point_title(metric: Metric, label: str, shown: Shown, currency: str) -> str:
     return f"{label}: {value}"
 
 
+def with_titles(
+    chart: LineChart | None, titles: dict[date, str], months: list[date] | None = None
+) -> LineChart | None:
+    """The chart with each point's tooltip replaced by its title with numerator and
+    denominator (the shared chart writes the value only), and, for `months`, short month
+    labels under the axis ("Dec 25": full month names overlap on a card's width)."""
+    if chart is None:
+        return None
+    series = [
+        replace(line, points=[replace(p, label=titles[p.day]) for p in line.points])
+        for line in chart.series
+    ]
+    ticks = chart.x_ticks
+    if months and len(months) > 1:
+        width = (chart.plot_right - chart.plot_left) / (len(months) - 1)
+        ticks = [
+            replace(t, label=date_format(months[round((t.at - chart.plot_left) / width)], "M y"))
+            for t in ticks
+        ]
+    return replace(chart, series=series, x_ticks=ticks)
+
+
 def change_between(metric: Metric, now: Shown | None, before: Shown | None, against: str):
     text, direction = display.change(
         metric, now.value if now else None, before.value if before else None
@@ -173,7 +195,16 @@ def metric_card(
         point_title(metric, label(period), shown, currency) if shown else ""
         for period, shown in zip(periods, figures, strict=True)
     ]
-    chart = line_chart(periods, values, axis_label=axis_label(metric), point_titles=titles)
+    chart = with_titles(
+        line_chart(
+            periods,
+            [Series(metric.label, values, metric.name)],
+            size="compact",
+            axis_label=axis_label(metric),
+        ),
+        dict(zip(periods, titles, strict=True)),
+        None if daily else periods,
+    )
     last = periods[-1]
     now = by_period.get(last, {}).get(metric.name)
     if daily:
