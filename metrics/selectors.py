@@ -9,6 +9,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils.translation import gettext
 
 from accounts.models import Account
 from metrics.definitions import ALL, Grain, Unit
@@ -153,7 +154,11 @@ def owner_labels(keys: list[str]) -> dict[str, str]:
     """Email of each owner cut key (a membership id); owners who left keep their id only."""
     ids = [int(key) for key in keys if key.isascii() and key.isdecimal()]
     emails = dict(Membership.objects.filter(pk__in=ids).values_list("pk", "user__email"))
-    return {key: emails.get(int(key), f"Former member #{key}") for key in keys if key.isdecimal()}
+    return {
+        key: emails.get(int(key), gettext("Former member #%(id)s") % {"id": key})
+        for key in keys
+        if key.isdecimal()
+    }
 
 
 def recompute_job_detail():

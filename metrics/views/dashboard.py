@@ -1,7 +1,10 @@
-"""The KPI page: the latest day's figures, a 90-day trend, the last 12 months, per cut.
+"""The KPI trends page: a card and chart for every metric over a chosen range, per cut
+(all accounts, a segment or an owner CSM), the monthly table and the onboarding cohorts.
 
-Every member may read it. An htmx request (the cut or trend selector changed) gets only
-the `figures` partial; without JavaScript the same selector is a plain GET form.
+Every member may read it. Its choices are a GET form, so the URL holds them: an htmx request
+(a choice changed) gets only the `trends` partial and pushes the URL; without JavaScript the
+same form is submitted with its button. Bad dates are form errors; the page then shows the
+default range.
 """
 
 from dataclasses import dataclass
@@ -9,28 +12,17 @@ from datetime import date, timedelta
 
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 
 from metrics import selectors
-from metrics.definitions import DAILY, MONTHLY, Grain, Metric, Unit
-from metrics.engine.calendar import add_months, local_today, month_start
-from metrics.forms import RecomputeForm
+from metrics.definitions import MONTHLY, Grain
+from metrics.engine.calendar import local_today
+from metrics.forms import CUSTOM, DEFAULT_RANGE_DAYS, RecomputeForm, TrendRangeForm
 from metrics.models import Dimension
-from metrics.views import display
-from metrics.views.chart import compact, line_chart
+from metrics.views import trends
 from tenants.tenancy.views import TenantView
 
-TREND_DAYS = 90
-TABLE_MONTHS = 12
-DEFAULT_TREND = "mrr"
 RECOMPUTE_DAYS = 30
-# Change shown on each tile: against the same day this many days before.
-CHANGE_DAYS = 30
-
-TILE_GROUPS = [
-    ("Revenue", ["mrr", "arr", "arpu", "ltv"]),
-    ("Customers", ["active_accounts", "arr_per_csm", "adoption_rate", "nps"]),
-    ("Usage", ["dau", "wau", "mau", "stickiness", "time_in_app_seconds"]),
-]
 
 
 @dataclass(frozen=True)
@@ -44,25 +36,25 @@ class CutChoice:
         return "" if self.dimension == Dimension.ALL else f"{self.dimension}:{self.key}"
 
 
-ALL_ACCOUNTS = CutChoice(Dimension.ALL, "", "All accounts")
+ALL_ACCOUNTS = CutChoice(Dimension.ALL, "", _("All accounts"))
 
 
 def cut_options(keys: dict[str, list[str]], owners: dict[str, str]) -> list[tuple[str, list]]:
     """The cut selector's option groups: segments, then owner CSMs by email."""
     segments = [CutChoice(Dimension.SEGMENT, key, key) for key in keys.get(Dimension.SEGMENT, [])]
     by_owner = [
-        CutChoice(Dimension.OWNER, key, owners.get(key, f"Member #{key}"))
+        CutChoice(Dimension.OWNER, key, owners.get(key, key))
         for key in keys.get(Dimension.OWNER, [])
     ]
     by_owner.sort(key=lambda cut: cut.label.lower())
-    groups = [("Segment", segments), ("Owner CSM", by_owner)]
+    groups = [(_("Segment"), segments), (_("Owner CSM"), by_owner)]
     return [(label, cuts) for label, cuts in groups if cuts]
 
 
 def chosen_cut(param: str, options: list[tuple[str, list]]) -> CutChoice:
     # Only cuts that have figures can be chosen: an unknown one falls back to all accounts,
     # and the selector then shows what is actually on screen.
-    for _, cuts in options:
+    for _label, cuts in options:
         for cut in cuts:
             if cut.param == param:
                 return cut
@@ -90,83 +82,51 @@ def error_summary(state) -> str:
     return state.last_error.strip().splitlines()[-1]
 
 
-def _axis_label(metric: Metric):
-    match metric.unit:
-        case Unit.RATIO:
-            return lambda value: f"{value * 100:.3g}%"
-        case Unit.SECONDS:
-            return lambda value: f"{value / 60:.3g}m"
-        case _:
-            return compact
-
-
-def kpi_figures(*, latest: date, cut: CutChoice, trend: Metric, currency: str) -> dict:
-    """Tiles, trend chart and monthly table of one cut, from two queries."""
-    first = latest - timedelta(days=TREND_DAYS - 1)
-    rows = selectors.figures_by_period(
-        grain=Grain.DAY, first=first, last=latest, dimension=cut.dimension, key=cut.key
+def kpi_trends(*, first: date, last: date, cut: CutChoice, groups, currency: str) -> dict:
+    """Cards, monthly table and cohorts of one cut over a range, from two queries."""
+    days = trends.daily_periods(first, last)
+    months = trends.monthly_periods(first, last)
+    daily = trends.by_period(
+        selectors.figures_by_period(
+            grain=Grain.DAY,
+            first=trends.fetch_first(first, last),
+            last=last,
+            dimension=cut.dimension,
+            key=cut.key,
+        )
     )
-    by_day = {row.period: row.figures for row in rows}
-    today = by_day.get(latest, {})
-    before = by_day.get(latest - timedelta(days=CHANGE_DAYS), {})
-
-    groups = []
-    for title, names in TILE_GROUPS:
-        tiles = []
-        for name in names:
-            metric = DAILY[name]
-            shown = today.get(name)
-            was = before.get(name)
-            delta, direction = display.change(
-                metric, shown.value if shown else None, was.value if was else None
-            )
-            tiles.append(
-                {
-                    "figure": display.show(metric, shown, currency, places=0),
-                    "change": delta,
-                    "direction": direction,
-                    "trend_param": name,
-                }
-            )
-        groups.append({"title": title, "tiles": tiles})
-
-    days = [first + timedelta(days=n) for n in range(TREND_DAYS)]
-    values = [
-        (by_day[day][trend.name].value if trend.name in by_day.get(day, {}) else None)
-        for day in days
-    ]
-    chart = line_chart(
-        days,
-        values,
-        axis_label=_axis_label(trend),
-        point_label=lambda value: display.value_with_unit(trend, value, currency),
+    monthly = trends.by_period(
+        selectors.figures_by_period(
+            grain=Grain.MONTH,
+            first=months[0],
+            last=months[-1],
+            dimension=cut.dimension,
+            key=cut.key,
+        )
     )
-
-    month_rows = selectors.figures_by_period(
-        grain=Grain.MONTH,
-        first=add_months(month_start(latest), -TABLE_MONTHS),
-        last=latest,
-        dimension=cut.dimension,
-        key=cut.key,
-    )[-TABLE_MONTHS:]
-    table = [
+    sections = [
         {
-            "metric": metric,
-            "cells": [
-                display.show(metric, row.figures.get(metric.name), currency, places=0)
-                for row in month_rows
+            "group": group,
+            "cards": [
+                trends.metric_card(
+                    metric,
+                    days if group.grain == Grain.DAY else months,
+                    daily if group.grain == Grain.DAY else monthly,
+                    currency,
+                )
+                for metric in group.metrics
             ],
         }
-        for metric in MONTHLY.values()
+        for group in groups
     ]
     return {
-        "groups": groups,
-        "chart": chart,
-        "trend": trend,
-        "trend_first": first,
-        "months": [row.period for row in month_rows],
-        "table": table,
-        "change_days": CHANGE_DAYS,
+        "sections": sections,
+        "first": first,
+        "last": last,
+        "months": months,
+        "monthly_metrics": MONTHLY.values(),
+        "table": trends.monthly_table(months, monthly, currency),
+        "cohorts": trends.cohort_rows(months, monthly, currency),
     }
 
 
@@ -177,32 +137,52 @@ class MetricsDashboardView(TenantView):
         tenant = request.tenant
         keys = selectors.cut_keys()
         options = cut_options(keys, selectors.owner_labels(keys.get(Dimension.OWNER, [])))
-        cut = chosen_cut(request.GET.get("cut", ""), options)
-        trend = DAILY.get(request.GET.get("trend", ""), DAILY[DEFAULT_TREND])
         latest = selectors.latest_period(Grain.DAY)
         state = selectors.metrics_state()
         can_recompute = request.membership.can_manage
+        form = TrendRangeForm(request.GET or None, latest=latest or local_today(tenant.time_zone))
+        valid = form.is_valid() if form.is_bound else False
+        choices = form.cleaned_data if valid else {}
+        if not valid:
+            # Unbound or wrong: the default range, and the form's errors above it.
+            choices = {
+                "first": form.latest - timedelta(days=DEFAULT_RANGE_DAYS - 1),
+                "last": form.latest,
+                "cut": request.GET.get("cut", ""),
+                "group": request.GET.get("group", ""),
+            }
+        cut = chosen_cut(choices.get("cut") or "", options)
+        group = trends.GROUPS_BY_SLUG.get(choices.get("group") or "")
         context = {
             "latest": latest,
             "state": state,
             "run_in_progress": run_in_progress(state),
             "error_summary": error_summary(state),
+            "filters": form,
+            "custom": CUSTOM,
+            "chosen_range": request.GET.get("range") or str(DEFAULT_RANGE_DAYS),
             "cut": cut,
             "cut_options": options,
-            "trend": trend,
-            "daily_metrics": DAILY.values(),
+            "group": group,
+            "groups": trends.GROUPS,
             "can_recompute": can_recompute,
         }
         if latest is not None:
             context.update(
-                kpi_figures(latest=latest, cut=cut, trend=trend, currency=tenant.currency)
+                kpi_trends(
+                    first=choices["first"],
+                    last=choices["last"],
+                    cut=cut,
+                    groups=[group] if group else trends.GROUPS,
+                    currency=tenant.currency,
+                )
             )
         # A history restore (back button after hx-push-url) needs the whole page.
         partial = bool(request.htmx and not request.htmx.history_restore_request and latest)
         if can_recompute and not partial:
             context["form"] = RecomputeForm(initial=recompute_initial(tenant))
             context["jobs"] = selectors.recompute_jobs_recent()
-        template = self.template_name + ("#figures" if partial else "")
+        template = self.template_name + ("#trends" if partial else "")
         response = render(request, template, context)
         patch_vary_headers(response, ["HX-Request"])
         return response

@@ -123,7 +123,10 @@ def show(metric: Metric, shown: Shown | None, currency: str, *, places: int = 2)
     if metric.has_parts and shown is not None and shown.denominator is not None:
         n = part_text(metric, "numerator", shown.numerator, currency)
         d = part_text(metric, "denominator", shown.denominator, currency)
-        phrase = PARTS_PHRASES.get(metric.name, "{n} ÷ {d}")
+        # Without a short phrasing, the parts are named as the definitions name them.
+        phrase = PARTS_PHRASES.get(
+            metric.name, f"{{n}} {metric.numerator} ÷ {{d}} {metric.denominator}"
+        )
         parts = phrase.format(n=n, d=d, s="" if shown.denominator == 1 else "s")
         detail += f" · {metric.numerator}: {n} · {metric.denominator}: {d}"
     elif value is None:

@@ -124,12 +124,12 @@ def test_every_page_works_under_the_policy(live_server, world, page: Page):
     expect(page.locator("#results")).to_contain_text("Initech")
     watch.assert_clean("account list filter")
 
-    # KPIs: the chart is drawn, and changing the trend swaps the figures with htmx.
+    # KPI trends: the charts are drawn, and choosing a group swaps the trends with htmx.
     page.goto(f"{base}/metrics/")
-    expect(page.locator("svg.chart path.line")).to_have_count(1)
-    page.select_option("#kpi-trend", "arpu")
-    expect(page).to_have_url(re.compile(r"trend=arpu"))
-    expect(page.locator("#figures .chart-card h2")).to_contain_text("ARPU")
+    expect(page.locator("#trend-mrr svg.chart path.series-line")).to_have_count(1)
+    page.select_option("#kpi-group", "usage")
+    expect(page).to_have_url(re.compile(r"group=usage"))
+    expect(page.locator("#trends .trend-card h3").first).to_contain_text("DAU")
     watch.assert_clean("KPIs")
 
     # A data import and its job page.

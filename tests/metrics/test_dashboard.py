@@ -1,5 +1,6 @@
-"""KPI pages: tiles, n/a, tooltips, trend chart, monthly table, cuts, htmx partial, empty
-state, definitions, recompute jobs, roles, outsiders and query counts."""
+"""KPI pages: metric cards, n/a, tooltips, trend charts, monthly table, cuts, htmx partial,
+empty state, definitions, recompute jobs, roles, outsiders and query counts (ranges, fair
+changes and cohorts: test_trends.py)."""
 
 import datetime
 import re
@@ -90,10 +91,19 @@ def figures(tenant):
 
 
 def tile(content: str, label: str) -> str:
-    """The HTML of the tile whose label is `label`."""
-    start = content.index(f'<span class="kpi-label">{label}</span>')
-    end = content.find('<div class="kpi"', start)
+    """The HTML of the metric card whose label is `label`."""
+    start = content.index(f'-label">{label}</h3>')
+    end = content.find("<article", start)
     return content[start : end if end != -1 else None]
+
+
+def card(response, name: str):
+    """The card of metric `name` in a response's context."""
+    for section in response.context["sections"]:
+        for found in section["cards"]:
+            if found.metric.name == name:
+                return found
+    raise AssertionError(name)
 
 
 @pytest.mark.outsider("metrics")
@@ -109,7 +119,9 @@ def test_page_shows_the_latest_figures_with_their_parts(owner_client, outsider_c
     assert "30.0%" in tile(content, "Stickiness") and "120 DAU of 400 MAU" in content
     assert "10m 50s" in tile(content, "Time in app")
     assert "USD 295,206.00 ARR ÷ 2 CSMs" in content
-    assert '<svg class="chart"' in content and 'class="line" d="M' in content
+    assert (
+        '<svg class="chart line-chart' in content and 'class="series-line series-1" d="M' in content
+    )
     assert "LTV:CAC" in content and "3.2×" in content and "5.0%" in content
 
     other = outsider_client.get("/metrics/")
@@ -120,7 +132,7 @@ def test_page_shows_the_latest_figures_with_their_parts(owner_client, outsider_c
 def test_undefined_figures_show_na_never_zero(owner_client, figures):
     content = owner_client.get("/metrics/").content.decode()
     ltv = tile(content, "LTV")
-    assert '<div class="kpi-value na"' in ltv and ">n/a<" in ltv
+    assert '<span class="kpi-value na"' in ltv and ">n/a<" in ltv
     assert re.search(r">\s*0\s*<", ltv) is None
     # Monthly figures with no population are n/a too.
     assert '<td class="num na" title="Activation rate: n/a' in content
@@ -129,23 +141,30 @@ def test_undefined_figures_show_na_never_zero(owner_client, figures):
 def test_tiles_and_rows_carry_their_definitions(owner_client, figures):
     content = owner_client.get("/metrics/").content.decode()
     for metric in [*DAILY.values(), *MONTHLY.values()]:
-        assert f'title="{escape(metric.definition)}"' in content, metric.name
+        definition = tile(content, escape(metric.label)).split('<details class="definition">')[1]
+        assert escape(metric.definition) in definition.split("</details>")[0], metric.name
         assert f'href="/metrics/definitions/#{metric.name}"' in content, metric.name
-    assert 'aria-label="How NPS is defined"' in content
+    assert "Numerator: contacts answering" not in content  # numerator and denominator in order
+    assert "Numerator: promoters - detractors. Denominator: contacts answering." in content
     # The monthly table's tooltip gives numerator and denominator.
     assert "Logo churn rate: 5.0% · accounts lost: 50 · accounts active at the start: 1,000" in (
         content
     )
 
 
-def test_trend_chart_follows_the_chosen_metric(owner_client, figures):
-    response = owner_client.get("/metrics/?trend=stickiness")
-    assert response.context["trend"].name == "stickiness"
-    chart = response.context["chart"]
-    assert len(chart.points) == 90 and chart.undefined_days == 0
-    assert "30%" in [tick.label for tick in chart.y_ticks]
-    # An unknown metric falls back to MRR rather than failing.
-    assert owner_client.get("/metrics/?trend=nope").context["trend"].name == "mrr"
+def test_every_metric_has_a_chart_over_the_range(owner_client, figures):
+    response = owner_client.get("/metrics/")
+    names = [c.metric.name for s in response.context["sections"] for c in s["cards"]]
+    assert sorted(names) == sorted(ALL)
+    stickiness = card(response, "stickiness").chart
+    assert len(stickiness.points) == 90 and stickiness.undefined_days == 0
+    assert "30%" in [tick.label for tick in stickiness.y_ticks]
+    # Each point's tooltip gives the value with its numerator and denominator.
+    assert stickiness.points[-1].label == "Tue 31 Mar 2026: 30.0% = 120 DAU / 400 MAU"
+    churn = card(response, "logo_churn_rate").chart
+    assert churn.points[-1].label == (
+        "Feb 2026: 5.0% = 50 accounts lost / 1,000 accounts active at the start"
+    )
 
 
 def test_trend_chart_breaks_the_line_on_undefined_days(tenant, owner_client):
@@ -153,20 +172,20 @@ def test_trend_chart_breaks_the_line_on_undefined_days(tenant, owner_client):
     MetricFigure.objects.for_tenant(tenant).filter(
         metric="mrr", period=LATEST - datetime.timedelta(days=3)
     ).update(value=None)
-    chart = owner_client.get("/metrics/").context["chart"]
+    chart = card(owner_client.get("/metrics/"), "mrr").chart
     assert chart.line.count("M") == 2  # two runs of defined days, not a drop to zero
     assert chart.defined_days == 9 and chart.undefined_days == 81
 
 
 def test_htmx_request_gets_the_figures_partial(owner_client, figures):
-    response = owner_client.get("/metrics/?trend=dau", HTTP_HX_REQUEST="true")
+    response = owner_client.get("/metrics/?range=30", HTTP_HX_REQUEST="true")
     content = response.content.decode()
-    assert content.strip().startswith('<div id="figures">') and "<html" not in content
-    assert "kpi-filters" not in content
+    assert content.strip().startswith('<div id="trends">') and "<html" not in content
+    assert 'id="kpi-filters"' in content and "Recompute past days" not in content
     assert "HX-Request" in response["Vary"]
     assert "HX-Request" in owner_client.get("/metrics/")["Vary"]
     restore = owner_client.get(
-        "/metrics/?trend=dau", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+        "/metrics/?range=30", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     )
     assert "<html" in restore.content.decode()  # the back button gets the whole page
 
@@ -182,7 +201,7 @@ def test_cut_selector_shows_one_segment_or_owner(tenant, owner, owner_client, fi
 
     smb = owner_client.get("/metrics/?cut=segment:SMB", HTTP_HX_REQUEST="true")
     assert "7,000" in tile(smb.content.decode(), "MRR")
-    assert "24,601" not in smb.content.decode() and "SMB · as of" in smb.content.decode()
+    assert "24,601" not in smb.content.decode() and "SMB · " in smb.content.decode()
     mine = owner_client.get(f"/metrics/?cut=owner:{membership.pk}").content.decode()
     assert "3,000" in tile(mine, "MRR")
     assert f'<option value="owner:{membership.pk}" selected>' in mine
@@ -233,7 +252,7 @@ def test_page_query_count_is_constant(tenant, owner, owner_client, django_assert
     add_months(tenant, 10, skip=2)
     with django_assert_num_queries(10):
         response = owner_client.get("/metrics/")
-    assert len(response.context["chart"].points) == 90
+    assert len(card(response, "mrr").chart.points) == 90
 
 
 @pytest.mark.outsider("metrics-definitions")
