@@ -18,6 +18,7 @@ from accounts import selectors as account_selectors
 from accounts.forms import NoteForm
 from accounts.models import Account
 from accounts.services.accounts import note_create
+from csplatform.workplace import account360_charts as charts
 from csplatform.workplace import account360_selectors as selectors
 from csplatform.workplace.timeline import KINDS, BadCursor, Cursor, timeline_page
 from health.views.account_health import health_panel_context
@@ -90,7 +91,9 @@ class Account360View(TenantView):
             "contacts": selectors.account_contacts(account),
             "children": account_selectors.account_children(account),
             "usage": usage,
-            "usage_rows": list(zip(usage.days, usage.active_users, strict=True)),
+            "health_trend": charts.health_trend(health["latest"], health.get("history", ())),
+            "active_users_chart": charts.active_users(usage),
+            "adoption_chart": charts.adoption(usage),
             "form": form or NoteForm(),
             "chips": _chips(kinds),
             "query_error": query_error,

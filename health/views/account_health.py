@@ -66,6 +66,7 @@ def health_panel_context(tenant, account) -> dict:
                 rows, **bounds, width=COMPACT_WIDTH, height=COMPACT_HEIGHT, label_every=30
             ),
             "chart_first": first,
+            "history": rows,
             "scorecard_name": snapshot.get("name", ""),
         }
     if selectors.has_children(account):

@@ -18,6 +18,7 @@ from accounts.services.accounts import (
 )
 from accounts.services.nps import nps_response_record
 from csplatform.workplace.timeline import Cursor, timeline_page
+from health.services.scorecards import scorecard_update
 from health.services.tasks import task_complete, task_open
 from metrics.models import AccountDay, Feature
 from tenants.models import Membership
@@ -129,9 +130,25 @@ def test_header_shows_score_reason_band_mrr_renewal_owner_stage(tenant, owner, o
     assert "Usage frequency pulled the score down most" in header
     assert "120.00 EUR" in header and "in 45 days" in header
     assert owner.email in header and "Adoption" in header
-    # The breakdown and the trend chart, with the band lines, are the health panel's, in place.
+    # The breakdown is the health panel's, in place; the trend is drawn by the shared charts,
+    # with the band cut-offs and the scorecard versions.
     panel = html[html.index('id="account-health"') : html.index('id="account-usage"')]
-    assert "Effective weight" in panel and 'class="threshold threshold-' in panel
+    assert "Effective weight" in panel and "Good from 70" in panel and "Average from 40" in panel
+    assert panel.count('class="chart-figure"') == 1 and "Show as table" in panel
+
+
+def test_health_trend_marks_where_the_scorecard_version_changed(owner_client, tenant):
+    account = _account(tenant)
+    yesterday = tenant.today() - timedelta(days=1)
+    first = _version(tenant)
+    _store(tenant, account, yesterday - timedelta(days=10), 40, first)
+    scorecard_update(tenant=tenant, scorecard=first.scorecard, good_min=75)
+    second = _version(tenant)
+    _store(tenant, account, yesterday, 60, second)
+    chart = owner_client.get(reverse("account", args=[account.pk])).context["health_trend"]["chart"]
+    assert [(m.day, m.label) for m in chart.markers] == [(yesterday, f"v{second.number}")]
+    assert [b.value for b in chart.bands] == [75, 40]
+    assert [p.value for p in chart.points] == [40, 60]
 
 
 def test_usage_charts_read_the_daily_rollups(owner_client, tenant):
