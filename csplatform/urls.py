@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.views.accounts import AccountDetailView, AccountListView
+from accounts.views.accounts import AccountListView
 from accounts.views.data_io import (
     DataExportView,
     DataImportView,
@@ -17,6 +17,7 @@ from accounts.views.survey_public import SurveyAnswerView, SurveyScoreView, Surv
 from csplatform.personal_data.views import ContactEraseView, ContactPersonalDataView
 from csplatform.security.login_rate import login_rate_limited
 from csplatform.views import Moved, healthz
+from csplatform.workplace.account360 import Account360View, AccountTimelineView
 from csplatform.workplace.home import HomeView
 from csplatform.workplace.renewals import RenewalsView
 from knowledgebase.views.analytics import KnowledgeBaseAnalyticsView
@@ -69,7 +70,8 @@ urlpatterns = [
     *old_addresses,
     path("", HomeView.as_view(), name="home"),
     path("accounts/", AccountListView.as_view(), name="accounts"),
-    path("accounts/<int:pk>/", AccountDetailView.as_view(), name="account"),
+    path("accounts/<int:pk>/", Account360View.as_view(), name="account"),
+    path("accounts/<int:pk>/timeline/", AccountTimelineView.as_view(), name="account-timeline"),
     path("accounts/<int:pk>/usage/", AccountUsageView.as_view(), name="account-usage"),
     path(
         "contacts/<int:pk>/personal-data.json",

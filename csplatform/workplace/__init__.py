@@ -1,1 +1,1 @@
-"""The CSM workplace: pages that read every domain (accounts, metrics, health, onboarding)."""
+"""The CSM workplace: pages that read every domain (home, portfolio, account 360, renewals)."""

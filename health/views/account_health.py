@@ -25,7 +25,8 @@ from metrics.engine.run import MetricsBusy
 from tenants.tenancy.views import TenantView
 
 
-def _context(tenant, account) -> dict:
+def health_panel_context(tenant, account) -> dict:
+    """The panel's figures; the account 360 page renders the same panel in place."""
     latest = selectors.score_latest(account)
     context = {"account": account, "latest": latest}
     if latest is not None:
@@ -65,6 +66,7 @@ def _context(tenant, account) -> dict:
                 rows, **bounds, width=COMPACT_WIDTH, height=COMPACT_HEIGHT, label_every=30
             ),
             "chart_first": first,
+            "history": rows,
             "scorecard_name": snapshot.get("name", ""),
         }
     if selectors.has_children(account):
@@ -81,7 +83,7 @@ class AccountHealthView(TenantView):
     def get(self, request, pk, busy: str = ""):
         account = get_object_or_404(Account.objects, pk=pk)
         template = self.template_name + ("#panel" if request.htmx else "")
-        context = {**_context(request.tenant, account), "busy": busy}
+        context = {**health_panel_context(request.tenant, account), "busy": busy}
         response = render(request, template, context)
         patch_vary_headers(response, ["HX-Request"])
         return response

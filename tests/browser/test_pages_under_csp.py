@@ -94,9 +94,9 @@ def test_every_page_works_under_the_policy(live_server, world, page: Page):
         watch.assert_clean(path)
     expect(page.locator(".swagger-ui .info")).to_be_visible()  # Swagger UI started
 
-    # The account page loads its usage panel with htmx (hx-trigger="load").
+    # The account page loads its tasks panel with htmx (hx-trigger="load").
     page.goto(f"{base}/accounts/{account.pk}/")
-    expect(page.locator("#account-usage h2")).to_have_text("Recent product usage")
+    expect(page.locator("#account-tasks")).to_contain_text("Your inbox")
     page.goto(f"{base}/accounts/{account.pk}/usage/")
     watch.assert_clean("account and usage panel")
 

@@ -75,11 +75,12 @@ def test_outsiders_get_404(outsider_client, tenant):
         assert not HealthScore.objects.exists()
 
 
-def test_account_page_loads_the_panel(owner_client, tenant):
+def test_account_page_shows_the_panel_in_place(owner_client, tenant):
     acct = account(tenant, "a1")
     page = owner_client.get(reverse("account", args=[acct.pk])).content.decode()
-    assert f'hx-get="{reverse("account-health", args=[acct.pk])}"' in page
-    assert 'hx-trigger="load"' in page
+    panel = page[page.index('id="account-health"') :]
+    assert "Not scored yet" in panel
+    assert f'hx-post="{reverse("account-health", args=[acct.pk])}"' in panel  # Recompute now
 
 
 def test_na_for_an_account_without_data(owner_client, tenant):

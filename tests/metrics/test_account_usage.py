@@ -38,9 +38,10 @@ def _events(tenant, count, start=0):
     )
 
 
-def test_account_page_loads_the_panel_and_the_panel_lists_events(tenant, owner_client, initech):
+def test_account_page_links_the_panel_and_the_panel_lists_events(tenant, owner_client, initech):
+    # The account page sums usage up by day; the latest raw events are a link away.
     page = owner_client.get(f"/accounts/{initech.pk}/").content.decode()
-    assert f'hx-get="/accounts/{initech.pk}/usage/"' in page
+    assert f'href="/accounts/{initech.pk}/usage/"' in page
     _events(tenant, 3)
     panel = owner_client.get(f"/accounts/{initech.pk}/usage/", HTTP_HX_REQUEST="true")
     html = panel.content.decode()
