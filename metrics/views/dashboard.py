@@ -16,7 +16,7 @@ from metrics.engine.calendar import add_months, local_today, month_start
 from metrics.forms import RecomputeForm
 from metrics.models import Dimension
 from metrics.views import display
-from metrics.views.chart import compact, line_chart
+from tenants.charts import Series, compact, line_chart
 from tenants.tenancy.views import TenantView
 
 TREND_DAYS = 90
@@ -135,12 +135,13 @@ def kpi_figures(*, latest: date, cut: CutChoice, trend: Metric, currency: str) -
         (by_day[day][trend.name].value if trend.name in by_day.get(day, {}) else None)
         for day in days
     ]
-    chart = line_chart(
-        days,
-        values,
-        axis_label=_axis_label(trend),
-        point_label=lambda value: display.value_with_unit(trend, value, currency),
-    )
+    line = {
+        "axis_label": _axis_label(trend),
+        "value_label": lambda value: display.value_with_unit(trend, value, currency),
+    }
+    series = [Series(trend.label, values, trend.name)]
+    chart = line_chart(days, series, **line)
+    chart_compact = line_chart(days, series, size="compact", **line)
 
     month_rows = selectors.figures_by_period(
         grain=Grain.MONTH,
@@ -162,6 +163,7 @@ def kpi_figures(*, latest: date, cut: CutChoice, trend: Metric, currency: str) -
     return {
         "groups": groups,
         "chart": chart,
+        "chart_compact": chart_compact,
         "trend": trend,
         "trend_first": first,
         "months": [row.period for row in month_rows],

@@ -109,7 +109,8 @@ def test_page_shows_the_latest_figures_with_their_parts(owner_client, outsider_c
     assert "30.0%" in tile(content, "Stickiness") and "120 DAU of 400 MAU" in content
     assert "10m 50s" in tile(content, "Time in app")
     assert "USD 295,206.00 ARR ÷ 2 CSMs" in content
-    assert '<svg class="chart"' in content and 'class="line" d="M' in content
+    assert '<svg class="chart line-chart' in content
+    assert 'class="series-line series-1" d="M' in content
     assert "LTV:CAC" in content and "3.2×" in content and "5.0%" in content
 
     other = outsider_client.get("/metrics/")
