@@ -126,7 +126,7 @@ def test_every_page_works_under_the_policy(live_server, world, page: Page):
 
     # KPIs: the chart is drawn, and changing the trend swaps the figures with htmx.
     page.goto(f"{base}/metrics/")
-    expect(page.locator("svg.chart path.line")).to_have_count(1)
+    expect(page.locator("svg.chart-wide path.series-line")).to_have_count(1)
     page.select_option("#kpi-trend", "arpu")
     expect(page).to_have_url(re.compile(r"trend=arpu"))
     expect(page.locator("#figures .chart-card h2")).to_contain_text("ARPU")
