@@ -14,7 +14,7 @@ from health import selectors
 from health.labels import short_name
 from health.services.rollup import health_rollup
 from health.services.scores import health_score_for_account
-from health.views.charts import COMPACT_HEIGHT, COMPACT_WIDTH, DAYS, trend_chart
+from health.views.charts import DAYS, score_chart
 from health.views.explain import (
     change,
     percents_adding_up,
@@ -61,10 +61,8 @@ def health_panel_context(tenant, account) -> dict:
             "parts": parts,
             "effective_total": sum(percents),
             "contribution_total": sum(part["contribution"] or 0 for part in latest.parts),
-            "chart": trend_chart(rows, **bounds),
-            "chart_compact": trend_chart(
-                rows, **bounds, width=COMPACT_WIDTH, height=COMPACT_HEIGHT, label_every=30
-            ),
+            "chart": score_chart(rows, **bounds),
+            "chart_compact": score_chart(rows, **bounds, size="compact"),
             "chart_first": first,
             "history": rows,
             "scorecard_name": snapshot.get("name", ""),

@@ -101,7 +101,8 @@ class ScorecardDetailView(TenantView):
                 "months_total": len(months),
                 "months_closed": sum(1 for month in months if month.get("complete")),
                 "suggestion_better": _suggestion_better(suggestion),
-                "bars": band_bars(backtest.bands or {}, _band_labels()),
+                # The phone-sized drawing everywhere: the bars sit in the page's narrow column.
+                "bars": band_bars(backtest.bands or {}, _band_labels(), size="compact"),
                 "suggestion": suggestion,
                 "suggestion_rows": _suggestion_rows(backtest, scorecard),
                 "applicable": bool(suggestion.get("suggested_weights"))

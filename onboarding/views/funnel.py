@@ -3,12 +3,30 @@ reached each step and milestone, the median days to each and where accounts are 
 as a chart and as a table."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from onboarding.models import OnboardingTemplate
-from onboarding.selectors.funnel import template_funnel
-from onboarding.views.funnel_chart import SIZES, funnel_chart
+from onboarding.selectors.funnel import Funnel, template_funnel
 from onboarding.views.stall_days import stall_days
+from tenants.charts import Bar, BarChart, bar_chart
 from tenants.tenancy.views import TenantView
+
+
+def funnel_bars(funnel: Funnel, size: str) -> BarChart:
+    """One bar per step and milestone, its length the share of the template's plans that
+    reached it; a milestone is marked with ◆ and its own bar style, not only a colour."""
+    rows = [
+        Bar(
+            f"◆ {_('Milestone: %(name)s') % {'name': row.label}}"
+            if row.is_milestone
+            else row.label,
+            row.reached,
+            f"{row.reached} ({row.percent}%)",
+            key="milestone" if row.is_milestone else "",
+        )
+        for row in funnel.rows
+    ]
+    return bar_chart(rows, size=size, max_value=funnel.started)
 
 
 class OnboardingFunnelView(TenantView):
@@ -31,7 +49,8 @@ class OnboardingFunnelView(TenantView):
             "templates": templates,
             "template": template,
             "funnel": funnel,
-            "charts": [funnel_chart(funnel, size) for size in SIZES] if funnel else [],
+            "chart": funnel_bars(funnel, "wide") if funnel else None,
+            "chart_compact": funnel_bars(funnel, "compact") if funnel else None,
             "days": days,
             "tab": "funnel",
         }

@@ -24,3 +24,29 @@ document.addEventListener("change", function (event) {
     field.form.requestSubmit();
   }
 });
+
+/*
+ * The top bar folds behind "Menu" (a <details>) on narrow screens; on wide ones CSS shows its
+ * content with ::details-content. Browsers without that selector get the menu opened here.
+ * Escape closes an open drop-down menu and puts the focus back on its button.
+ */
+(function () {
+  var nav = document.querySelector(".nav-collapse");
+  if (nav && window.CSS && !CSS.supports("selector(::details-content)")) {
+    var wide = window.matchMedia("(min-width: 1101px)");
+    var sync = function () { nav.open = wide.matches; };
+    sync();
+    wide.addEventListener("change", sync);
+  }
+})();
+
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") {
+    return;
+  }
+  var open = document.activeElement && document.activeElement.closest("details[open]");
+  if (open && (open.classList.contains("navmenu") || open.classList.contains("nav-collapse") || open.classList.contains("menu"))) {
+    open.open = false;
+    open.querySelector("summary").focus();
+  }
+});

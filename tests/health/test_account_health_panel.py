@@ -121,12 +121,13 @@ def test_score_trend_weakest_measure_and_breakdown(owner_client, tenant):
     assert "51.7" in html  # the contributions' total: the score before rounding
     assert "100.0%" in html  # the effective weights' total, whatever their rounding
     assert html.count(">Yes</span>") == 2 and html.count(">Missing</span>") == 1
-    assert html.count("<tr") == 1 + 3 + 1  # head, three measures, total
+    breakdown = html.split('class="chart-figure"')[0]  # the chart's own table follows it
+    assert breakdown.count("<tr") == 1 + 3 + 1  # head, three measures, total
     assert ">v3</text>" in html  # where the scorecard version changed
     # Two drawings (wide and compact), each with the two cut-offs.
-    assert html.count('class="threshold threshold-') == 4 and "Good from 75" in html
+    assert html.count('<line class="band-line"') == 4 and "Good from 75" in html
     chart = _panel(owner_client, acct, htmx=False).context["chart"]
-    assert [band.label for band in chart.bands] == ["75", "40"] and len(chart.dots) == 4
+    assert [band.value for band in chart.bands] == [75, 40] and len(chart.points) == 4
 
 
 def test_no_score_7_days_before_is_na(owner_client, tenant):
