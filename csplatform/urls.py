@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.views.accounts import AccountDetailView, AccountListView
+from accounts.views.accounts import AccountDetailView
 from accounts.views.data_io import (
     DataExportView,
     DataImportView,
@@ -18,6 +18,12 @@ from csplatform.home import HomeView
 from csplatform.personal_data.views import ContactEraseView, ContactPersonalDataView
 from csplatform.security.login_rate import login_rate_limited
 from csplatform.views import Moved, healthz
+from csplatform.workplace.portfolio import (
+    PortfolioExportView,
+    PortfolioView,
+    SavedViewChangeView,
+    SavedViewCreateView,
+)
 from knowledgebase.views.analytics import KnowledgeBaseAnalyticsView
 from metrics.views import (
     AccountUsageView,
@@ -66,7 +72,10 @@ old_addresses = [
 urlpatterns = [
     *old_addresses,
     path("", HomeView.as_view(), name="home"),
-    path("accounts/", AccountListView.as_view(), name="accounts"),
+    path("accounts/", PortfolioView.as_view(), name="accounts"),
+    path("accounts/export.csv", PortfolioExportView.as_view(), name="portfolio-export"),
+    path("accounts/views/", SavedViewCreateView.as_view(), name="portfolio-views"),
+    path("accounts/views/<int:pk>/", SavedViewChangeView.as_view(), name="portfolio-view"),
     path("accounts/<int:pk>/", AccountDetailView.as_view(), name="account"),
     path("accounts/<int:pk>/usage/", AccountUsageView.as_view(), name="account-usage"),
     path(

@@ -1,0 +1,1 @@
+"""The CSM workplace: pages that read every domain (accounts, health, onboarding, metrics)."""
