@@ -73,7 +73,9 @@ class PortfolioFilterForm(forms.Form):
             search=data["q"],
             bands=tuple(data["band"]),
             segment=data["segment"],
-            owner_id=self.membership.pk if owner == ME else (int(owner) if owner else None),
+            owner_id=self.membership.pk
+            if owner == ME
+            else (int(owner) if owner.isdigit() else None),
             unowned=owner == NOBODY,
             stage=data["stage"],
             renewal_days=int(data["renewal"]) if data["renewal"] else None,
