@@ -9,6 +9,7 @@ from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as account_selectors
@@ -109,7 +110,9 @@ class PortfolioView(TenantView):
             "save_form": SavedViewForm(initial={"query": state_query(params)}),
             "selected_bands": request.GET.getlist("band"),
             "mine_query": state_query(params, owner="me", page=None),
-            "all_query": state_query(params, owner="", page=None),
+            "all_query": state_query(params, owner="all", page=None),
+            "default_owner": "me" if request.membership.role == "csm" else "all",
+            "owner_value": params.get("owner") or "all",
             "today": request.tenant.today(),
         }
         if valid:
@@ -120,19 +123,24 @@ class PortfolioView(TenantView):
                 headers=_sort_headers(params, form.cleaned_data["sort"]),
                 sort=form.cleaned_data["sort"],
                 mine=form.cleaned_data["owner"] == "me",
-                everyone=form.cleaned_data["owner"] == "",
+                everyone=form.cleaned_data["owner"] == "all",
                 page_query=state_query(params, page=None),
                 any_accounts=page.paginator.count > 0 or Account.objects.exists(),
             )
         else:
             context.update(any_accounts=True, headers=[], mine=False)
         status = 200 if valid else 400
-        if request.htmx:
+        if request.htmx and not request.htmx.history_restore_request:
             # The table, and the save form whose hidden query follows the new state.
             html = render_to_string(TEMPLATE + "#results", context, request)
             html += render_to_string(TEMPLATE + "#save-view", {**context, "oob": True}, request)
-            return HttpResponse(html, status=status)
-        return render(request, TEMPLATE, context, status=status)
+            response = HttpResponse(html, status=status)
+        else:
+            response = render(request, TEMPLATE, context, status=status)
+        # The same address answers a fragment or a page: caches (the back button's too) keep
+        # them apart.
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
 
 class PortfolioExportView(TenantView):

@@ -9,7 +9,7 @@ from accounts.models.saved_view import NAME_MAX, QUERY_MAX
 from csplatform.workplace.portfolio_selectors import SORTS, PortfolioFilters
 from health.models.score import Band
 
-ANYONE, ME, NOBODY = "", "me", "none"
+ANYONE, ME, NOBODY = "all", "me", "none"
 RENEWAL_WINDOWS = [
     ("", _("Any time")),
     ("30", _("Within 30 days")),
@@ -56,7 +56,9 @@ class PortfolioFilterForm(forms.Form):
 
     def clean_owner(self):
         owner = _clean_text(self.cleaned_data["owner"])
-        if owner in (ANYONE, ME, NOBODY) or owner in self.owner_ids:
+        if owner in ("", ANYONE):  # blank: an older address's "anyone"
+            return ANYONE
+        if owner in (ME, NOBODY) or owner in self.owner_ids:
             return owner
         raise forms.ValidationError(_("Choose an owner from the list."), code="invalid_choice")
 
