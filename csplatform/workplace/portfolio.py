@@ -22,7 +22,7 @@ from csplatform.workplace.portfolio_forms import (
     SavedViewForm,
     SavedViewRenameForm,
 )
-from csplatform.workplace.portfolio_selectors import portfolio_rows
+from csplatform.workplace.portfolio_selectors import portfolio_rows, score_sparks
 from health.models.score import Band
 from tenants.selectors import members_list
 from tenants.tenancy.context import tenant_scope
@@ -118,6 +118,8 @@ class PortfolioView(TenantView):
         if valid:
             rows = portfolio_rows(today=request.tenant.today(), filters=form.filters())
             page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+            page.object_list = list(page.object_list)
+            score_sparks(page.object_list, today=request.tenant.today())
             context.update(
                 page=page,
                 headers=_sort_headers(params, form.cleaned_data["sort"]),
