@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz lint format check messages clean-var venv bench-ingest bench-recompute bench-import bench-health bench-kb
+.PHONY: run test fuzz lint format check messages clean-var venv bench-ingest bench-recompute bench-import bench-health bench-kb bench-dashboard
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,10 @@ bench-health: $(STAMP)
 ## Benchmark of help center search over 10,000 articles against a slug lookup (ARGS="--articles 10000")
 bench-kb: $(STAMP)
 	$(BIN)/python -m csplatform.embedded -- $(BIN)/python -m bench.kb $(ARGS)
+
+## Benchmark the portfolio, an account's page and the home page over 10,000 accounts against a pk lookup (ARGS="--accounts 10000 --days 60")
+bench-dashboard: $(STAMP)
+	$(BIN)/python -m csplatform.embedded -- $(BIN)/python -m bench.dashboard $(ARGS)
 
 ## Benchmark checking and applying a 400,000-row accounts file against a plain COPY of it (ARGS="--rows 100000")
 bench-import: $(STAMP)

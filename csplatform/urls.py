@@ -5,7 +5,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.views.accounts import AccountListView
 from accounts.views.data_io import (
     DataExportView,
     DataImportView,
@@ -19,6 +18,12 @@ from csplatform.security.login_rate import login_rate_limited
 from csplatform.views import Moved, healthz
 from csplatform.workplace.account360 import Account360View, AccountTimelineView
 from csplatform.workplace.home import HomeView
+from csplatform.workplace.portfolio import (
+    PortfolioExportView,
+    PortfolioView,
+    SavedViewChangeView,
+    SavedViewCreateView,
+)
 from csplatform.workplace.renewals import RenewalsView
 from knowledgebase.views.analytics import KnowledgeBaseAnalyticsView
 from metrics.views import (
@@ -69,7 +74,10 @@ old_addresses = [
 urlpatterns = [
     *old_addresses,
     path("", HomeView.as_view(), name="home"),
-    path("accounts/", AccountListView.as_view(), name="accounts"),
+    path("accounts/", PortfolioView.as_view(), name="accounts"),
+    path("accounts/export.csv", PortfolioExportView.as_view(), name="portfolio-export"),
+    path("accounts/views/", SavedViewCreateView.as_view(), name="portfolio-views"),
+    path("accounts/views/<int:pk>/", SavedViewChangeView.as_view(), name="portfolio-view"),
     path("accounts/<int:pk>/", Account360View.as_view(), name="account"),
     path("accounts/<int:pk>/timeline/", AccountTimelineView.as_view(), name="account-timeline"),
     path("accounts/<int:pk>/usage/", AccountUsageView.as_view(), name="account-usage"),

@@ -73,11 +73,17 @@ def export_filename(*, tenant: Tenant, kind: str, day: date) -> str:
 
 def export_csv(*, tenant: Tenant, kind: str) -> Iterator[str]:
     """The CSV text, a chunk at a time; starts with a BOM so spreadsheets read it as UTF-8."""
+    return csv_stream(FORMATS[kind].columns, export_rows(tenant=tenant, kind=kind))
+
+
+def csv_stream(header: list[str], rows: Iterator[tuple]) -> Iterator[str]:
+    """Any rows as CSV text a chunk at a time, cells written as `_cell` does (formulas
+    guarded), behind a BOM; for streaming responses (other pages' exports use it too)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow(FORMATS[kind].columns)
-    for n, values in enumerate(export_rows(tenant=tenant, kind=kind), start=1):
+    writer.writerow([escape_cell(str(name)) for name in header])
+    for n, values in enumerate(rows, start=1):
         writer.writerow([_cell(value) for value in values])
         if n % FLUSH_ROWS == 0:
             yield buffer.getvalue()

@@ -1,10 +1,11 @@
 """Models of the accounts app: customer accounts, contacts, terms, notes, NPS answers, imports,
-customer email templates and their log, hosted NPS surveys."""
+customer email templates and their log, hosted NPS surveys, saved views of the portfolio."""
 
 from accounts.models.account import Account, AccountNote, Contact, LifecycleStage, Subscription
 from accounts.models.email import CustomerEmail, EmailStatus, EmailTemplate
 from accounts.models.import_job import ImportJob
 from accounts.models.nps import NpsResponse
+from accounts.models.saved_view import SavedView
 from accounts.models.survey import (
     SendStatus,
     Survey,
@@ -23,6 +24,7 @@ __all__ = [
     "ImportJob",
     "LifecycleStage",
     "NpsResponse",
+    "SavedView",
     "SendStatus",
     "Subscription",
     "Survey",

@@ -34,6 +34,8 @@ class NpsResponse(TenantModel):
         indexes = [
             models.Index(fields=["tenant", "contact", "answered_at"]),
             models.Index(fields=["tenant", "answered_at"]),
+            # One account's answers (the portfolio's NPS column, sortable over every account).
+            models.Index(fields=["tenant", "account", "answered_at"], name="nps_account"),
         ]
 
     @property

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from accounts.models import Account, ImportJob, Subscription
 from accounts.services.accounts import note_create
+from accounts.services.saved_views import saved_view_save
 from health.models import AlertFiring, AlertRule, CarriedUsageWindows
 from health.services.backtests import backtests_refresh
 from health.services.defaults import scorecards_ensure_defaults
@@ -66,6 +67,9 @@ def filled_tenants(db):
         RecomputeJob.objects.create(since=yesterday, until=yesterday, requested_by=membership)
         DirtyDay.objects.create(day=yesterday)
         Memo.objects.create(membership=membership, text="acme memo")
+        saved_view_save(
+            tenant=a, membership=membership, name="Acme secret view", query="segment=Secret"
+        )
         alert_rules_run(tenant=a, day=yesterday)
         task, _ = task_open(
             tenant=a, account=account, title="Acme confidential call", due_on=yesterday

@@ -29,6 +29,7 @@ from csplatform.demo.seed.population import population_build, spend_by_month
 from csplatform.demo.seed.portal_demo import portal_demo
 from csplatform.demo.seed.reset import customer_data_delete
 from csplatform.demo.seed.rows import ChunkRows
+from csplatform.demo.seed.saved_views_demo import saved_views_demo
 from csplatform.demo.seed.survey_demo import surveys_demo
 from csplatform.demo.seed.webhooks import webhooks_demo
 from health.services.defaults import scorecards_ensure_defaults
@@ -128,6 +129,7 @@ def demo_seed(
         result.rows.update(onboarding_checkins_demo(tenant=tenant, day=period.end))
         result.rows.update(webhooks_demo(tenant=tenant, now=timezone.now()))
         result.rows.update(knowledgebase_demo(tenant=tenant, seed=seed))
+        result.rows.update(saved_views_demo(tenant=tenant))
     result.seconds = time.monotonic() - started
     return result
 

@@ -1,0 +1,194 @@
+"""The portfolio's rows: every account with its health, trend, MRR, renewal, onboarding
+progress, last activity and NPS, filtered, sorted and paginated in SQL.
+
+One query per page (plus the count): each column is a correlated subquery that reads one
+account's rows through an index on (tenant, account, ...), so PostgreSQL computes them only
+for the page's rows unless the page is filtered or sorted by them.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Round
+
+from accounts.models import Account, NpsResponse, Subscription
+from health.models import HealthScore
+from health.models.score import Band
+from metrics.models import AccountDay
+from onboarding.models import Plan, PlanStep
+from onboarding.models.plan import PlanStatus, StepStatus
+from tenants.charts.sparkline import sparkline
+
+TREND_DAYS = 7
+NPS_DAYS = 365
+
+# Sort keys of the page's columns -> the expressions ordered by (account name breaks ties).
+SORTS = {
+    "name": "name",
+    "band": "band_rank",
+    "score": "health_score",
+    "trend": "health_trend",
+    "mrr": "current_mrr",
+    "renewal": "renewal_on",
+    "owner": "owner__user__email",
+    "onboarding": "onboarding_progress",
+    "activity": "last_active_on",
+    "nps": "nps",
+}
+BAND_RANK = {Band.POOR: 1, Band.AVERAGE: 2, Band.GOOD: 3}
+
+
+@dataclass(frozen=True)
+class PortfolioFilters:
+    search: str = ""
+    bands: tuple[str, ...] = ()
+    segment: str = ""
+    owner_id: int | None = None  # a membership
+    unowned: bool = False
+    stage: str = ""
+    renewal_days: int | None = None  # renewing within this many days
+    sort: str = "name"
+    descending: bool = False
+
+
+def _health(today: date) -> dict:
+    scores = HealthScore.objects.filter(account=OuterRef("pk"), day__lte=today).order_by("-day")
+    week_ago = HealthScore.objects.filter(
+        account=OuterRef("pk"), day__lte=today - timedelta(days=TREND_DAYS)
+    ).order_by("-day")
+    return {
+        "health_score": Subquery(scores.values("score")[:1]),
+        "health_band": Subquery(scores.values("band")[:1]),
+        "health_day": Subquery(scores.values("day")[:1]),
+        "health_week_ago": Subquery(week_ago.values("score")[:1]),
+    }
+
+
+def _money(today: date) -> dict:
+    active = Subscription.objects.filter(account=OuterRef("pk")).active_on(today)
+    mrr = active.values("account").annotate(total=Sum("mrr")).values("total")
+    # The renewal is the end of the current term: the earliest end among the active terms.
+    renewal = active.filter(end_date__isnull=False).order_by("end_date").values("end_date")[:1]
+    return {
+        "current_mrr": Coalesce(
+            Subquery(mrr, output_field=DecimalField()), Value(0), output_field=DecimalField()
+        ),
+        "renewal_on": Subquery(renewal),
+    }
+
+
+def _onboarding() -> dict:
+    # The account's running plan, else its latest one (a completed plan reads 100%).
+    plans = Plan.objects.filter(account=OuterRef("pk")).exclude(status=PlanStatus.STOPPED)
+    plans = plans.order_by(
+        Case(When(status=PlanStatus.RUNNING, then=0), default=1), "-started_on", "-id"
+    )
+    steps = PlanStep.objects.filter(plan=OuterRef("onboarding_plan"), required=True).exclude(
+        status=StepStatus.REMOVED
+    )
+    progress = (
+        steps.values("plan")
+        .annotate(
+            p=Round(
+                Count("pk", filter=Q(status=StepStatus.DONE)) * 100.0 / Count("pk"),
+                output_field=IntegerField(),
+            )
+        )
+        .values("p")
+    )
+    return {
+        "onboarding_plan": Subquery(plans.values("pk")[:1]),
+        "onboarding_progress": Subquery(progress, output_field=IntegerField()),
+    }
+
+
+def _activity(today: date) -> dict:
+    days = AccountDay.objects.filter(account_id=OuterRef("pk"), events__gt=0, day__lte=today)
+    return {"last_active_on": Subquery(days.order_by("-day").values("day")[:1])}
+
+
+def _nps(today: date) -> dict:
+    """The account's NPS over the last year's answers: % promoters minus % detractors."""
+    answers = NpsResponse.objects.filter(
+        account=OuterRef("pk"), answered_at__date__gt=today - timedelta(days=NPS_DAYS)
+    )
+    nps = (
+        answers.values("account")
+        .annotate(
+            n=Round(
+                (Count("pk", filter=Q(score__gte=9)) - Count("pk", filter=Q(score__lte=6)))
+                * 100.0
+                / Count("pk"),
+                output_field=IntegerField(),
+            )
+        )
+        .values("n")
+    )
+    return {"nps": Subquery(nps, output_field=IntegerField())}
+
+
+def portfolio_rows(*, today: date, filters: PortfolioFilters) -> QuerySet[Account]:
+    """The accounts of the active tenant as the portfolio lists them, filtered and sorted."""
+    rows = Account.objects.select_related("owner__user", "parent").annotate(
+        **_health(today), **_money(today), **_onboarding(), **_activity(today), **_nps(today)
+    )
+    rows = rows.annotate(
+        health_trend=F("health_score") - F("health_week_ago"),
+        band_rank=Case(
+            *(When(health_band=band, then=Value(rank)) for band, rank in BAND_RANK.items()),
+            default=None,
+            output_field=IntegerField(),
+        ),
+    )
+    if filters.search:
+        rows = rows.filter(
+            Q(name__icontains=filters.search)
+            | Q(domain__icontains=filters.search)
+            | Q(external_id=filters.search)
+        )
+    if filters.bands:
+        rows = rows.filter(health_band__in=filters.bands)
+    if filters.segment:
+        rows = rows.filter(segment=filters.segment)
+    if filters.unowned:
+        rows = rows.filter(owner__isnull=True)
+    elif filters.owner_id is not None:
+        rows = rows.filter(owner_id=filters.owner_id)
+    if filters.stage:
+        rows = rows.filter(lifecycle_stage=filters.stage)
+    if filters.renewal_days is not None:
+        rows = rows.filter(
+            renewal_on__gte=today, renewal_on__lte=today + timedelta(days=filters.renewal_days)
+        )
+    column = F(SORTS[filters.sort])
+    order = column.desc(nulls_last=True) if filters.descending else column.asc(nulls_last=True)
+    return rows.order_by(order, "name", "id")
+
+
+def score_sparks(accounts: list[Account], *, today: date) -> None:
+    """Give each account of a page `spark`: its scores of the trend's days as a sparkline
+    (one query for the page, through the (tenant, account, day) index)."""
+    first = today - timedelta(days=TREND_DAYS + 1)
+    days = [first + timedelta(days=n) for n in range(TREND_DAYS + 1)]
+    scores = {}
+    if accounts:
+        rows = HealthScore.objects.filter(
+            account_id__in=[account.pk for account in accounts], day__gte=first, day__lt=today
+        ).values_list("account_id", "day", "score")
+        scores = {(account_id, day): score for account_id, day, score in rows}
+    for account in accounts:
+        account.spark = sparkline([scores.get((account.pk, day)) for day in days])
