@@ -14,6 +14,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, timedelta
 
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
 from health.models import CarriedUsageWindows
 from metrics.engine.usage_windows import UsageWindows, windows_advance, windows_build
 from metrics.selectors import UsageAsOf, account_usage_carried
@@ -45,10 +48,19 @@ def usage_carried(tenant: Tenant, day: date, window: int, accounts: list[int]) -
             windows = windows_advance(tenant, previous)
     if windows is None:
         windows = windows_build(tenant, day, window)
-    CarriedUsageWindows.objects.for_tenant(tenant).update_or_create(
-        tenant=tenant, defaults={"day": day, "data": windows.dumps()}
-    )
+    _keep(tenant, day, windows.dumps())
     return account_usage_carried(tenant=tenant, windows=windows, accounts=accounts)
+
+
+def _keep(tenant: Tenant, day: date, data: bytes) -> None:
+    # An update, not update_or_create: that reads the row (and its megabyte) first.
+    kept = CarriedUsageWindows.objects.for_tenant(tenant)
+    if not kept.update(day=day, data=data, updated_at=timezone.now()):
+        try:
+            with transaction.atomic():
+                kept.create(tenant=tenant, day=day, data=data)
+        except IntegrityError:  # another run kept its windows meanwhile
+            kept.update(day=day, data=data, updated_at=timezone.now())
 
 
 def usage_windows_forget(tenant: Tenant, first: date) -> None:
