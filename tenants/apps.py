@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TenantsConfig(AppConfig):
     name = "tenants"
-    verbose_name = "Tenants and access"
+    verbose_name = _("Tenants and access")
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
