@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Customer accounts"
+    verbose_name = _("Customer accounts")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

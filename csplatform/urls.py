@@ -38,6 +38,7 @@ from tenants.audit.views import AuditLogExportView, AuditLogView
 from tenants.forms import AdminSignInForm, SignInForm
 from tenants.views.api_keys import APIKeyListView, APIKeyRevokeView
 from tenants.views.invitations import InvitationAcceptView
+from tenants.views.language import LanguageSwitchView
 from tenants.views.team import InvitationRevokeView, MemberRemoveView, MemberRoleView, TeamView
 from tenants.views.tenant_switch import TenantSwitchView
 from tenants.views.webhooks import (
@@ -131,6 +132,7 @@ urlpatterns = [
     path("data/imports/<int:pk>/apply/", ImportJobApplyView.as_view(), name="data-import-apply"),
     path("data/export/<str:kind>.csv", DataExportView.as_view(), name="data-export"),
     path("tenants/switch/", TenantSwitchView.as_view(), name="tenant-switch"),
+    path("settings/language/", LanguageSwitchView.as_view(), name="language"),
     path("invitations/<str:token>/", InvitationAcceptView.as_view(), name="invitation-accept"),
     path(
         "email/unsubscribe/<str:token>/", EmailUnsubscribeView.as_view(), name="email-unsubscribe"

@@ -24,6 +24,7 @@ from health.services.rules import (
 )
 from health.services.scorecards import scorecard_create, scorecard_delete, scorecard_update
 from health.services.validation import SCORECARD_FIELDS, validate_scorecard
+from tenants.templatetags.l10n_extras import local_datetime
 from tenants.tenancy.admin import TenantAdmin, TenantChildInline
 
 MEASURE_FIELDS = ["source", "mapping", "low", "high", "thresholds", "weight", "missing"]
@@ -188,7 +189,7 @@ def backtest_summary(result: Backtest | None):
         _("AUC"),
         _figure(result.auc),
         _("computed"),
-        result.computed_at.strftime("%Y-%m-%d %H:%M"),
+        local_datetime(result.computed_at),
         _("version %(number)s") % {"number": result.scorecard_version.number},
         _("Churn within 90 days by band"),
         bands,

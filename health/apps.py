@@ -1,11 +1,12 @@
 """Health scorecards, score history, alert rules and playbook tasks."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HealthConfig(AppConfig):
     name = "health"
-    verbose_name = "Health scores"
+    verbose_name = _("Health scores")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

@@ -1,13 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MetricsConfig(AppConfig):
     name = "metrics"
-    verbose_name = "Metrics"
+    verbose_name = _("Metrics")
 
     def ready(self):
-        from django.utils.translation import gettext_lazy as _
-
         from metrics.models import ChurnRecord
         from tenants.audit.registry import audit_register
 

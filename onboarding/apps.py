@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OnboardingConfig(AppConfig):
     name = "onboarding"
-    verbose_name = "Onboarding"
+    verbose_name = _("Onboarding")
 
     def ready(self) -> None:
         # Onboarding's emails use placeholders only onboarding can fill (the portal link, a

@@ -2,6 +2,8 @@
 own rows only)."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 from rest_framework_api_key.models import APIKey
 
 from tenants.models import (
@@ -84,9 +86,18 @@ class MembershipAdmin(ReadOnlyForStaffMixin, TenantAdmin):
     raw_id_fields = ["user"]
 
 
+# An invitation's state, worked out from its dates, as the admin lists it.
+INVITATION_STATUS = {
+    "pending": pgettext_lazy("invitation", "pending"),
+    "accepted": pgettext_lazy("invitation", "accepted"),
+    "expired": pgettext_lazy("invitation", "expired"),
+    "revoked": pgettext_lazy("invitation", "revoked"),
+}
+
+
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyForStaffMixin, TenantAdmin):
-    list_display = ["email", "role", "status", "created_at", "expires_at", "sent_at"]
+    list_display = ["email", "role", "status_shown", "created_at", "expires_at", "sent_at"]
     list_filter = ["role"]
     search_fields = ["email"]
     readonly_fields = ["sent_at", "accepted_at", "invited_by"]
@@ -94,6 +105,10 @@ class InvitationAdmin(ReadOnlyForStaffMixin, TenantAdmin):
 
     def has_add_permission(self, request, *args):
         return False  # invitations are created from Settings → Team, which emails the link
+
+    @admin.display(description=_("status"))
+    def status_shown(self, obj):
+        return INVITATION_STATUS.get(obj.status, obj.status)
 
 
 @admin.register(TenantAPIKey)
@@ -105,11 +120,16 @@ class TenantAPIKeyAdmin(TenantAdmin):
     readonly_fields = ["prefix", "created", "last_used_at", "revoked", "revoked_at"]
     actions = ["revoke_keys"]
 
-    @admin.action(description="Revoke the selected API keys (cannot be undone)")
+    @admin.action(description=_("Revoke the selected API keys (cannot be undone)"))
     def revoke_keys(self, request, queryset):
         for api_key in queryset:
             api_key_revoke(tenant=api_key.tenant, api_key=api_key)
-        messages.success(request, f"Revoked {len(queryset)} API key(s).")
+        count = len(queryset)
+        messages.success(
+            request,
+            ngettext("Revoked %(count)s API key.", "Revoked %(count)s API keys.", count)
+            % {"count": count},
+        )
 
     def save_model(self, request, obj, form, change):
         if change:

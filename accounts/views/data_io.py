@@ -10,6 +10,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from accounts.csv_io import progress
 from accounts.csv_io.export import export_csv, export_filename
@@ -73,12 +74,14 @@ class ImportJobApplyView(TenantView):
     def post(self, request, pk):
         job = get_object_or_404(import_job_detail(), pk=pk)
         if import_job_request_apply(tenant=request.tenant, job=job):
-            messages.success(request, f"Applying {job.original_filename}…")
+            messages.success(request, _("Applying %(name)s…") % {"name": job.original_filename})
         elif job.status == job.Status.INVALID:
-            messages.error(request, "This file has errors: fix them and upload it again.")
+            messages.error(request, _("This file has errors: fix them and upload it again."))
         else:
             messages.error(
-                request, f"This import cannot be applied: it is {job.get_status_display().lower()}."
+                request,
+                _("This import cannot be applied: it is %(status)s.")
+                % {"status": job.get_status_display().lower()},
             )
         return redirect("data-import-job", pk=job.pk)
 

@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from health.services.tasks import (
     task_unsnooze,
 )
 from tenants.selectors import members_list, writers_list
+from tenants.templatetags.l10n_extras import local_date_weekday
 from tenants.tenancy.views import TenantView
 
 # Sent with every action's answer: the navigation's count listens for it and reloads.
@@ -165,7 +165,7 @@ class TaskSnoozeView(TaskActionView):
             raise ValidationError([e for errors in form.errors.values() for e in errors])
         until = form.cleaned_data["until"]
         task_snooze(tenant=request.tenant, task=task, until=until, today=today)
-        return _("Snoozed until %(day)s.") % {"day": date_format(until, "D j M Y")}
+        return _("Snoozed until %(day)s.") % {"day": local_date_weekday(until)}
 
 
 class TaskUnsnoozeView(TaskActionView):

@@ -32,6 +32,7 @@ from knowledgebase.models import (
     Status,
 )
 from knowledgebase.services.articles import translation_save
+from tenants.templatetags.l10n_extras import local_datetime
 from tenants.tenancy.admin import TenantChildInline
 
 ASSETS_JS = ["knowledgebase/admin_preview.js"]
@@ -206,8 +207,8 @@ class ArticleAdmin(KnowledgeBaseAdmin):
 
     @admin.display(description=_("updated (tenant time)"), ordering="updated_at")
     def updated(self, obj):
-        zone = timezone.get_current_timezone()
-        return timezone.localtime(obj.updated_at, zone).strftime("%Y-%m-%d %H:%M")
+        # The column heading names the zone.
+        return local_datetime(obj.updated_at, "unlabelled")
 
     def changelist_view(self, request, extra_context=None):
         tenant = acting_tenant(request)

@@ -10,9 +10,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from tenants.models import Invitation, Membership, Role, Tenant
+from tenants.language.session import available
+from tenants.models import Invitation, Membership, Role, Tenant, UserPreference
 from tenants.models.invitation import hash_token
 from tenants.services.tenants import MAX_EMAIL_LENGTH, membership_add, user_get_or_create
 from tenants.tenancy.context import cross_tenant, tenant_scope
@@ -99,13 +101,27 @@ def invitation_send(*, tenant: Tenant, invitation_id: int) -> bool:
         expires_at=invitation.expires_at,
     )
     context = {"invitation": invitation, "tenant": tenant, "url": invitation_url(token)}
-    send_mail(
-        subject=f"You are invited to {tenant.name} on csplatform",
-        message=render_to_string("tenants/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    # The invitee has no language of their own yet: the inviter's (a colleague's) is the best
+    # guess; the expiry is in the tenant's time zone, named.
+    with (
+        translation.override(_inviter_language(invitation)),
+        timezone.override(tenant.time_zone),
+    ):
+        subject = _("You are invited to %(tenant)s on csplatform") % {"tenant": tenant.name}
+        message = render_to_string("tenants/email/invitation.txt", context)
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[invitation.email])
     return True
+
+
+def _inviter_language(invitation: Invitation) -> str:
+    if invitation.invited_by_id is None:
+        return settings.LANGUAGE_CODE
+    language = (
+        UserPreference.objects.filter(user_id=invitation.invited_by_id)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return language if language and available(language) else settings.LANGUAGE_CODE
 
 
 def invitation_for_token(token: str) -> Invitation | None:

@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
 from tenants.models.membership import MANAGE_ROLES, WRITE_ROLES
@@ -30,9 +31,9 @@ class TenantView(LoginRequiredMixin, View):
             return render(request, "tenants/no_tenant.html", status=403)
         role = request.membership.role
         if self.read_roles is not None and role not in self.read_roles:
-            raise PermissionDenied("Your role cannot open this page.")
+            raise PermissionDenied(_("Your role cannot open this page."))
         if request.method not in SAFE_METHODS and role not in self.write_roles:
-            raise PermissionDenied("Your role cannot make changes here.")
+            raise PermissionDenied(_("Your role cannot make changes here."))
         if request.method not in SAFE_METHODS:
             marker = page_tenant(request)
             if marker is not None and (stale := stale_tab_response(request, marker)):

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils.formats import date_format
 
 from accounts.models import Contact, CustomerEmail, EmailStatus
 from health.models import Playbook, PlaybookRun, RunStatus
 from health.services.playbook_defaults import playbooks_ensure_defaults
 from health.services.playbooks import playbook_start
+from tenants.templatetags.l10n_extras import local_date_weekday
 from tenants.tenancy.context import tenant_scope
 from tests.conftest import session_api
 from tests.health.helpers import account
@@ -94,7 +94,7 @@ def test_account_panel_start_form_and_log(
     )
     page = member_client.get(url).content.decode()
     assert "Offer a training session" in page  # the next step, with its date
-    assert date_format(tenant.today() + timedelta(14), "D j M Y") in page
+    assert local_date_weekday(tenant.today() + timedelta(14)) in page
     assert "How teams like yours succeed with us" in page and "Carla" in page  # the log
 
     assert viewer_client.post(url, {"playbook": playbook.pk}).status_code == 403

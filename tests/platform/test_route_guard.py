@@ -46,6 +46,8 @@ PUBLIC = {
     "help-widget": "public help widget (tests/knowledgebase/test_public_isolation.py)",
     "help-image": "anonymous, public help center images; another tenant's id answers 404 "
     "(tests/knowledgebase/test_images.py)",
+    "language": "the signed-in person's own language, no tenant data "
+    "(tests/tenants/test_language.py)",
     "schema": "API description, no tenant data",
     "swagger-ui": "API description, no tenant data",
     "healthz": "load-balancer probe, no tenant data",

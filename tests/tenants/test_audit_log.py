@@ -196,7 +196,7 @@ def test_csv_export_in_the_tenant_time_zone(tenant, owner, owner_client):
     entry = AuditEntry.objects.for_tenant(tenant).latest("id")
     local = timezone.localtime(entry.timestamp, datetime.UTC) + datetime.timedelta(hours=8)
     assert "Time (Asia/Shanghai)" in page
-    assert local.strftime("%Y-%m-%d %H:%M") in page
+    assert f"{local:%b} {local.day}, {local:%Y}, {local:%H:%M}" in page
 
 
 def test_deleting_a_tenant_keeps_no_dangling_constraint(tenant, owner):
