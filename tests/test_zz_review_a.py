@@ -25,3 +25,19 @@ def test_saved_view_query_expands_past_column(tenant, member_client):
         "/accounts/views/", {"name": "x", "query": "q=" + "é" * 990, "tenant_marker": tenant.pk}
     )
     assert r.status_code != 500, r.status_code
+
+
+def test_home_and_renewals_agree_on_90_day_window(tenant, owner_client):
+    from datetime import timedelta
+
+    from tests.metrics.history import History
+
+    history = History(tenant)
+    today = tenant.today()
+    history.account("Edge")
+    history.term("Edge", today - timedelta(days=300), today + timedelta(days=90), 10)
+    home = owner_client.get("/")
+    renewals = owner_client.get("/renewals/")
+    on_home = [t.account.name for t in home.context["renewals"].rows]
+    on_page = [t.account.name for t in renewals.context["upcoming"]]
+    assert on_home == on_page, (on_home, on_page)
