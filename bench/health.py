@@ -12,7 +12,7 @@ runs the alert rules' first pass, and (b) the run that follows the metrics' next
 run: the new day's scores, then the alert rules and the playbooks they start. Each step
 runs in a fresh process. The last line printed is:
 
-    history 17.2 s = 8.60 scans | nightly 1.54 s = 0.77 scans | scan 2.00 s
+    history 19.3 s = 7.04 scans | nightly 0.73 s = 0.27 scans | scan 2.74 s
 
 The scan is timed before and after, and the faster time is the baseline. As a floor, the
 history's rows are then copied alone into an empty table of the same columns and indexes:
