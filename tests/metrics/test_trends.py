@@ -164,7 +164,7 @@ def test_last_run_time_is_in_the_tenant_zone_and_labelled(owner_client, tenant):
         tenant, last_run_finished_at=datetime.datetime(2026, 4, 1, 1, 30, tzinfo=datetime.UTC)
     )
     content = owner_client.get("/metrics/").content.decode()
-    assert "last run at 1 Apr 2026, 10:30 (Asia/Tokyo time)" in content
+    assert "last run at Apr 1, 2026, 10:30 (Asia/Tokyo time)" in content
 
 
 def test_htmx_change_of_range_swaps_the_trends_and_keeps_the_choices(owner_client, tenant):

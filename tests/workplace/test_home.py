@@ -321,7 +321,7 @@ def test_tiles_say_what_they_compare_for_the_whole_team_and_a_csm(tenant, owner,
     content = owner_client.get("/").content.decode()
     if tenant.today() - TUESDAY < timedelta(days=30):
         assert "+2 pts" in content
-        assert "vs Tue 24 Nov, the same weekday a week before" in content
+        assert "vs Tue, Nov 24, 2026, the same weekday a week before" in content
     assert "+2.1 pts" in content and "vs October 2026" in content
     assert 'class="sparkline' in content and "Net revenue retention, last 12 months" in content
 
