@@ -1,13 +1,16 @@
 """Usage windows carried from night to night: inside `usage_windows_carried()` (a nightly
-run), the raw values of a day read their usage from the windows of the day before moved on
-by a day (metrics.engine.usage_windows), and keep the result for the next night.
+run's scoring, under the metrics' tenant lock), the raw values of a day read their usage
+from the windows of the day before moved on by a day (metrics.engine.usage_windows), and
+keep the result for the next night.
 
 The carried windows are exact while the rollups of their 60 days are as they were read.
 Every rebuild of rollups makes the next scoring run start at or before the earliest rebuilt
 day (`health_nightly`), and a scoring run forgets the windows of the days it scores and
 later ones (`usage_windows_forget`), so windows built on rollups since rebuilt are never
-carried on. Anything else than the day before (a first run, a gap, a changed catalog) builds
-them from the rollups."""
+carried on. Only scoring under the lock keeps windows: a read outside it (the alert rules
+of a catch-up day) could otherwise keep windows of rollups rebuilt meanwhile. Anything else
+than the day before (a first run, a gap, a changed catalog, unreadable data) builds them
+from the rollups."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,12 +47,22 @@ def usage_carried(tenant: Tenant, day: date, window: int, accounts: list[int]) -
     windows = None
     if data is not None:
         previous = UsageWindows.loads(bytes(data))
-        if previous.window == window:
+        if previous is not None and previous.window == window:
             windows = windows_advance(tenant, previous)
     if windows is None:
         windows = windows_build(tenant, day, window)
     _keep(tenant, day, windows.dumps())
     return account_usage_carried(tenant=tenant, windows=windows, accounts=accounts)
+
+
+def usage_windows_ready(tenant: Tenant, day: date, window: int) -> None:
+    """Inside `usage_windows_carried()`, after scoring up to `day`: keep the windows of `day`
+    for the next night if the scoring did not (a run of several days reads its usage as
+    matrices, not as windows)."""
+    if not _carried.get():
+        return
+    if not CarriedUsageWindows.objects.for_tenant(tenant).filter(day=day).exists():
+        _keep(tenant, day, windows_build(tenant, day, window).dumps())
 
 
 def _keep(tenant: Tenant, day: date, data: bytes) -> None:

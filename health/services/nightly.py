@@ -19,7 +19,6 @@ from health.services.playbooks import playbooks_start_for_rules, playbooks_stop_
 from health.services.rules import RulesResult, alert_rules_run
 from health.services.score_history import NightlyResult, health_nightly
 from health.services.tasks import health_settings_for
-from health.usage_carry import usage_windows_carried
 from health.webhook_events import health_bands_changed_emit
 from tenants.models import Tenant
 from tenants.tenancy.context import tenant_scope
@@ -46,9 +45,8 @@ class AfterMetrics:
 def health_after_metrics(*, tenant: Tenant) -> AfterMetrics:
     """Score the days due, then run the rules for each scored day after the bookmark (at
     most CATCH_UP_DAYS), each day in one transaction with its playbooks. Idempotent."""
-    # The last scored day's raw values serve its rules too, and its usage windows the next
-    # night's run.
-    with raw_values_shared(), usage_windows_carried(), earlier_objects_frozen():
+    # The last scored day's raw values serve its rules too.
+    with raw_values_shared(), earlier_objects_frozen():
         return _after_metrics(tenant)
 
 

@@ -20,10 +20,10 @@ from django.db.models import Max
 from accounts.models import Subscription
 from health.models import Band, HealthScore
 from health.raw_history import raw_history
-from health.raw_values import scores_shared_put
+from health.raw_values import WINDOW_DAYS, scores_shared_put
 from health.score_matrix import score_matrix
 from health.services.scores import accounts_facts, card_for, scorecards_in_order
-from health.usage_carry import usage_windows_forget
+from health.usage_carry import usage_windows_carried, usage_windows_forget, usage_windows_ready
 from metrics.engine.run import tenant_lock
 from metrics.selectors import accounts_covered, metrics_state
 from metrics.services.recompute import rollups_changes_consumed
@@ -218,7 +218,10 @@ def health_nightly(*, tenant: Tenant) -> NightlyResult:
         first = max(first, oldest)
         rows = 0
         if first <= through:
-            rows = health_scores_history(tenant=tenant, first=first, last=through)
+            # Its usage windows serve the next night's run (health/usage_carry.py).
+            with usage_windows_carried():
+                rows = health_scores_history(tenant=tenant, first=first, last=through)
+                usage_windows_ready(tenant, through, WINDOW_DAYS)
         if changed_at is not None:
             rollups_changes_consumed(tenant=tenant, seen=changed_at)
         if first > through:

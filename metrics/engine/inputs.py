@@ -211,25 +211,28 @@ def _feature_params(catalog) -> dict[str, list[str]]:
 def usage_windows_frame(tenant: Tenant, first: date, last: date, split: date, catalog):
     """Per account with rollups from `first` to `last`: active days and events from `split`
     on, events before `split`, for each catalog feature (in `catalog` order) the days from
-    `split` on it was used (f0, f1, ...) and was used through a core event (c0, c1, ...; 0
-    for a feature without core events), and its last day with events."""
+    `split` on it was used (`features`, an array text "{3,0,1}") and was used through a core
+    event (`core`; 0 for a feature without core events), and its last day with events. The
+    counts travel as one array each: a column per feature would cap the catalog at the 1,664
+    columns a result may have."""
 
-    def days_used(core: bool) -> list[str]:
+    def days_used(core: bool) -> str:
         tests = dict(_feature_tests(catalog, core))
-        return [
+        counts = [
             f"count(*) FILTER (WHERE d.day >= %(split)s AND d.event_counts ?| %({tests[n]})s"
             "::text[])"
             if n in tests
             else "0"
             for n in range(len(catalog))
         ]
+        return f"ARRAY[{', '.join(counts)}]::int[]"
 
-    used = "".join(f", {test}" for test in days_used(False) + days_used(True))
     sql = f"""
         SELECT d.account_id,
                count(*) FILTER (WHERE d.day >= %(split)s AND d.events > 0),
                COALESCE(sum(d.events) FILTER (WHERE d.day >= %(split)s), 0),
-               COALESCE(sum(d.events) FILTER (WHERE d.day < %(split)s), 0){used},
+               COALESCE(sum(d.events) FILTER (WHERE d.day < %(split)s), 0),
+               {days_used(False)}, {days_used(True)},
                COALESCE(max(d.day) FILTER (WHERE d.events > 0) - DATE '1970-01-01', -1)
         FROM {AccountDay._meta.db_table} d
         WHERE d.tenant_id = %(tenant)s AND d.account_id IS NOT NULL
@@ -241,10 +244,10 @@ def usage_windows_frame(tenant: Tenant, first: date, last: date, split: date, ca
         "active_days": "int64",
         "events": "int64",
         "events_before": "int64",
+        "features": "str",
+        "core": "str",
+        "last_active": "int64",  # day number; -1: no events in the windows
     }
-    columns |= {f"f{n}": "int32" for n in range(len(catalog))}
-    columns |= {f"c{n}": "int32" for n in range(len(catalog))}
-    columns["last_active"] = "int64"  # day number; -1: no events in the windows
     params = {**_days(tenant, first, last), "split": split, **_feature_params(catalog)}
     return _frame(sql, params, columns)
 

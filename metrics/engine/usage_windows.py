@@ -14,6 +14,7 @@ caller keeps them for the next day only when no rollup of those days was rebuilt
 
 import hashlib
 import io
+import zipfile
 import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -71,7 +72,16 @@ class UsageWindows:
         return zlib.compress(buffer.getvalue(), 1)
 
     @classmethod
-    def loads(cls, data: bytes) -> "UsageWindows":
+    def loads(cls, data: bytes) -> "UsageWindows | None":
+        """The windows `dumps` wrote; None for data it did not write (or an earlier
+        version of it), which is built again rather than read."""
+        try:
+            return cls._loads(data)
+        except (zlib.error, zipfile.BadZipFile, OSError, ValueError, KeyError, TypeError):
+            return None
+
+    @classmethod
+    def _loads(cls, data: bytes) -> "UsageWindows":
         with np.load(io.BytesIO(zlib.decompress(data)), allow_pickle=False) as stored:
             day, window = stored["meta"].tolist()
             arrays = {name: stored[name] for name in _ARRAYS}
@@ -137,13 +147,14 @@ def windows_build(tenant: Tenant, day: date, window: int = 30) -> UsageWindows:
     recent = day - timedelta(days=window - 1)
     first = recent - timedelta(days=window)
     frame = usage_windows_frame(tenant, first, day, recent, catalog)
-    features = range(len(catalog))
 
-    def matrix(prefix: str) -> np.ndarray:
+    def matrix(column: str) -> np.ndarray:
+        # "{3,0,1}" per account: one parse of all of them.
         shape = (len(frame), len(catalog))
-        if not len(catalog):
+        if not len(catalog) or not len(frame):
             return np.zeros(shape, dtype=np.int16)
-        return frame[[f"{prefix}{n}" for n in features]].to_numpy(dtype=np.int16).reshape(shape)
+        text = ",".join(frame[column].str.slice(1, -1))
+        return np.array(text.split(","), dtype=np.int16).reshape(shape)
 
     return UsageWindows(
         day=day,
@@ -153,8 +164,8 @@ def windows_build(tenant: Tenant, day: date, window: int = 30) -> UsageWindows:
         active_days=frame["active_days"].to_numpy(dtype=np.int64),
         events=frame["events"].to_numpy(dtype=np.int64),
         events_before=frame["events_before"].to_numpy(dtype=np.int64),
-        feature_days=matrix("f"),
-        core_days=matrix("c"),
+        feature_days=matrix("features"),
+        core_days=matrix("core"),
         last_active=frame["last_active"].to_numpy(dtype=np.int64),
     )
 

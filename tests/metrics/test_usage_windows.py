@@ -2,12 +2,14 @@
 those aggregated from the rollups, day after day, as accounts come and go."""
 
 import random
+import zlib
 from datetime import timedelta
 
 import numpy as np
 import pytest
 
 from metrics.engine.usage_windows import UsageWindows, windows_advance, windows_build
+from metrics.models import Feature
 from metrics.selectors import account_usage_as_of, account_usage_carried
 from tenants.tenancy.context import tenant_scope
 from tests.health.helpers import account, feature, usage
@@ -92,3 +94,23 @@ def test_windows_of_a_tenant_without_catalog_or_usage(tenant):
         assert len(empty.accounts) == 0 and empty.feature_days.shape == (0, 0)
         again = windows_advance(tenant, UsageWindows.loads(empty.dumps()))
         assert again.day == LAST + timedelta(days=1) and len(again.accounts) == 0
+
+
+def test_a_catalog_of_a_thousand_features_is_counted(rollups):
+    # One array per account, not a column per feature: a result may have 1,664 columns.
+    tenant, _ = rollups
+    with tenant_scope(tenant):
+        Feature.objects.bulk_create(
+            Feature(
+                tenant=tenant, feature=f"Feature {n:04}", event_name=f"e{n}", is_core=n % 2 == 0
+            )
+            for n in range(1000)
+        )
+        windows = windows_build(tenant, LAST)
+        assert windows.feature_days.shape == (len(windows.accounts), 1004)
+        assert windows.feature_days.any() and windows.core_days.any()
+
+
+def test_data_it_did_not_write_reads_as_none():
+    assert UsageWindows.loads(b"not windows") is None
+    assert UsageWindows.loads(zlib.compress(b"PK\x03\x04 not an archive")) is None
