@@ -77,8 +77,17 @@ class TrendRangeForm(forms.Form):
             raise forms.ValidationError(
                 _("A range can cover at most three years."), code="range_too_long"
             )
+        if start < EARLIEST or end > self.latest + timedelta(days=366):
+            raise forms.ValidationError(
+                _("Choose days from 1970 to a year after the latest computed day."),
+                code="range_out_of_bounds",
+            )
         data["first"], data["last"] = start, end
         return data
+
+
+# Before it there is nothing to show; far after the latest day, month arithmetic overflows.
+EARLIEST = date(1970, 1, 1)
 
 
 def years_before(day: date, years: int) -> date:

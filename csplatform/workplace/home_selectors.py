@@ -131,14 +131,14 @@ def renewals_upcoming(
     days: int = RENEWAL_DAYS,
     limit: int = LIMIT,
 ) -> Listed[Subscription]:
-    """Terms ending from today to `days` ahead that no later term of the account follows yet
-    (not renewed), soonest first, each with the account's band on `score_day` as `band`.
-    Two queries."""
+    """Terms ending from today to before `days` ahead (as the renewals page counts) that no
+    later term of the account follows yet (not renewed), soonest first, each with the
+    account's band on `score_day` as `band`. Two queries."""
     later = Subscription.objects.filter(
         account_id=OuterRef("account_id"), start_date__gt=OuterRef("start_date")
     )
     terms = (
-        Subscription.objects.filter(end_date__gte=today, end_date__lte=today + timedelta(days))
+        Subscription.objects.filter(end_date__gte=today, end_date__lt=today + timedelta(days))
         .filter(_owned(csm, "account__owner"))
         .exclude(Exists(later))
     )

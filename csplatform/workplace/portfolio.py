@@ -3,18 +3,22 @@ onboarding progress, last activity and NPS; sorted, filtered, searched and pagin
 state in the address (htmx swaps the table and pushes the address; plain links and the form
 work without script), the member's saved views, and the current view as CSV."""
 
+import zoneinfo
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as account_selectors
 from accounts.csv_io.export import csv_stream
 from accounts.models import Account, LifecycleStage, SavedView
+from accounts.models.saved_view import QUERY_MAX
 from accounts.services.saved_views import saved_view_delete, saved_view_rename, saved_view_save
 from csplatform.workplace.portfolio_forms import (
     RENEWAL_WINDOWS,
@@ -161,7 +165,8 @@ class PortfolioExportView(TenantView):
 
         def lines():
             # The body is read after the request has ended: the tenant is set again here.
-            with tenant_scope(tenant):
+            # So are its time zone (the NPS of the last year counts its local days).
+            with tenant_scope(tenant), timezone.override(zoneinfo.ZoneInfo(tenant.time_zone)):
                 yield from csv_stream(CSV_FIELDS, rows.iterator(chunk_size=2000))
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -177,6 +182,9 @@ class SavedViewCreateView(TenantView):
         if not form.is_valid():
             return render(request, "workplace/saved_view_error.html", {"form": form}, status=400)
         query = state_query(QueryDict(form.cleaned_data["query"]))
+        if len(query) > QUERY_MAX:  # as stored: encoded, "é" takes six characters
+            form.add_error("query", _("This view has too many filters to save."))
+            return render(request, "workplace/saved_view_error.html", {"form": form}, status=400)
         saved_view_save(
             tenant=request.tenant,
             membership=request.membership,

@@ -215,3 +215,14 @@ def test_a_preset_wins_over_the_days_the_form_also_sends(owner_client, tenant):
     # Days without a preset are a custom range.
     response = owner_client.get("/metrics/?start=2026-03-01&end=2026-03-31")
     assert response.context["first"] == datetime.date(2026, 3, 1)
+
+
+@pytest.mark.parametrize("start, end", [("9999-12-01", "9999-12-31"), ("0001-01-01", "0001-01-03")])
+def test_days_far_from_the_figures_are_a_form_error_not_a_failure(owner_client, tenant, start, end):
+    add_days(tenant, 3)
+    set_state(tenant)
+    response = owner_client.get(f"/metrics/?range=custom&start={start}&end={end}")
+    assert response.status_code == 200
+    assert "Choose days from 1970 to a year after the latest computed day." in (
+        response.content.decode()
+    )

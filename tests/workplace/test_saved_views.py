@@ -53,6 +53,10 @@ def test_bad_names_and_taken_names_answer_400(tenant, member, member_client):
     taken = member_client.post(f"/accounts/views/{two.pk}/", {"name": "One"})
     assert taken.status_code == 400 and "already have a view" in taken.content.decode()
     assert sorted(_views(tenant)) == ["One", "Two"]
+    # Short as typed, too long once encoded as stored ("é" is "%C3%A9"): a message, no row.
+    long = member_client.post("/accounts/views/", {"name": "Long", "query": "q=" + "é" * 990})
+    assert long.status_code == 400 and "too many filters" in long.content.decode()
+    assert sorted(_views(tenant)) == ["One", "Two"]
 
 
 def test_a_members_views_are_their_own(tenant, owner, member_client, owner_client, viewer_client):
