@@ -101,6 +101,6 @@ def test_the_editor_and_the_handover_work_under_the_policy(live_server, world, p
     _shoot(page, "handover-form")
     page.click("text=Save handover")
     expect(page.locator("#account-handover")).not_to_contain_text("No go-live date.")
-    expect(page.locator("#account-handover")).to_contain_text("15 Jan 2027")
+    expect(page.locator("#account-handover")).to_contain_text("Jan 15, 2027")
     _shoot(page, "account-onboarding")
     watch.assert_clean("handover")
