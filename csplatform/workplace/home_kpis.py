@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from metrics.definitions import ALL, Grain, Unit
+from metrics.engine.calendar import fair_previous
 from metrics.models import Dimension, MetricFigure
 from tenants.charts import Sparkline, sparkline
 from tenants.models import Membership
@@ -84,11 +85,7 @@ class Tile:
 
 
 def previous_period(period: date, grain: str) -> date:
-    """The period a figure is fairly compared with: the same weekday a week before for a daily
-    figure, the month before for a monthly one."""
-    if grain == Grain.DAY.value:
-        return period - timedelta(days=7)
-    return (period.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return fair_previous(period, daily=grain == Grain.DAY.value)
 
 
 def fair_change(

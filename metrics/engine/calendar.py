@@ -30,3 +30,9 @@ def next_month(month: date) -> date:
 def add_months(month: date, count: int) -> date:
     index = month.year * 12 + month.month - 1 + count
     return date(index // 12, index % 12 + 1, 1)
+
+
+def fair_previous(period: date, *, daily: bool) -> date:
+    """The period a figure is fairly compared with: the same weekday a week before for a daily
+    figure (weekdays and weekends differ), the month before for a monthly one."""
+    return period - timedelta(days=7) if daily else add_months(period, -1)

@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from metrics.definitions import DAILY, MONTHLY, Grain, Metric, Unit
-from metrics.engine.calendar import add_months, month_start, next_month
+from metrics.engine.calendar import (
+    add_months,
+    days_between,
+    fair_previous,
+    month_start,
+    next_month,
+)
 from metrics.selectors import PeriodRow, Shown
 from metrics.views import display
 from tenants.charts import LineChart, Series, compact, line_chart
@@ -98,7 +104,7 @@ class MetricCard:
 
 
 def daily_periods(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return days_between(first, last)
 
 
 def monthly_periods(first: date, last: date) -> list[date]:
@@ -208,13 +214,13 @@ def metric_card(
     last = periods[-1]
     now = by_period.get(last, {}).get(metric.name)
     if daily:
-        week_before = last - timedelta(days=WEEK)
+        week_before = fair_previous(last, daily=True)
         against = _("vs %(day)s, the same weekday a week earlier") % {"day": day_label(week_before)}
         change = change_between(
             metric, now, by_period.get(week_before, {}).get(metric.name), against
         )
     else:
-        previous = add_months(last, -1)
+        previous = fair_previous(last, daily=False)
         against = _("vs %(month)s, the month before") % {"month": month_label(previous)}
         change = change_between(metric, now, by_period.get(previous, {}).get(metric.name), against)
     rows = []
