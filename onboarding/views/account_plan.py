@@ -59,8 +59,8 @@ class AccountOnboardingView(TenantView):
         return self.back(request, account.pk)
 
     def refused(self, request, pk, error: ValidationError):
-        # htmx swaps only 2xx answers: the panel shows the message with a 200 there.
-        return self.get(request, pk, error=error.messages[0], status=200 if request.htmx else 400)
+        # The page's htmx configuration swaps a 400 in too: the panel shows the message.
+        return self.get(request, pk, error=error.messages[0], status=400)
 
     def back(self, request, pk):
         """The panel again (htmx), else the account page at the panel."""
