@@ -7,6 +7,7 @@ gaps."""
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from accounts.models import Account, Contact
@@ -46,7 +47,10 @@ class AccountOnboardingView(TenantView):
             "gaps": handover_gaps(handover, plan, progress.percent if progress else None, today),
         }
         template = self.template_name + ("#panel" if request.htmx else "")
-        return render(request, template, context, status=status)
+        response = render(request, template, context, status=status)
+        # The same address answers the panel (htmx) or a page: caches keep them apart.
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     def post(self, request, pk):
         """Start the account's plan (CSMs and up)."""
