@@ -96,6 +96,7 @@ class Account360View(TenantView):
             "adoption_chart": charts.adoption(usage),
             "form": form or NoteForm(),
             "chips": _chips(kinds),
+            "kinds_query": urlencode([("kind", kind) for kind in kinds]),
             "query_error": query_error,
             **_timeline_context(request, account, kinds, None),
         }
@@ -126,8 +127,11 @@ class AccountTimelineView(TenantView):
             kinds, cursor = _timeline_query(request)
         except TimelineQueryError as error:
             context = {"account": account, "query_error": str(error)}
-            template = self.template_name + ("#error" if request.htmx else "")
-            return render(request, template, context, status=400)
+            # For htmx, the message takes the place of the "Load more" item it came from.
+            template = self.template_name + ("#error-item" if request.htmx else "")
+            response = render(request, template, context, status=400)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
         context = {
             **_timeline_context(request, account, kinds, cursor),
             "chips": _chips(kinds),

@@ -36,7 +36,9 @@ class PortfolioFilterForm(forms.Form):
         label=_("Stage"), required=False, choices=[("", _("Any stage")), *LifecycleStage.choices]
     )
     renewal = forms.ChoiceField(label=_("Renewal"), required=False, choices=RENEWAL_WINDOWS)
-    sort = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    sort = forms.CharField(
+        label=_("Sort order"), required=False, max_length=20, widget=forms.HiddenInput
+    )
 
     def __init__(self, data, *, owners, membership, **kwargs):
         """`owners`: the tenant's memberships (already loaded for the owner menu); a CSM sees

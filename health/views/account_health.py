@@ -24,6 +24,8 @@ from health.views.explain import (
 from metrics.engine.run import MetricsBusy
 from tenants.tenancy.views import TenantView
 
+CHANGED_EVENT = "health-changed"
+
 
 def health_panel_context(tenant, account) -> dict:
     """The panel's figures; the account 360 page renders the same panel in place."""
@@ -97,5 +99,9 @@ class AccountHealthView(TenantView):
                 return self.get(request, pk, busy=busy)
             messages.warning(request, busy)
         if request.htmx:
-            return self.get(request, pk)
+            response = self.get(request, pk)
+            # Pages that show the score elsewhere (the account page's header and trend chart)
+            # reload those parts on this event.
+            response["HX-Trigger"] = CHANGED_EVENT
+            return response
         return redirect("account-health", pk=account.pk)

@@ -6,6 +6,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -101,7 +102,10 @@ class AccountPlaybooksView(TenantView):
             "today": request.tenant.today(),
         }
         template = self.template_name + ("#panel" if request.htmx else "")
-        return render(request, template, context, status=status)
+        response = render(request, template, context, status=status)
+        # The same address answers the panel (htmx) or a page: caches keep them apart.
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     def post(self, request, pk):
         account = get_object_or_404(Account.objects, pk=pk)

@@ -229,8 +229,9 @@ class AccountTasksView(TenantView):
             except ValidationError as error:
                 form.add_error(None, error)
         if not form.is_valid():
-            # htmx swaps only successful answers: the form comes back with its errors in place.
-            return self.get(request, pk, form=form, status=200 if request.htmx else 400)
+            # The page's htmx configuration swaps a 400 in too: the form comes back with its
+            # errors in place.
+            return self.get(request, pk, form=form, status=400)
         if request.htmx:
             response = self.get(request, pk)
             response["HX-Trigger"] = CHANGED_EVENT

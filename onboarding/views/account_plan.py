@@ -7,6 +7,7 @@ gaps."""
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from accounts.models import Account, Contact
@@ -46,7 +47,10 @@ class AccountOnboardingView(TenantView):
             "gaps": handover_gaps(handover, plan, progress.percent if progress else None, today),
         }
         template = self.template_name + ("#panel" if request.htmx else "")
-        return render(request, template, context, status=status)
+        response = render(request, template, context, status=status)
+        # The same address answers the panel (htmx) or a page: caches keep them apart.
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     def post(self, request, pk):
         """Start the account's plan (CSMs and up)."""
@@ -59,8 +63,8 @@ class AccountOnboardingView(TenantView):
         return self.back(request, account.pk)
 
     def refused(self, request, pk, error: ValidationError):
-        # htmx swaps only 2xx answers: the panel shows the message with a 200 there.
-        return self.get(request, pk, error=error.messages[0], status=200 if request.htmx else 400)
+        # The page's htmx configuration swaps a 400 in too: the panel shows the message.
+        return self.get(request, pk, error=error.messages[0], status=400)
 
     def back(self, request, pk):
         """The panel again (htmx), else the account page at the panel."""

@@ -312,3 +312,49 @@ def test_query_count_is_constant(
     _fill(tenant, account, 200, now=now - timedelta(minutes=7))
     with django_assert_num_queries(queries):
         assert get(owner_client, account).status_code == 200
+
+
+def test_a_stale_load_more_via_htmx_answers_400_with_an_item_in_place(owner_client, tenant):
+    account = _account(tenant)
+    response = _timeline(owner_client, account, "?cursor=abc")
+    html = response.content.decode().strip()
+    assert response.status_code == 400 and "HX-Request" in response["Vary"]
+    # It replaces the "Load more" item of the list: a list item, not a page.
+    assert html.startswith('<li class="timeline-more">') and "<html" not in html
+    assert "not valid" in html
+    plain = _timeline(owner_client, account, "?cursor=abc", htmx=False)
+    assert plain.status_code == 400 and "<html" in plain.content.decode()
+    assert "HX-Request" in plain["Vary"]
+
+
+def test_recompute_reloads_the_pages_header_and_trend_rather_than_the_panels_chart(
+    owner_client, tenant
+):
+    account = _account(tenant)
+    _store(tenant, account, tenant.today() - timedelta(days=1), 52, _version(tenant))
+    html = _page(owner_client, account).content.decode()
+    section = html[html.index('<section class="card" id="account-health"') :]
+    section = section[: section.index(">")]
+    # The section listens for the event the recompute answers with, and reloads itself and
+    # the header from the page (with the page's own trend chart).
+    assert 'hx-trigger="health-changed from:body"' in section
+    assert 'hx-select="#account-health"' in section and 'hx-select-oob="#account-header"' in section
+    form = html[html.index(f'hx-post="{reverse("account-health", args=[account.pk])}"') :]
+    form = form[: form.index(">")]
+    assert 'hx-target="#health-busy"' in form and "#account-health" not in form
+    response = owner_client.post(
+        reverse("account-health", args=[account.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response["HX-Trigger"] == "health-changed"
+    assert 'id="health-busy"' in response.content.decode()
+
+
+def test_the_timeline_reloads_when_a_task_changes(owner_client, tenant):
+    account = _account(tenant)
+    html = _page(owner_client, account, "?kind=task&kind=note").content.decode()
+    listing = html[html.index('<div id="timeline-list"') :]
+    listing = listing[: listing.index(">")]
+    url = reverse("account", args=[account.pk])
+    assert f'hx-get="{url}?kind=note&amp;kind=task"' in listing
+    assert 'hx-trigger="tasks-changed from:body"' in listing
+    assert 'hx-select="#timeline-list"' in listing and 'hx-disinherit="*"' in listing

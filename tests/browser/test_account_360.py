@@ -12,10 +12,14 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.services.accounts import account_upsert, note_create, subscription_upsert
+from health.models import HealthScore
+from health.services.score_history import health_scores_compute
 from health.services.tasks import task_open
 from tenants.models import Role
+from tenants.tenancy.context import tenant_scope
 from tests.browser.test_pages_under_csp import PASSWORD, Watch
 from tests.factories import MembershipFactory, TenantFactory, UserFactory
+from tests.health.helpers import DAY, account, active_days, days_back
 
 WIDTHS = {"laptop": 1366, "phone": 390}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -70,6 +74,10 @@ def test_open_an_account_and_complete_a_task_in_place(live_server, world, page: 
     page.evaluate("() => { window.a360Marker = 1; }")  # survives only without a reload
     row.locator("button", has_text="Done").click()
     expect(page.locator(f"#task-{task.pk} .badge")).to_contain_text("Done")
+    # The timeline follows without a reload: the task's completion is its newest entry.
+    expect(page.locator("#timeline .timeline-entry").first).to_contain_text(
+        "Task done: Book the QBR"
+    )
     assert page.evaluate("() => window.a360Marker") == 1
 
     entries = page.locator("#timeline .timeline-entry")
@@ -82,3 +90,67 @@ def test_open_an_account_and_complete_a_task_in_place(live_server, world, page: 
     # Stored: after a reload the task is no longer open (the ORM cannot run beside Playwright).
     page.reload()
     expect(page.locator("#account-tasks")).to_contain_text("No open tasks on this account.")
+
+
+def _sign_in_as_owner(page: Page, base: str):
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", "owner@acme.test")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{base}/")
+
+
+def test_a_stale_load_more_link_says_so_in_place(live_server, world, page: Page):
+    base = live_server.url
+    watch = Watch(page)
+    _sign_in_as_owner(page, base)
+    page.goto(f"{base}/accounts/{world['account'].pk}/")
+    # The cursor no longer means anything to the server (edited, or written by another version).
+    page.route(
+        "**/timeline/?*",
+        lambda route: route.continue_(url=route.request.url.replace("cursor=", "cursor=x")),
+    )
+    page.locator("#timeline .timeline-more a").click()
+    message = page.locator("#timeline .timeline-more [role=alert]")
+    expect(message).to_contain_text("This “Load more” link is not valid; reload the page.")
+    expect(page.locator("#timeline .timeline-more a")).to_have_count(0)
+    assert all("status of 400" in problem for problem in watch.problems), watch.problems
+
+
+@pytest.fixture
+def scored(transactional_db):
+    tenant = TenantFactory(name="Acme", slug="acme")
+    owner = UserFactory(email="owner@acme.test", is_staff=True)
+    MembershipFactory(tenant=tenant, user=owner, role=Role.OWNER)
+    acct = account(tenant, "initech")
+    active_days(tenant, acct, days_back(DAY, *range(0, 12)))
+    health_scores_compute(tenant=tenant, day=DAY)
+    with tenant_scope(tenant):
+        real = HealthScore.objects.get(account=acct, day=DAY).score
+        HealthScore.objects.filter(account=acct).update(score=1, band="poor")
+    return {"account": acct, "real": real}
+
+
+def test_recompute_now_shows_the_new_score_in_the_header_and_the_trend(
+    live_server, scored, page: Page
+):
+    base = live_server.url
+    watch = Watch(page)
+    _sign_in_as_owner(page, base)
+    page.goto(f"{base}/accounts/{scored['account'].pk}/")
+    header, health = page.locator("#account-header"), page.locator("#account-health")
+    expect(header.locator(".a360-score .figure")).to_have_text("1")
+    trend = health.locator(".chart-figure")
+    expect(trend).to_have_count(1)
+    drawn = trend.text_content()
+    page.evaluate("() => { window.a360Marker = 1; }")  # survives only without a reload
+    health.get_by_role("button", name="Recompute now").click()
+    real = str(scored["real"])
+    expect(header.locator(".a360-score .figure")).to_have_text(real)
+    expect(health.locator(".health-score .figure")).to_have_text(real)
+    # Still the page's own trend (one chart, with the band cut-offs), now with the new score.
+    expect(trend).to_have_count(1)
+    expect(health).to_contain_text("Good from")
+    expect(trend).not_to_have_text(drawn)
+    assert page.evaluate("() => window.a360Marker") == 1
+    watch.assert_clean("recompute on the account page")

@@ -73,3 +73,26 @@ def test_filter_sort_and_back_keep_the_state_in_the_address(
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     watch.assert_clean("portfolio")
+
+
+def test_an_invalid_filter_shows_its_message_in_the_page(live_server, portfolio, page: Page):
+    """htmx leaves 4xx answers out by default: the 400 with the form's errors must be swapped
+    in (a filter gone stale since the page was loaded, here an option the server refuses)."""
+    base = live_server.url
+    watch = Watch(page)
+    _sign_in(page, base)
+    page.goto(f"{base}/accounts/")
+    expect(page.locator("#results")).to_contain_text("60 accounts")
+    page.evaluate("() => document.getElementById('renewal').add(new Option('Within 7 days', '7'))")
+    page.select_option("#renewal", "7")
+    expect(page).to_have_url(f"{base}/accounts/?renewal=7")
+    alert = page.locator("#results .errors[role=alert]")
+    expect(alert).to_contain_text("Some filters in this address are not valid")
+    expect(alert).to_contain_text("Renewal: Select a valid choice.")
+    expect(page.locator("#results table")).to_have_count(0)
+    # Choosing a valid window again brings the table back.
+    page.select_option("#renewal", "90")
+    expect(page.locator("#results")).to_contain_text("accounts")
+    expect(alert).to_have_count(0)
+    # The 400 itself is the only thing the browser's console reports.
+    assert all("status of 400" in problem for problem in watch.problems), watch.problems

@@ -79,7 +79,8 @@ def test_new_task_refuses_bad_input(tenant, outsider, other_tenant, member_clien
     assert "A new task is due today or later." in html
     assert "Choose a member of your team." in html
     in_place = member_client.post(url, {"title": "x"}, **HTMX)
-    assert in_place.status_code == 200 and "This field is required." in in_place.content.decode()
+    assert in_place.status_code == 400 and "This field is required." in in_place.content.decode()
+    assert "<html" not in in_place.content.decode()  # the panel, swapped in by htmx
     with tenant_scope(tenant):
         assert not Task.objects.exists()
 

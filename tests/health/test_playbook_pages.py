@@ -81,7 +81,9 @@ def test_account_panel_start_form_and_log(
     with tenant_scope(tenant):
         Contact.objects.create(external_id="c1", account=a, email="c1@x.test", name="Carla")
     url = f"/accounts/{a.pk}/playbooks/"
-    page = member_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    panel = member_client.get(url, headers={"HX-Request": "true"})
+    assert "HX-Request" in panel["Vary"]  # the panel or the page at the same address
+    page = panel.content.decode()
     assert "No playbook is running" in page and "Start playbook" in page
     assert '<option value="" selected>Choose a playbook</option>' in page
     assert "<html" not in page  # the partial only

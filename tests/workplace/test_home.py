@@ -245,6 +245,19 @@ def test_a_new_tenant_sees_its_first_steps_ticked_as_they_are_done(tenant, owner
     assert "Get started" not in content and "Tasks due" in content
 
 
+def test_a_new_tenants_steps_offer_only_what_the_reader_may_do(
+    tenant, owner, viewer_client, member_client
+):
+    # A viewer cannot import (403 on POST) nor invite; a CSM imports but does not invite.
+    viewer = viewer_client.get("/").content.decode()
+    for link in ("/settings/api-keys/", "/data/", "/settings/team/"):
+        assert f'href="{link}"' not in viewer.split("<main", 1)[1]
+    assert "A CSM, admin or owner imports the accounts" in viewer
+    assert "An owner or admin invites the team." in viewer
+    csm = member_client.get("/").content.decode().split("<main", 1)[1]
+    assert 'href="/data/"' in csm and 'href="/settings/team/"' not in csm
+
+
 # Fair KPI comparisons -------------------------------------------------------------------------
 
 

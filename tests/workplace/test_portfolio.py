@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from accounts.services.accounts import account_upsert
+from accounts.services.saved_views import saved_view_save
 from tenants.models import Membership
 from tests.workplace.portfolio_data import book
 
@@ -183,3 +184,49 @@ def test_query_count_is_the_same_for_10_and_1000_accounts(
             assert client.get(url).status_code == 200
         with django_assert_num_queries(counts[url]):
             client.get(url, HTTP_HX_REQUEST="true")
+
+
+@pytest.mark.parametrize(
+    "query, label",
+    [("renewal=7", "Renewal"), ("owner=abc", "Owner"), ("sort=password", "Sort order")],
+)
+def test_filter_errors_name_the_field_by_its_label_in_the_readers_language(
+    tenant, owner_client, query, label
+):
+    book(tenant, 1)
+    field = query.split("=")[0]
+    for url in (f"/accounts/?{query}", f"/accounts/export.csv?{query}"):
+        html = owner_client.get(url).content.decode()
+        errors = html[html.index('class="errors"') :]
+        assert f"<li>{label}: " in errors and f"<li>{field}: " not in errors
+    russian = owner_client.get("/accounts/?renewal=7", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "<li>Renewal: " not in russian
+
+
+def test_an_invalid_filter_via_htmx_answers_400_with_the_error_fragment(tenant, owner_client):
+    book(tenant, 1)
+    response = owner_client.get("/accounts/?renewal=7", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 400 and "<html" not in html
+    assert html.strip().startswith('<div id="results">')
+    assert "Some filters in this address are not valid" in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_viewer_is_not_offered_saving_renaming_or_deleting_a_view(
+    tenant, viewer, member_client, viewer_client
+):
+    book(tenant, 1)
+    # A view kept from before the member became a viewer: still listed, no longer editable.
+    membership = Membership.objects.for_tenant(tenant).get(user=viewer)
+    saved_view_save(tenant=tenant, membership=membership, name="Mine", query="band=poor")
+    member = member_client.get("/accounts/").content.decode()
+    assert 'action="/accounts/views/"' in member and "Save view" in member
+    for response in (
+        viewer_client.get("/accounts/"),
+        viewer_client.get("/accounts/?band=good", HTTP_HX_REQUEST="true"),
+    ):
+        html = response.content.decode()
+        assert 'id="save-view"' in html  # the view's links stay
+        assert "Save view" not in html and 'action="/accounts/views/' not in html
+        assert "Rename" not in html and ">Mine</a>" in html
