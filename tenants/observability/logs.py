@@ -41,11 +41,22 @@ class ContextFilter(logging.Filter):
     values a caller passed in `extra` are kept."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        task = current_task._get_current_object() if current_task else None
         if not hasattr(record, "request_id"):
             record.request_id = _request_id.get()
         if not hasattr(record, "tenant_id"):
-            tenant = get_current_tenant()
-            record.tenant_id = tenant.pk if tenant is not None else None
+            record.tenant_id = _tenant_id(task)
         if not hasattr(record, "task_id"):
-            record.task_id = current_task.request.id if current_task else None
+            record.task_id = task.request.id if task is not None else None
         return True
+
+
+def _tenant_id(task):
+    tenant = get_current_tenant()
+    if tenant is not None:
+        return tenant.pk
+    # Celery's own lines about a tenant task (succeeded, retry, failed) are written after
+    # the task has left its tenant: the tenant is the task's first argument.
+    if task is not None and getattr(task, "acts_for_tenant", False) and task.request.args:
+        return task.request.args[0]
+    return None

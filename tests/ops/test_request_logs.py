@@ -75,3 +75,7 @@ def test_task_log_lines_carry_the_task_id_and_tenant_id(tenant, lines):
     assert (line["message"], line["tenant_id"]) == ("working for acme", tenant.pk)
     assert line["task_id"] == result.id
     assert line["request_id"] is None
+    # Celery's own line, written once the task has left its tenant, names it too.
+    [done] = [r for r in lines() if r["logger"] == "celery.app.trace"]
+    assert "succeeded" in done["message"]
+    assert (done["task_id"], done["tenant_id"]) == (result.id, tenant.pk)
