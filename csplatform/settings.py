@@ -357,7 +357,7 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "csplatform")
 METRICS_ROLLUP_CONNECTIONS = env_int("METRICS_ROLLUP_CONNECTIONS", 2, minimum=1)
 
 # --- Operations -----------------------------------------------------------------------------
-# The bearer token a Prometheus scraper sends to GET /metrics; unset: the endpoint answers 404.
+# The bearer token a Prometheus scraper sends to GET /ops/metrics; unset: that answers 404.
 # The instruments' values are shared between the processes of a host through the directory
 # named by the PROMETHEUS_MULTIPROC_DIR environment variable, read by prometheus_client
 # itself (docs/operations.md).
