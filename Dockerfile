@@ -29,4 +29,5 @@ RUN DEBUG=0 \
 USER csplatform
 EXPOSE 8000
 # Workers: WEB_CONCURRENCY (gunicorn reads it), default 1.
-CMD ["gunicorn", "csplatform.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# No gunicorn access log: the application writes one JSON line per request (LOG_FORMAT).
+CMD ["gunicorn", "csplatform.wsgi", "--bind", "0.0.0.0:8000"]

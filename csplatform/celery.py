@@ -6,11 +6,13 @@ task outbox (tenants/tenancy/outbox.py) sends a task again if it crashed half-wa
 sending it.
 """
 
+import logging
+import logging.config
 import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_ready
+from celery.signals import setup_logging, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csplatform.settings")
 
@@ -117,6 +119,18 @@ app.conf.update(
 
 
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _django_logging(loglevel=None, **kwargs):
+    """Workers and beat log through Django's LOGGING, as the web does: JSON lines carrying
+    the task's id and its tenant's (tenants/observability/logs.py), not Celery's own format.
+    Connecting this signal is what keeps Celery from configuring logging itself."""
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+    if loglevel:
+        logging.getLogger().setLevel(loglevel)
 
 
 @worker_ready.connect

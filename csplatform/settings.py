@@ -107,6 +107,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request id, one JSON log line and the latency of the whole request.
+    "tenants.observability.requests.RequestObservabilityMiddleware",
     # The application role for the whole request, its connection handed back clean.
     "tenants.db.middleware.ApplicationRoleMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -354,11 +356,44 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "csplatform")
 # of the days: about the number of cores PostgreSQL can give one recompute. 1: one at a time.
 METRICS_ROLLUP_CONNECTIONS = env_int("METRICS_ROLLUP_CONNECTIONS", 2, minimum=1)
 
+# --- Operations -----------------------------------------------------------------------------
+# The bearer token a Prometheus scraper sends to GET /ops/metrics; unset: that answers 404.
+# The instruments' values are shared between the processes of a host through the directory
+# named by the PROMETHEUS_MULTIPROC_DIR environment variable, read by prometheus_client
+# itself (docs/operations.md).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 characters when set.")
+
 # --- Logging --------------------------------------------------------------------------------
+# json: one JSON object per line, with request_id, tenant_id and task_id on every line
+# (tenants/observability/logs.py); text: plain lines for reading in a terminal.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "tenants.observability.logs.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(levelname)s %(name)s %(message)s",
+            "timestamp": "time",  # ISO 8601, UTC
+            "rename_fields": {"levelname": "level", "name": "logger"},
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(tenant_id)s "
+            "%(task_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
 }

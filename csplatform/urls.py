@@ -36,6 +36,7 @@ from metrics.views import (
 from metrics.views.churn import ChurnRecordView, ChurnView
 from tenants.audit.views import AuditLogExportView, AuditLogView
 from tenants.forms import AdminSignInForm, SignInForm
+from tenants.observability.views import metrics as prometheus_metrics
 from tenants.views.api_keys import APIKeyListView, APIKeyRevokeView
 from tenants.views.invitations import InvitationAcceptView
 from tenants.views.language import LanguageSwitchView
@@ -160,6 +161,8 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
+    # Prometheus (not the metrics dashboard at /metrics/); bearer METRICS_TOKEN.
+    path("ops/metrics", prometheus_metrics, name="prometheus-metrics"),
 ]
 
 # Under the API's paths errors answer in its JSON error format, elsewhere as pages.

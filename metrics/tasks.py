@@ -1,5 +1,6 @@
 """Celery tasks of the metrics app: the nightly fan-out and per-tenant recomputes (thin)."""
 
+import time
 from datetime import timedelta
 
 from celery import shared_task
@@ -12,6 +13,7 @@ from metrics.models import MetricsState
 from metrics.services import onboarding_events
 from metrics.services.recompute import metrics_nightly, recompute_job_run
 from tenants.models import Tenant
+from tenants.observability.instruments import NIGHTLY_DURATION
 from tenants.tenancy.context import cross_tenant
 from tenants.tenancy.tasks import tenant_task
 
@@ -46,8 +48,12 @@ def nightly_all() -> int:
 
 @tenant_task(**RETRY)
 def nightly(tenant) -> int:
+    started = time.perf_counter()
     result = metrics_nightly(tenant=tenant)
-    return 0 if result is None else result.figure_days
+    if result is None:  # already up to date: no run to time
+        return 0
+    NIGHTLY_DURATION.observe(time.perf_counter() - started)
+    return result.figure_days
 
 
 @tenant_task(**RETRY)

@@ -22,6 +22,7 @@ from metrics.models import EventReceipt, UsageEvent
 from metrics.services.onboarding_events import batch_hand_over
 from onboarding.models import PlanStep
 from tenants.models import Tenant
+from tenants.observability.instruments import EVENTS_ACCEPTED
 
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 
@@ -126,6 +127,7 @@ def events_ingest(
         for message_id in stored:
             first_seen[message_id]["status"] = ACCEPTED
             outcome.accepted += 1
+        EVENTS_ACCEPTED.inc(outcome.accepted)
         if watched:
             accepted = [result["index"] for result in results if result["status"] == ACCEPTED]
             batch_hand_over(tenant=tenant, events=events, accepted=accepted, names=watched)

@@ -36,6 +36,9 @@ def tenant_task(**options):
         run.__module__ = func.__module__
         run.__doc__ = func.__doc__
         options.setdefault("name", f"{func.__module__}.{func.__name__}")
+        # Read by the logs (tenants/observability/logs.py): the tenant id is the first
+        # argument, for Celery's own lines about the task written outside its tenant_scope.
+        options["acts_for_tenant"] = True
         return shared_task(**options)(run)
 
     return decorate

@@ -51,6 +51,8 @@ PUBLIC = {
     "schema": "API description, no tenant data",
     "swagger-ui": "API description, no tenant data",
     "healthz": "load-balancer probe, no tenant data",
+    "prometheus-metrics": "Prometheus scrape, bearer METRICS_TOKEN, no tenant data "
+    "(tests/ops/test_prometheus.py)",
     "help-api-article-list": "public help center API, published articles of the tenant in the "
     "path only (tests/knowledgebase/test_api_public.py)",
     "help-api-article-detail": "public help center API, published articles of the tenant in "

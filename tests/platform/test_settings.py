@@ -86,6 +86,8 @@ def test_ci_runs_check_deploy_with_production_settings():
         ("LOGIN_RATE_LIMIT", "lots", "LOGIN_RATE_LIMIT must look like 20/m"),
         ("LOGIN_RATE_LIMIT", "20/0m", "LOGIN_RATE_LIMIT must look like 20/m"),
         ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT must be at least 0"),
+        ("METRICS_TOKEN", "short", "METRICS_TOKEN must be at least 32 characters"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT must be json or text"),
     ],
 )
 def test_bad_security_settings_stop_start_up(name, value, message):
