@@ -11,6 +11,7 @@ import time
 from contextlib import ExitStack, contextmanager
 
 import psycopg2
+import redis
 
 from bench.ingest import free_port, start_server
 from bench.scratch import ROOT, scratch_database, server_environment
@@ -94,6 +95,16 @@ def celery_worker(env: dict):
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
+        queue_delete(env["REDIS_URL"], env["CELERY_TASK_DEFAULT_QUEUE"])
+
+
+def queue_delete(redis_url: str, queue: str) -> None:
+    """The run's own queue and its binding, with whatever the worker left in it."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        client.delete(*client.scan_iter(match=f"{queue}*"), f"_kombu.binding.{queue}")
+    finally:
+        client.close()
 
 
 @contextmanager

@@ -253,7 +253,7 @@ class Customer(FastHttpUser):
             headers={"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"},
             name="portal tick", catch_response=True,
         ) as response:  # fmt: skip
-            if response.status_code != 200 or "errorlist" in response.text:
+            if response.status_code != 200 or 'role="alert"' in response.text:
                 response.failure(f"tick answered {response.status_code}")
             else:
                 response.success()
