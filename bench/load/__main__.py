@@ -89,7 +89,8 @@ def celery_worker(env: dict):
     try:
         yield worker
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
+        # To the main process only: a warm shutdown lets the pool finish the task it runs.
+        worker.terminate()
         try:
             worker.wait(timeout=30)
         except subprocess.TimeoutExpired:
