@@ -79,7 +79,6 @@ def seed(args) -> dict:
             "csms": csms,
             "password": CSM_PASSWORD,
             **targets(tenant),
-            "seeded_events": result.rows["metrics.UsageEvent"],
         }
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.load.__main__ import verdict
+from bench.load.report import verdict
 from tests.conftest import _database_url
 
 ROOT = Path(__file__).resolve().parents[2]
