@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz lint format check messages clean-var venv bench-ingest bench-recompute bench-import bench-health bench-kb bench-dashboard
+.PHONY: run test fuzz lint format check messages clean-var venv bench-ingest bench-recompute bench-import bench-health bench-kb bench-dashboard bench-load
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -91,6 +91,10 @@ bench-dashboard: $(STAMP)
 ## Benchmark checking and applying a 400,000-row accounts file against a plain COPY of it (ARGS="--rows 100000")
 bench-import: $(STAMP)
 	$(BIN)/python -m csplatform.embedded -- $(BIN)/python -m bench.import_csv $(ARGS)
+
+## Mixed traffic against gunicorn for DURATION seconds (60), then every acknowledged event stored once and no request failed (ARGS="--accounts 1000 --integrations 6")
+bench-load: $(STAMP)
+	$(BIN)/python -m csplatform.embedded -- $(BIN)/python -m bench.load $(if $(DURATION),--duration $(DURATION)) $(ARGS)
 
 ## Delete the embedded PostgreSQL and Redis data (stop `make run` and tests first)
 clean-var:

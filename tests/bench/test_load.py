@@ -1,0 +1,38 @@
+"""The short variant of `make bench-load`: a few seconds of mixed traffic against gunicorn
+and a Celery worker on the test database, then the benchmark's own checks: every kind of
+request made, every acknowledged event stored exactly once, no request failed. Its timings
+are printed (pytest -s), never asserted."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.load.report import verdict
+from tests.conftest import _database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_short_load_stores_every_acknowledged_event_once_and_fails_nothing(transactional_db):
+    command = [sys.executable, "-m", "bench.load", "--database", _database_url(),
+               "--duration", "10", "--warmup", "3", "--accounts", "20", "--days", "31",
+               "--workers", "2", "--integrations", "2", "--csms", "1",
+               "--customers", "1"]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    print(done.stderr, done.stdout)
+    assert done.returncode == 0, done.stdout + done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    assert " 0 lost, 0 stored twice" in last and "| failures 0 |" in last, done.stdout
+    kinds = {line[:16].strip() for line in done.stdout.splitlines()[1:-1]}
+    assert {"events batch", "segment batch", "segment track"} <= kinds, done.stdout
+
+
+def test_the_verdict_counts_losses_duplicates_failures_and_errors():
+    result = {"acknowledged": ["a", "b"], "sent": ["a", "b", "c"], "errors": [], "seconds": 1,
+              "kinds": {"events batch": {"failures": 0}}}  # fmt: skip
+    assert verdict(result, {"a": 1, "b": 1})[1]
+    assert verdict(result, {"a": 1, "b": 1, "c": 1})[1]  # c stored, its answer never came
+    assert not verdict(result, {"a": 1})[1]  # b lost
+    assert not verdict(result, {"a": 1, "b": 1, "c": 2})[1]  # c stored twice
+    assert not verdict({**result, "kinds": {"events batch": {"failures": 1}}}, {"a": 1, "b": 1})[1]
+    assert not verdict({**result, "errors": ["no request made: portal tick"]}, {"a": 1, "b": 1})[1]
