@@ -142,7 +142,9 @@ class Measure(TenantModel):
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
         constraints = [
-            models.UniqueConstraint(fields=["scorecard", "source"], name="measure_unique_source"),
+            models.UniqueConstraint(
+                fields=["tenant", "scorecard", "source"], name="measure_unique_source"
+            ),
             models.CheckConstraint(condition=models.Q(weight__gt=0), name="measure_weight_gt_0"),
         ]
 
@@ -171,10 +173,9 @@ class ScorecardVersion(TenantModel):
         verbose_name_plural = _("scorecard versions")
         constraints = [
             models.UniqueConstraint(
-                fields=["scorecard", "number"], name="scorecardversion_unique_number"
+                fields=["tenant", "scorecard", "number"], name="scorecardversion_unique_number"
             )
         ]
-        indexes = [models.Index(fields=["tenant", "scorecard", "number"])]
 
     def __str__(self) -> str:
         return f"{self.snapshot.get('name', '')} v{self.number}"

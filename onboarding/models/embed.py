@@ -20,7 +20,13 @@ class EmbedSettings(TenantModel):
         verbose_name_plural = _("in-app checklist settings")
         constraints = [
             models.UniqueConstraint(fields=["tenant"], name="embedsettings_one_per_tenant"),
-            models.UniqueConstraint(fields=["key"], name="embedsettings_key"),
+        ]
+        indexes = [
+            # An embed token names its tenant by this key, looked up across tenants. Not a
+            # unique key: those all hold tenant_id (so the table can be distributed by
+            # tenant), and one row per tenant already makes (tenant, key) unique; 96 random
+            # bits never meet twice, and a token signed for one tenant fails any other's secret.
+            models.Index(fields=["key"], name="embedsettings_key"),
         ]
 
     def __str__(self) -> str:

@@ -9,9 +9,9 @@ from tenants.tenancy.models import TenantModel
 
 
 class Handover(TenantModel):
-    account = models.OneToOneField(
-        "accounts.Account", on_delete=models.CASCADE, related_name="handover"
-    )
+    # One per account through the constraint below rather than a one-to-one field, whose
+    # unique key could not hold tenant_id (as every unique key of a tenant's table does).
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="+")
     goals = models.TextField(_("goals"), blank=True)
     # [{"name": ..., "role": ..., "email": ...}]
     stakeholders = models.JSONField(_("stakeholders"), default=list, blank=True)
@@ -32,6 +32,9 @@ class Handover(TenantModel):
         ordering = ["-updated_at", "-id"]
         verbose_name = _("handover")
         verbose_name_plural = _("handovers")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "account"], name="handover_one_per_account")
+        ]
 
     def __str__(self) -> str:
         return f"handover {self.pk}"

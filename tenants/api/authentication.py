@@ -38,10 +38,11 @@ def authenticate_key(raw_key: str) -> TenantAPIKey:
     if not dot or not prefix or "\x00" in raw_key or len(raw_key) > 200:
         raise exceptions.AuthenticationFailed("Malformed API key.")
     with cross_tenant():  # the key itself names its tenant
-        api_key = (
-            TenantAPIKey.objects.unscoped().select_related("tenant").filter(prefix=prefix).first()
-        )
-    if api_key is None or not api_key.is_valid(raw_key):
+        # A prefix is unique within a tenant only: keys of two tenants may share one, and
+        # the key whose hash matches is the one.
+        candidates = TenantAPIKey.objects.unscoped().select_related("tenant").filter(prefix=prefix)
+        api_key = next((key for key in candidates if key.is_valid(raw_key)), None)
+    if api_key is None:
         raise exceptions.AuthenticationFailed("Invalid API key.")
     if api_key.revoked:
         raise exceptions.AuthenticationFailed("This API key has been revoked.")

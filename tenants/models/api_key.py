@@ -12,6 +12,11 @@ class TenantAPIKeyManager(TenantManager, BaseAPIKeyManager):
 
 
 class TenantAPIKey(TenantModel, AbstractAPIKey):
+    # The library's prefix is unique across all keys; here within the tenant only (every unique
+    # key holds tenant_id, so the table can be distributed by tenant). A request's key is found
+    # by its prefix across tenants through this plain index, and verified against each key with
+    # that prefix (tenants/api/authentication.py): eight random characters may meet again.
+    prefix = models.CharField(max_length=8, editable=False, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -24,3 +29,6 @@ class TenantAPIKey(TenantModel, AbstractAPIKey):
         abstract = False
         verbose_name = "API key"
         verbose_name_plural = "API keys"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "prefix"], name="api_key_prefix"),
+        ]

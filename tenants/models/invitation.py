@@ -19,8 +19,10 @@ class Invitation(TenantModel):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CSM)
     # The hash of the link's token, set when the email is sent (the token itself is never
     # stored); empty until then, and emptied when the invitation is renewed, so that an
-    # earlier link stops working.
-    token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    # earlier link stops working. Unique within the tenant only (every unique key holds
+    # tenant_id, so the table can be distributed by tenant); the link is looked up by its
+    # hash across tenants, through a plain index: 256 random bits never meet twice.
+    token_hash = models.CharField(max_length=64, null=True, editable=False, db_index=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -38,7 +40,8 @@ class Invitation(TenantModel):
                 models.functions.Lower("email"),
                 condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
                 name="invitation_one_open_per_email",
-            )
+            ),
+            models.UniqueConstraint(fields=["tenant", "token_hash"], name="invitation_token"),
         ]
 
     def __str__(self) -> str:

@@ -59,7 +59,7 @@ class WebhookEndpoint(TenantModel):
 class WebhookMessage(TenantModel):
     """One event, with the body every endpoint receives; `msg_id` is its `webhook-id`."""
 
-    msg_id = models.CharField(max_length=40, unique=True)
+    msg_id = models.CharField(max_length=40)
     event_type = models.CharField(max_length=64)
     payload = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -68,6 +68,10 @@ class WebhookMessage(TenantModel):
         ordering = ["-id"]
         verbose_name = _("webhook message")
         verbose_name_plural = _("webhook messages")
+        constraints = [
+            # A random UUID: unique within the tenant is all a key holding tenant_id can say.
+            models.UniqueConstraint(fields=["tenant", "msg_id"], name="webhook_message_msg_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.msg_id}"
@@ -106,7 +110,8 @@ class WebhookDelivery(TenantModel):
         verbose_name_plural = _("webhook deliveries")
         constraints = [
             models.UniqueConstraint(
-                fields=["endpoint", "message"], name="webhook_delivery_once_per_endpoint"
+                fields=["tenant", "endpoint", "message"],
+                name="webhook_delivery_once_per_endpoint",
             ),
         ]
         indexes = [

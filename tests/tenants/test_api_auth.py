@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tenants.models import Membership, TenantAPIKey
-from tenants.services.api_keys import api_key_revoke
+from tenants.services.api_keys import api_key_create, api_key_revoke
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +81,16 @@ def test_right_prefix_wrong_secret_is_refused(api_key):
     response = _client(f"Bearer {prefix}.not-the-secret").get("/api/v1/tenant/")
     assert response.status_code == 401
     assert response.json()["error"]["message"] == "Invalid API key."
+
+
+def test_keys_of_two_tenants_may_share_a_prefix(monkeypatch, tenant, other_tenant):
+    """A prefix is unique within its tenant only: each key still finds its own tenant."""
+    monkeypatch.setattr(TenantAPIKey.objects.key_generator, "get_prefix", lambda: "Shared01")
+    _, acme_raw = api_key_create(tenant=tenant, name="Acme integration")
+    _, globex_raw = api_key_create(tenant=other_tenant, name="Globex integration")
+    assert acme_raw.split(".")[0] == globex_raw.split(".")[0] == "Shared01"
+    for raw, slug in ((acme_raw, "acme"), (globex_raw, "globex")):
+        response = _client(f"Bearer {raw}").get("/api/v1/tenant/")
+        assert response.status_code == 200 and response.json()["slug"] == slug
+    response = _client("Bearer Shared01.not-the-secret").get("/api/v1/tenant/")
+    assert response.status_code == 401
