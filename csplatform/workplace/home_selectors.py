@@ -7,7 +7,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Generic, TypeVar
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 
 from accounts.models import Account, Subscription
 from health.inbox import inbox_group, tasks_list
@@ -90,14 +101,20 @@ def band_changes(*, csm: Membership | None, day: date | None, limit: int = LIMIT
     Two queries: the rows and their count."""
     if day is None:
         return BandChanges()
-    before = HealthScore.objects.filter(account_id=OuterRef("account_id"), day=day - timedelta(1))
+    # The day before's row of the same account, joined: one pass over each day's rows through
+    # the (tenant, day) index rather than a lookup per account.
+    before = FilteredRelation(
+        "account__health_scores",
+        condition=Q(
+            account__health_scores__tenant=F("tenant"),
+            account__health_scores__day=day - timedelta(1),
+        ),
+    )
     changed = (
         HealthScore.objects.filter(day=day, band__isnull=False)
         .filter(_owned(csm, "account__owner"))
-        .annotate(
-            previous_band=Subquery(before.values("band")[:1]),
-            previous_score=Subquery(before.values("score")[:1]),
-        )
+        .alias(before=before)
+        .annotate(previous_band=F("before__band"), previous_score=F("before__score"))
         .filter(previous_band__isnull=False)
         .exclude(band=F("previous_band"))
     )

@@ -3,7 +3,10 @@ progress, last activity and NPS, filtered, sorted and paginated in SQL.
 
 One query per page (plus the count): each column is a correlated subquery that reads one
 account's rows through an index on (tenant, account, ...), so PostgreSQL computes them only
-for the page's rows unless the page is filtered or sorted by them.
+for the page's rows unless the page is filtered or sorted by them; the first page, sorted by
+name, reads its 50 accounts from the (tenant, name, id) index. What filters every account
+reads every account's row once: the band joins the rows of the tenant's latest scored day, and
+the renewal window is a semi-join on the terms ending in it.
 """
 
 from dataclasses import dataclass
@@ -13,7 +16,9 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -65,17 +70,54 @@ class PortfolioFilters:
     descending: bool = False
 
 
-def _health(today: date) -> dict:
+def _scored_day(on_or_before: date) -> Subquery:
+    """The tenant's latest scored day up to `on_or_before`: one step down the (tenant, day)
+    index."""
+    days = HealthScore.objects.filter(day__lte=on_or_before).order_by("-day")
+    return Subquery(days.values("day")[:1])
+
+
+def _score_of(relation: str, history: QuerySet, field: str) -> Case:
+    """`field` of the account's score joined as `relation` (the tenant's latest scored day), else
+    of its latest score in `history`: an account left unscored that day (churned) keeps the
+    score of its last scored day."""
+    return Case(
+        When(**{f"{relation}__isnull": False}, then=F(f"{relation}__{field}")),
+        default=Subquery(history.values(field)[:1]),
+    )
+
+
+def _health(today: date, *, join_now: bool, join_then: bool) -> tuple[dict, dict]:
+    """The relations (aliases) and columns of the account's latest score and of its latest score
+    a week before.
+
+    A page of 50 accounts reads each one's latest score through the (tenant, account, day)
+    index. A filter or sort by health needs every account's: then the rows of the tenant's
+    latest scored day are joined (one pass through the (tenant, day) index, where a lookup per
+    account would read every account's history), and the history is read only for accounts
+    without a row that day."""
+    week_ago = today - timedelta(days=TREND_DAYS)
     scores = HealthScore.objects.filter(account=OuterRef("pk"), day__lte=today).order_by("-day")
-    week_ago = HealthScore.objects.filter(
-        account=OuterRef("pk"), day__lte=today - timedelta(days=TREND_DAYS)
-    ).order_by("-day")
-    return {
-        "health_score": Subquery(scores.values("score")[:1]),
-        "health_band": Subquery(scores.values("band")[:1]),
-        "health_day": Subquery(scores.values("day")[:1]),
-        "health_week_ago": Subquery(week_ago.values("score")[:1]),
+    before = HealthScore.objects.filter(account=OuterRef("pk"), day__lte=week_ago).order_by("-day")
+    relations = {}
+    for name, day, join in (("health_now", today, join_now), ("health_then", week_ago, join_then)):
+        if join:
+            relations[name] = FilteredRelation(
+                "health_scores",
+                condition=Q(health_scores__tenant=F("tenant"), health_scores__day=_scored_day(day)),
+            )
+
+    def column(relation: str, history: QuerySet, field: str):
+        if relation in relations:
+            return _score_of(relation, history, field)
+        return Subquery(history.values(field)[:1])
+
+    columns = {
+        "health_score": column("health_now", scores, "score"),
+        "health_band": column("health_now", scores, "band"),
+        "health_week_ago": column("health_then", before, "score"),
     }
+    return relations, columns
 
 
 def _money(today: date) -> dict:
@@ -143,8 +185,15 @@ def _nps(today: date) -> dict:
 
 def portfolio_rows(*, today: date, filters: PortfolioFilters) -> QuerySet[Account]:
     """The accounts of the active tenant as the portfolio lists them, filtered and sorted."""
-    rows = Account.objects.select_related("owner__user", "parent").annotate(
-        **_health(today), **_money(today), **_onboarding(), **_activity(today), **_nps(today)
+    health_relations, health = _health(
+        today,
+        join_now=bool(filters.bands) or filters.sort in ("band", "score", "trend"),
+        join_then=filters.sort == "trend",
+    )
+    rows = (
+        Account.objects.select_related("owner__user", "parent")
+        .alias(**health_relations)
+        .annotate(**health, **_money(today), **_onboarding(), **_activity(today), **_nps(today))
     )
     rows = rows.annotate(
         health_trend=F("health_score") - F("health_week_ago"),
@@ -171,9 +220,12 @@ def portfolio_rows(*, today: date, filters: PortfolioFilters) -> QuerySet[Accoun
     if filters.stage:
         rows = rows.filter(lifecycle_stage=filters.stage)
     if filters.renewal_days is not None:
-        rows = rows.filter(
-            renewal_on__gte=today, renewal_on__lte=today + timedelta(days=filters.renewal_days)
-        )
+        # The renewal (the earliest end of the active terms) is after today: it falls in the
+        # window when an active term ends in it, a semi-join rather than a renewal per account.
+        ending = Subscription.objects.filter(
+            account=OuterRef("pk"), end_date__lte=today + timedelta(days=filters.renewal_days)
+        ).active_on(today)
+        rows = rows.filter(Exists(ending))
     column = F(SORTS[filters.sort])
     order = column.desc(nulls_last=True) if filters.descending else column.asc(nulls_last=True)
     return rows.order_by(order, "name", "id")

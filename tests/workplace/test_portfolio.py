@@ -9,7 +9,9 @@ import pytest
 
 from accounts.services.accounts import account_upsert
 from accounts.services.saved_views import saved_view_save
+from health.models import HealthScore
 from tenants.models import Membership
+from tenants.tenancy.context import tenant_scope
 from tests.workplace.portfolio_data import book
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +76,25 @@ def test_sorts_by_any_column_both_ways_with_blanks_last(tenant, owner_client):
             assert response.status_code == 200 and len(names(response)) == 4
     html = owner_client.get("/accounts/?sort=-mrr").content.decode()
     assert 'aria-sort="descending"' in html and "sort=mrr" in html  # the header flips it
+
+
+def test_an_account_unscored_on_the_latest_day_keeps_its_last_score(tenant, owner_client):
+    # Filtering and sorting by health join the tenant's latest scored day: an account without
+    # a score that day (no longer scored) is read from its history, as on an unfiltered page.
+    accounts = book(tenant, 3)  # scores 0, 1, 2 yesterday and 5, 6, 7 a week before
+    with tenant_scope(tenant):
+        yesterday = tenant.today() - timedelta(days=1)
+        HealthScore.objects.filter(account=accounts[2], day=yesterday).delete()
+    poor = owner_client.get("/accounts/?band=poor")
+    assert names(poor) == ["Acct-0002"]
+    row = poor.context["page"].object_list[0]
+    assert (row.health_band, row.health_score, row.health_trend) == ("poor", 7, 0)
+    assert names(owner_client.get("/accounts/?sort=-score")) == [
+        "Acct-0002",
+        "Acct-0001",
+        "Acct-0000",
+    ]
+    assert names(owner_client.get("/accounts/?sort=-trend"))[0] == "Acct-0002"
 
 
 def test_a_csm_sees_their_accounts_by_default_and_can_see_all(
