@@ -18,17 +18,14 @@ Goal: the portfolio's first page under 100 ms. The scratch database is dropped a
 """
 
 import argparse
-import json
-import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from datetime import timedelta
 
-from bench.recompute import analyze, log
-from bench.scratch import ROOT, scratch_database
+from bench import steps
+from bench.steps import analyze, bench_main, log
 
 SLUG = "bench-dashboard"
 OWNER = "owner@dashboard.bench.example"
@@ -141,49 +138,41 @@ def step(args) -> dict:
 
 
 def run_step(name: str, env: dict, args) -> dict:
-    command = [sys.executable, "-m", "bench.dashboard", "--step", name,
-               "--accounts", str(args.accounts), "--days", str(args.days),
-               "--rounds", str(args.rounds), "--seed", str(args.seed)]  # fmt: skip
-    done = subprocess.run(
-        command, cwd=ROOT, env=env, check=True, timeout=7200, stdout=subprocess.PIPE, text=True
+    return steps.run_step("bench.dashboard", env, "--step", name, "--accounts", args.accounts,
+                          "--days", args.days, "--rounds", args.rounds, "--seed", args.seed,
+                          timeout=7200)  # fmt: skip
+
+
+def run(args, database_url: str, env: dict) -> None:
+    for name, what in (
+        ("seed", f"Seeding {args.accounts:,} accounts x {args.days} days (seed_demo)"),
+        ("metrics", "Computing the metrics"),
+        ("health", "Computing the health score history"),
+    ):
+        log(f"{what} ...")
+        log(f"  {run_step(name, env, args)['seconds']:.1f} s")
+    analyze(database_url)  # as the tables' owner, as autovacuum would
+    log(f"Requesting each page {args.rounds} times ...")
+    result = run_step("measure", env, args)
+    baseline = result["pk lookup"]["median"]
+    parts = []
+    for name, figures in result.items():
+        median = figures["median"] * 1000
+        log(f"  {name}: median {median:.1f} ms, {figures['queries']} queries, "
+            f"{figures['median'] / baseline:.0f} x the pk lookup")  # fmt: skip
+        if name != "pk lookup":
+            parts.append(f"{name} median {median:.1f} ms, {figures['queries']} queries")
+    portfolio = result["portfolio"]["median"]
+    print(
+        " | ".join(parts) + f" | pk lookup median {baseline * 1000:.2f} ms"
+        f" | ratio {portfolio / baseline:.0f}"
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main(argv=None) -> int:
-    args = parse_args(argv)
-    if args.step:
-        print(json.dumps(step(args)))
-        return 0
-    base_url = os.environ.get("DATABASE_URL")
-    if not base_url:
-        log("DATABASE_URL is not set; run through `make bench-dashboard` (embedded PostgreSQL).")
-        return 2
-    with scratch_database(base_url, "dashboard", keep=args.keep) as (database_url, env):
-        for name, what in (
-            ("seed", f"Seeding {args.accounts:,} accounts x {args.days} days (seed_demo)"),
-            ("metrics", "Computing the metrics"),
-            ("health", "Computing the health score history"),
-        ):
-            log(f"{what} ...")
-            log(f"  {run_step(name, env, args)['seconds']:.1f} s")
-        analyze(database_url)  # as the tables' owner, as autovacuum would
-        log(f"Requesting each page {args.rounds} times ...")
-        result = run_step("measure", env, args)
-        baseline = result["pk lookup"]["median"]
-        parts = []
-        for name, figures in result.items():
-            median = figures["median"] * 1000
-            log(f"  {name}: median {median:.1f} ms, {figures['queries']} queries, "
-                f"{figures['median'] / baseline:.0f} x the pk lookup")  # fmt: skip
-            if name != "pk lookup":
-                parts.append(f"{name} median {median:.1f} ms, {figures['queries']} queries")
-        portfolio = result["portfolio"]["median"]
-        print(
-            " | ".join(parts) + f" | pk lookup median {baseline * 1000:.2f} ms"
-            f" | ratio {portfolio / baseline:.0f}"
-        )
-    return 0
+    return bench_main(
+        parse_args(argv), step=step, label="dashboard", make="bench-dashboard", run=run
+    )
 
 
 if __name__ == "__main__":

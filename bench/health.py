@@ -21,18 +21,14 @@ at the end (--keep keeps it).
 """
 
 import argparse
-import json
-import os
-import resource
-import subprocess
 import sys
 import time
-from datetime import timedelta
 
 import psycopg2
 
-from bench.recompute import END, SLUG, analyze, log, scan
-from bench.scratch import ROOT, scratch_database
+from bench import recompute
+from bench.recompute import END, SLUG, backfill_but_the_last_day, scan, seed_bench_tenant
+from bench.steps import analyze, bench_main, log, peak_bytes
 
 
 def parse_args(argv):
@@ -56,28 +52,20 @@ def step(args) -> dict:
 
     django.setup()
     from bench.recompute import _morning_after
-    from csplatform.demo.seed.service import demo_seed
     from health.services.nightly import health_after_metrics
-    from metrics.services.recompute import metrics_backfill, metrics_nightly
+    from metrics.services.recompute import metrics_nightly
     from tenants.models import Tenant
-    from tenants.services.tenants import tenant_create
     from tenants.tenancy.context import tenant_scope
 
     started = time.perf_counter()
     detail = {}
     if args.step == "seed":
-        tenant, _ = tenant_create(slug=SLUG, name="Bench", owner_email="owner@bench.example")
-        with tenant_scope(tenant):
-            result = demo_seed(tenant=tenant, accounts=args.accounts, days=args.days,
-                               seed=args.seed, end_date=END)  # fmt: skip
-        detail = {"events": result.rows["metrics.UsageEvent"], "tenant": tenant.pk}
+        detail = seed_bench_tenant(args)
     else:
         tenant = Tenant.objects.get(slug=SLUG)
         with tenant_scope(tenant):
             if args.step == "metrics":
-                first = END - timedelta(days=args.days - 1)
-                last = END - timedelta(days=1)
-                metrics_backfill(tenant=tenant, since=first, until=last, now=_morning_after(last))
+                backfill_but_the_last_day(tenant, args.days)
             elif args.step == "history":
                 # The first run: a year of scores, then the rules' first pass on its last day
                 # (every condition that holds starts then), as a new tenant's first night.
@@ -98,19 +86,11 @@ def step(args) -> dict:
                     "days": (scored.last - scored.first).days + 1,
                     "tasks": after.opened,
                 }
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
-    return {"seconds": seconds, "peak_bytes": peak, **detail}
+    return {"seconds": time.perf_counter() - started, "peak_bytes": peak_bytes(), **detail}
 
 
 def run_step(name: str, env: dict, args) -> dict:
-    command = [sys.executable, "-m", "bench.health", "--step", name,
-               "--accounts", str(args.accounts), "--days", str(args.days),
-               "--seed", str(args.seed)]  # fmt: skip
-    done = subprocess.run(
-        command, cwd=ROOT, env=env, check=True, timeout=3600, capture_output=True, text=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return recompute.run_step(name, env, args, module="bench.health")
 
 
 def write_floor(database_url: str) -> float:
@@ -130,51 +110,45 @@ def write_floor(database_url: str) -> float:
         connection.close()
 
 
+def run(args, database_url: str, env: dict) -> None:
+    log(f"Seeding {args.accounts:,} accounts x {args.days} days (seed_demo) ...")
+    seeded = run_step("seed", env, args)
+    log(f"  {seeded['events']:,} events in {seeded['seconds']:.1f} s")
+    analyze(database_url)
+    metrics = run_step("metrics", env, args)
+    log(f"Metrics for every day but the last: {metrics['seconds']:.1f} s")
+    analyze(database_url)
+    first_scan = scan(database_url, seeded["tenant"])
+    log(f"Scan (GROUP BY account, day over all events): {first_scan:.2f} s")
+    history = run_step("history", env, args)
+    log(
+        f"Score history, {history['days']} days, and the rules' first pass: "
+        f"{history['rows']:,} scores, {history['tasks']:,} tasks opened in "
+        f"{history['seconds']:.2f} s, peak {history['peak_bytes'] / 2**20:.0f} MB"
+    )
+    nightly = run_step("nightly", env, args)
+    log(
+        f"Nightly scoring and rules ({nightly['days']} new day): {nightly['rows']:,} "
+        f"scores, {nightly['tasks']} tasks opened in {nightly['seconds']:.2f} s, "
+        f"peak {nightly['peak_bytes'] / 2**20:.0f} MB"
+    )
+    second_scan = scan(database_url, seeded["tenant"])
+    log(f"Scan again: {second_scan:.2f} s")
+    baseline = min(first_scan, second_scan)
+    written = write_floor(database_url)
+    log(
+        f"Writing the same {history['rows']:,} rows alone (INSERT ... SELECT into a copy of "
+        f"the table with its indexes): {written:.2f} s = {written / baseline:.2f} scans"
+    )
+    print(
+        f"history {history['seconds']:.1f} s = {history['seconds'] / baseline:.2f} scans"
+        f" | nightly {nightly['seconds']:.2f} s = {nightly['seconds'] / baseline:.2f} scans"
+        f" | scan {baseline:.2f} s"
+    )
+
+
 def main(argv=None) -> int:
-    args = parse_args(argv)
-    if args.step:
-        print(json.dumps(step(args)))
-        return 0
-    base_url = os.environ.get("DATABASE_URL")
-    if not base_url:
-        log("DATABASE_URL is not set; run through `make bench-health` (embedded PostgreSQL).")
-        return 2
-    with scratch_database(base_url, "health", keep=args.keep) as (database_url, env):
-        log(f"Seeding {args.accounts:,} accounts x {args.days} days (seed_demo) ...")
-        seeded = run_step("seed", env, args)
-        log(f"  {seeded['events']:,} events in {seeded['seconds']:.1f} s")
-        analyze(database_url)
-        metrics = run_step("metrics", env, args)
-        log(f"Metrics for every day but the last: {metrics['seconds']:.1f} s")
-        analyze(database_url)
-        first_scan = scan(database_url, seeded["tenant"])
-        log(f"Scan (GROUP BY account, day over all events): {first_scan:.2f} s")
-        history = run_step("history", env, args)
-        log(
-            f"Score history, {history['days']} days, and the rules' first pass: "
-            f"{history['rows']:,} scores, {history['tasks']:,} tasks opened in "
-            f"{history['seconds']:.2f} s, peak {history['peak_bytes'] / 2**20:.0f} MB"
-        )
-        nightly = run_step("nightly", env, args)
-        log(
-            f"Nightly scoring and rules ({nightly['days']} new day): {nightly['rows']:,} "
-            f"scores, {nightly['tasks']} tasks opened in {nightly['seconds']:.2f} s, "
-            f"peak {nightly['peak_bytes'] / 2**20:.0f} MB"
-        )
-        second_scan = scan(database_url, seeded["tenant"])
-        log(f"Scan again: {second_scan:.2f} s")
-        baseline = min(first_scan, second_scan)
-        written = write_floor(database_url)
-        log(
-            f"Writing the same {history['rows']:,} rows alone (INSERT ... SELECT into a copy of "
-            f"the table with its indexes): {written:.2f} s = {written / baseline:.2f} scans"
-        )
-        print(
-            f"history {history['seconds']:.1f} s = {history['seconds'] / baseline:.2f} scans"
-            f" | nightly {nightly['seconds']:.2f} s = {nightly['seconds'] / baseline:.2f} scans"
-            f" | scan {baseline:.2f} s"
-        )
-    return 0
+    return bench_main(parse_args(argv), step=step, label="health", make="bench-health", run=run)
 
 
 if __name__ == "__main__":

@@ -31,15 +31,13 @@ The scratch database is dropped at the end (--keep keeps it).
 
 import argparse
 import io
-import json
 import os
-import subprocess
 import sys
 import time
 
 import psycopg2
 
-from bench.scratch import ROOT, scratch_database
+from bench.steps import bench_main, log, run_step
 
 SLUG = "bench"
 OWNER = "owner@bench.example"
@@ -67,10 +65,6 @@ def parse_args(argv):
     if args.rows < 1:
         parser.error("--rows must be at least 1.")
     return args
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def accounts_file(rows: int) -> str:
@@ -275,49 +269,34 @@ def step(args) -> dict:
     }
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    if args.step:
-        print(json.dumps(step(args)))
-        return 0
-    base_url = os.environ.get("DATABASE_URL")
-    if not base_url:
-        log("DATABASE_URL is not set; run through `make bench-import` (embedded PostgreSQL).")
-        return 2
-    with scratch_database(base_url, "import", keep=args.keep) as (database_url, env):
-        log(f"Importing {args.rows:,} accounts (check, then apply) and COPYing the same file ...")
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.import_csv", "--step", "--rows", str(args.rows)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=3600,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        rows = result["rows"]
-        log(
-            f"  file {result['bytes'] / 2**20:.1f} MB; created {result['created']:,} accounts "
-            f"({result['stored']:,} stored, {result['with_parent']:,} with a parent)"
-        )
-        seconds = result["check"] + result["apply"]
-        imported, copied = rows / seconds, rows / result["copy"]
-        for label, key in (
-            ("copy straight into accounts_account (owner)", "floor_copy"),
-            ("INSERT ... SELECT from a staged table (app role)", "floor_insert"),
-        ):
-            rate = rows / result[key]
-            print(
-                f"reference: {label} {rate:,.0f} rows/s ({result[key]:.2f} s) "
-                f"| ratio {rate / copied:.3f} (import is {imported / rate:.2f} of it)"
-            )
+def run(args, database_url: str, env: dict) -> None:
+    log(f"Importing {args.rows:,} accounts (check, then apply) and COPYing the same file ...")
+    result = run_step("bench.import_csv", env, "--step", "--rows", args.rows)
+    rows = result["rows"]
+    log(
+        f"  file {result['bytes'] / 2**20:.1f} MB; created {result['created']:,} accounts "
+        f"({result['stored']:,} stored, {result['with_parent']:,} with a parent)"
+    )
+    seconds = result["check"] + result["apply"]
+    imported, copied = rows / seconds, rows / result["copy"]
+    for label, key in (
+        ("copy straight into accounts_account (owner)", "floor_copy"),
+        ("INSERT ... SELECT from a staged table (app role)", "floor_insert"),
+    ):
+        rate = rows / result[key]
         print(
-            f"import {imported:,.0f} rows/s (check {result['check']:.1f} s + apply "
-            f"{result['apply']:.1f} s) | copy {copied:,.0f} rows/s ({result['copy']:.2f} s) "
-            f"| ratio {imported / copied:.3f}"
+            f"reference: {label} {rate:,.0f} rows/s ({result[key]:.2f} s) "
+            f"| ratio {rate / copied:.3f} (import is {imported / rate:.2f} of it)"
         )
-    return 0
+    print(
+        f"import {imported:,.0f} rows/s (check {result['check']:.1f} s + apply "
+        f"{result['apply']:.1f} s) | copy {copied:,.0f} rows/s ({result['copy']:.2f} s) "
+        f"| ratio {imported / copied:.3f}"
+    )
+
+
+def main(argv=None) -> int:
+    return bench_main(parse_args(argv), step=step, label="import", make="bench-import", run=run)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ from bench.scratch import (
     scratch_url,
     server_environment,
 )
+from bench.steps import log
 
 EVENT_NAMES = [f"Feature {n} Used" for n in range(20)] + ["Signed In", "Report Exported"]
 COPY_COLUMNS = [
@@ -94,10 +95,6 @@ def parse_args(argv):
     if args.warmup < 0:
         parser.error("--warmup must be 0 or more.")
     return args
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # --- Scratch database -----------------------------------------------------------------------

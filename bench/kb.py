@@ -24,16 +24,13 @@ PostgreSQL) the typo queries take the no-match path, and a line says so.
 """
 
 import argparse
-import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 
-from bench.recompute import analyze
-from bench.scratch import ROOT, scratch_database
+from bench.steps import analyze, bench_main, log, run_step
 
 SLUG = "bench-kb"
 OWNER = "owner@kb.bench.example"
@@ -89,10 +86,6 @@ def parse_args(argv):
     if args.articles < 4 or args.rounds < 1:
         parser.error("--articles must be at least 4 and --rounds at least 1")
     return args
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 SYLLABLES = {
@@ -237,34 +230,25 @@ def step(args) -> dict:
     }
 
 
+def run(args, database_url: str, env: dict) -> None:
+    log(f"Loading {args.articles:,} articles in four languages, then searching ...")
+    result = run_step("bench.kb", env, "--step", "--articles", args.articles,
+                      "--rounds", args.rounds, "--seed", args.seed)  # fmt: skip
+    log(f"  loaded and indexed in {result['load']:.1f} s")
+    for query, total in result["found"].items():
+        log(f"  {query!r}: {total:,} found")
+    if not result["trigram"]:
+        log("  this PostgreSQL has no pg_trgm: the typo queries found nothing and "
+            "returned suggestions instead")  # fmt: skip
+    median, p95, lookup = (result[k] * 1000 for k in ("median", "p95", "lookup"))
+    print(
+        f"search median {median:.1f} ms, p95 {p95:.1f} ms ({result['queries']} queries) "
+        f"| slug lookup median {lookup:.2f} ms | ratio {median / lookup:.0f}"
+    )
+
+
 def main(argv=None) -> int:
-    args = parse_args(argv)
-    if args.step:
-        print(json.dumps(step(args)))
-        return 0
-    base_url = os.environ.get("DATABASE_URL")
-    if not base_url:
-        log("DATABASE_URL is not set; run through `make bench-kb` (embedded PostgreSQL).")
-        return 2
-    with scratch_database(base_url, "kb", keep=args.keep) as (database_url, env):
-        log(f"Loading {args.articles:,} articles in four languages, then searching ...")
-        command = [sys.executable, "-m", "bench.kb", "--step", "--articles", str(args.articles),
-                   "--rounds", str(args.rounds), "--seed", str(args.seed)]  # fmt: skip
-        done = subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=3600,
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        log(f"  loaded and indexed in {result['load']:.1f} s")
-        for query, total in result["found"].items():
-            log(f"  {query!r}: {total:,} found")
-        if not result["trigram"]:
-            log("  this PostgreSQL has no pg_trgm: the typo queries found nothing and "
-                "returned suggestions instead")  # fmt: skip
-        median, p95, lookup = (result[k] * 1000 for k in ("median", "p95", "lookup"))
-        print(
-            f"search median {median:.1f} ms, p95 {p95:.1f} ms ({result['queries']} queries) "
-            f"| slug lookup median {lookup:.2f} ms | ratio {median / lookup:.0f}"
-        )
-    return 0
+    return bench_main(parse_args(argv), step=step, label="kb", make="bench-kb", run=run)
 
 
 if __name__ == "__main__":

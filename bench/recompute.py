@@ -25,10 +25,6 @@ The scratch database is dropped at the end (--keep keeps it).
 """
 
 import argparse
-import json
-import os
-import resource
-import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -36,7 +32,8 @@ from datetime import time as clock
 
 import psycopg2
 
-from bench.scratch import ROOT, scratch_database
+from bench import steps
+from bench.steps import analyze, bench_main, log, peak_bytes
 
 END = date(2026, 6, 30)  # the last seeded day: a fixed date keeps runs comparable
 SLUG = "bench"
@@ -89,12 +86,29 @@ def parse_args(argv):
     return args
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def _morning_after(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), clock(6), tzinfo=UTC)
+
+
+def seed_bench_tenant(args) -> dict:
+    """Inside a step: the bench tenant with seed_demo's accounts and days up to END."""
+    from csplatform.demo.seed.service import demo_seed
+    from tenants.services.tenants import tenant_create
+    from tenants.tenancy.context import tenant_scope
+
+    tenant, _ = tenant_create(slug=SLUG, name="Bench", owner_email="owner@bench.example")
+    with tenant_scope(tenant):
+        result = demo_seed(tenant=tenant, accounts=args.accounts, days=args.days,
+                           seed=args.seed, end_date=END)  # fmt: skip
+    return {"events": result.rows["metrics.UsageEvent"], "tenant": tenant.pk}
+
+
+def backfill_but_the_last_day(tenant, days: int):
+    """Inside a step: the metrics of every seeded day but END, left to the nightly run."""
+    from metrics.services.recompute import metrics_backfill
+
+    first, last = END - timedelta(days=days - 1), END - timedelta(days=1)
+    return metrics_backfill(tenant=tenant, since=first, until=last, now=_morning_after(last))
 
 
 def step(args) -> dict:
@@ -102,44 +116,28 @@ def step(args) -> dict:
     import django
 
     django.setup()
-    from csplatform.demo.seed.service import demo_seed
-    from metrics.services.recompute import metrics_backfill, metrics_nightly
+    from metrics.services.recompute import metrics_nightly
     from tenants.models import Tenant
-    from tenants.services.tenants import tenant_create
     from tenants.tenancy.context import tenant_scope
 
     started = time.perf_counter()
     if args.step == "seed":
-        tenant, _ = tenant_create(slug=SLUG, name="Bench", owner_email="owner@bench.example")
-        with tenant_scope(tenant):
-            result = demo_seed(tenant=tenant, accounts=args.accounts, days=args.days,
-                               seed=args.seed, end_date=END)  # fmt: skip
-        detail = {"events": result.rows["metrics.UsageEvent"], "tenant": tenant.pk}
+        detail = seed_bench_tenant(args)
     else:
         tenant = Tenant.objects.get(slug=SLUG)
         with tenant_scope(tenant):
             if args.step == "backfill":
-                first = END - timedelta(days=args.days - 1)
-                last = END - timedelta(days=1)
-                run = metrics_backfill(
-                    tenant=tenant, since=first, until=last, now=_morning_after(last)
-                )
+                run = backfill_but_the_last_day(tenant, args.days)
             else:
                 run = metrics_nightly(tenant=tenant, now=_morning_after(END))
         detail = {"figures": run.figures, "rollup_days": run.rollup_days}
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
-    return {"seconds": seconds, "peak_bytes": peak, **detail}
+    return {"seconds": time.perf_counter() - started, "peak_bytes": peak_bytes(), **detail}
 
 
-def run_step(name: str, env: dict, args) -> dict:
-    command = [sys.executable, "-m", "bench.recompute", "--step", name,
-               "--accounts", str(args.accounts), "--days", str(args.days),
-               "--seed", str(args.seed)]  # fmt: skip
-    done = subprocess.run(
-        command, cwd=ROOT, env=env, check=True, timeout=3600, capture_output=True, text=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def run_step(name: str, env: dict, args, module: str = "bench.recompute") -> dict:
+    """A step of this benchmark, or of another taking the same options (bench.health)."""
+    return steps.run_step(module, env, "--step", name, "--accounts", args.accounts,
+                          "--days", args.days, "--seed", args.seed)  # fmt: skip
 
 
 def scan(database_url: str, tenant_id: int, sql: str = SCAN_SQL, *settings: str) -> float:
@@ -162,73 +160,59 @@ def floor(database_url: str, tenant_id: int) -> dict[str, float]:
     return {name: scan(database_url, tenant_id, sql, *settings) for name, sql in FLOOR_SQL.items()}
 
 
-def analyze(database_url: str) -> None:
-    connection = psycopg2.connect(database_url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")  # as autovacuum would have, on a live database
-    finally:
-        connection.close()
+def run(args, database_url: str, env: dict) -> None:
+    log(f"Seeding {args.accounts:,} accounts x {args.days} days (seed_demo) ...")
+    seeded = run_step("seed", env, args)
+    analyze(database_url)
+    log(f"  {seeded['events']:,} events in {seeded['seconds']:.1f} s")
+    first_scan = scan(database_url, seeded["tenant"])
+    log(f"Scan (GROUP BY account, day over all events): {first_scan:.2f} s")
+    backfill = run_step("backfill", env, args)
+    log(
+        f"Backfill of {backfill['rollup_days']} days: {backfill['seconds']:.2f} s, "
+        f"{backfill['figures']:,} figures, peak {backfill['peak_bytes'] / 2**20:.0f} MB"
+    )
+    nightly = run_step("nightly", env, args)
+    log(
+        f"Nightly run ({nightly['rollup_days']} new day): {nightly['seconds']:.2f} s, "
+        f"{nightly['figures']:,} figures, peak {nightly['peak_bytes'] / 2**20:.0f} MB"
+    )
+    second_scan = scan(database_url, seeded["tenant"])
+    log(f"Scan again: {second_scan:.2f} s")
+    baseline = min(first_scan, second_scan)
+    parts = floor(database_url, seeded["tenant"])
+    log(
+        "Parts of any rollup of the same content, each alone on one connection: "
+        + ", ".join(
+            f"{name} {seconds:.2f} s = {seconds / baseline:.2f} scans"
+            for name, seconds in parts.items()
+        )
+    )
+    # What row-level security costs: the backfill again without it and with it, in turns
+    # on the same warm database, the best run of each kept.
+    rls = {}
+    for _ in range(args.rls_rounds):
+        for label, row_security in (("without", "0"), ("with", "1")):
+            again = run_step("backfill", {**env, "DATABASE_ROW_SECURITY": row_security}, args)
+            log(f"Backfill again {label} row-level security: {again['seconds']:.2f} s")
+            if label not in rls or again["seconds"] < rls[label]["seconds"]:
+                rls[label] = again
+    print(
+        f"row-level security: backfill {rls['with']['seconds']:.2f} s with it, "
+        f"{rls['without']['seconds']:.2f} s without | ratio "
+        f"{rls['with']['seconds'] / rls['without']['seconds']:.3f}"
+    )
+    print(
+        f"backfill {backfill['seconds']:.1f} s = {backfill['seconds'] / baseline:.2f} scans"
+        f" | nightly {nightly['seconds']:.2f} s = {nightly['seconds'] / baseline:.2f} scans,"
+        f" peak {nightly['peak_bytes'] / 2**20:.0f} MB | scan {baseline:.2f} s"
+    )
 
 
 def main(argv=None) -> int:
-    args = parse_args(argv)
-    if args.step:
-        print(json.dumps(step(args)))
-        return 0
-    base_url = os.environ.get("DATABASE_URL")
-    if not base_url:
-        log("DATABASE_URL is not set; run through `make bench-recompute` (embedded PostgreSQL).")
-        return 2
-    with scratch_database(base_url, "recompute", keep=args.keep) as (database_url, env):
-        log(f"Seeding {args.accounts:,} accounts x {args.days} days (seed_demo) ...")
-        seeded = run_step("seed", env, args)
-        analyze(database_url)
-        log(f"  {seeded['events']:,} events in {seeded['seconds']:.1f} s")
-        first_scan = scan(database_url, seeded["tenant"])
-        log(f"Scan (GROUP BY account, day over all events): {first_scan:.2f} s")
-        backfill = run_step("backfill", env, args)
-        log(
-            f"Backfill of {backfill['rollup_days']} days: {backfill['seconds']:.2f} s, "
-            f"{backfill['figures']:,} figures, peak {backfill['peak_bytes'] / 2**20:.0f} MB"
-        )
-        nightly = run_step("nightly", env, args)
-        log(
-            f"Nightly run ({nightly['rollup_days']} new day): {nightly['seconds']:.2f} s, "
-            f"{nightly['figures']:,} figures, peak {nightly['peak_bytes'] / 2**20:.0f} MB"
-        )
-        second_scan = scan(database_url, seeded["tenant"])
-        log(f"Scan again: {second_scan:.2f} s")
-        baseline = min(first_scan, second_scan)
-        parts = floor(database_url, seeded["tenant"])
-        log(
-            "Parts of any rollup of the same content, each alone on one connection: "
-            + ", ".join(
-                f"{name} {seconds:.2f} s = {seconds / baseline:.2f} scans"
-                for name, seconds in parts.items()
-            )
-        )
-        # What row-level security costs: the backfill again without it and with it, in turns
-        # on the same warm database, the best run of each kept.
-        rls = {}
-        for _ in range(args.rls_rounds):
-            for label, row_security in (("without", "0"), ("with", "1")):
-                run = run_step("backfill", {**env, "DATABASE_ROW_SECURITY": row_security}, args)
-                log(f"Backfill again {label} row-level security: {run['seconds']:.2f} s")
-                if label not in rls or run["seconds"] < rls[label]["seconds"]:
-                    rls[label] = run
-        print(
-            f"row-level security: backfill {rls['with']['seconds']:.2f} s with it, "
-            f"{rls['without']['seconds']:.2f} s without | ratio "
-            f"{rls['with']['seconds'] / rls['without']['seconds']:.3f}"
-        )
-        print(
-            f"backfill {backfill['seconds']:.1f} s = {backfill['seconds'] / baseline:.2f} scans"
-            f" | nightly {nightly['seconds']:.2f} s = {nightly['seconds'] / baseline:.2f} scans,"
-            f" peak {nightly['peak_bytes'] / 2**20:.0f} MB | scan {baseline:.2f} s"
-        )
-    return 0
+    return bench_main(
+        parse_args(argv), step=step, label="recompute", make="bench-recompute", run=run
+    )
 
 
 if __name__ == "__main__":

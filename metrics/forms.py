@@ -29,7 +29,7 @@ CUSTOM = "custom"
 class TrendRangeForm(forms.Form):
     """The KPI trends' choices, all in the URL (a GET form): the range (last N days or from/to,
     both included, local days), the accounts cut and the group of metrics. Unknown cuts and
-    groups are left to the view, which falls back to all accounts and all groups."""
+    groups are left to the view, which falls back to all accounts and the first group."""
 
     range = forms.ChoiceField(
         label=_("Range"),

@@ -14,7 +14,8 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from metrics.definitions import ALL, Grain, Unit
+from metrics.comparison import compare
+from metrics.definitions import ALL, Grain, Metric, Unit
 from metrics.engine.calendar import fair_previous
 from metrics.models import Dimension, MetricFigure
 from tenants.charts import Sparkline, sparkline
@@ -44,7 +45,7 @@ class Change:
     """The latest figure against an earlier one of the same kind of period."""
 
     delta: Decimal  # in the figure's unit; for ratios in percentage points
-    relative: Decimal | None  # delta / previous, for money (None when previous is 0)
+    relative: Decimal | None  # delta in percent of the previous figure (None when it is 0)
     previous_period: date  # the day, or the first day of the month, compared with
     better: bool | None  # None: no change
 
@@ -89,7 +90,7 @@ def previous_period(period: date, grain: str) -> date:
 
 
 def fair_change(
-    values: dict[date, Decimal | None], *, grain: str, unit: str, higher_is_better: bool
+    values: dict[date, Decimal | None], *, metric: Metric, higher_is_better: bool
 ) -> tuple[date | None, Change | None, date | None]:
     """(latest period, its change against the fair earlier period, the earlier period when it
     has no figure). Pure: `values` maps each period to its figure (None: undefined)."""
@@ -97,18 +98,12 @@ def fair_change(
     if not defined:
         return None, None, None
     latest = max(defined)
-    earlier = previous_period(latest, grain)
-    before = values.get(earlier)
-    if before is None:
+    earlier = previous_period(latest, metric.grain.value)
+    found = compare(metric, values[latest], values.get(earlier))
+    if found is None:
         return latest, None, earlier
-    delta = values[latest] - before
-    relative = None
-    if unit == Unit.RATIO:
-        delta *= 100
-    elif unit == Unit.MONEY and before:
-        relative = delta / before * 100
-    better = None if delta == 0 else (delta > 0) == higher_is_better
-    return latest, Change(delta, relative, earlier, better), None
+    better = None if found.direction == "flat" else (found.direction == "up") == higher_is_better
+    return latest, Change(found.delta, found.relative, earlier, better), None
 
 
 def _cut(csm: Membership | None) -> tuple[str, str]:
@@ -140,7 +135,7 @@ def _tile(metric: str, values: dict[date, Decimal | None], higher_is_better: boo
     definition = ALL[metric]
     grain = definition.grain.value
     latest, change, missing = fair_change(
-        values, grain=grain, unit=definition.unit, higher_is_better=higher_is_better
+        values, metric=definition, higher_is_better=higher_is_better
     )
     periods = sorted(values)
     periods = periods[-(DAILY_TREND_DAYS if grain == Grain.DAY.value else MONTHLY_TREND_MONTHS) :]

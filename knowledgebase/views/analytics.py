@@ -2,27 +2,19 @@
 readers did in the last 30 days, for owners, admins and CSMs; with links to write articles
 (the admin site) and to the public help center."""
 
-from dataclasses import dataclass
-
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from knowledgebase.models.languages import Language, language_or
 from knowledgebase.selectors.analytics import KnowledgeBaseAnalytics, kb_analytics
+from tenants.charts import Bar, BarChart, bar_chart
 from tenants.models.membership import WRITE_ROLES
 from tenants.tenancy.views import TenantView
 
-CHART_WIDTH, LABEL_WIDTH, VALUE_SPACE, ROW = 720, 300, 60, 28
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: int
-    y: int
-    width: float
-    value_x: float
+# Titles shortened beside the bars (in full in the table below): a phone's drawing is narrower.
+LABEL_CHARS = {"wide": 80, "compact": 40}
 
 
 def _url(name: str, *args) -> str:
@@ -34,21 +26,16 @@ def _url(name: str, *args) -> str:
 
 
 def views_chart(analytics: KnowledgeBaseAnalytics) -> dict:
-    """Geometry of the most-viewed bar chart: the label left, the bar and its count right."""
-    top = max((a.views for a in analytics.most_viewed), default=0)
-    span = CHART_WIDTH - LABEL_WIDTH - VALUE_SPACE
-    bars = [
-        Bar(
-            label=(a.title[:40] + "…") if len(a.title) > 41 else a.title,
-            value=a.views,
-            y=index * ROW,
-            width=(width := round(span * a.views / top, 1) if top else 0),
-            value_x=LABEL_WIDTH + width + 6,
-        )
-        for index, a in enumerate(analytics.most_viewed)
-    ]
-    return {"width": CHART_WIDTH, "height": max(len(bars) * ROW, ROW), "left": LABEL_WIDTH,
-            "bars": bars}  # fmt: skip
+    """The most-viewed articles as bars of the shared chart module, one drawing per size."""
+
+    def bars(size: str) -> BarChart:
+        rows = [
+            Bar(Truncator(a.title).chars(LABEL_CHARS[size]), a.views, str(a.views))
+            for a in analytics.most_viewed
+        ]
+        return bar_chart(rows, size=size)
+
+    return {"chart": bars("wide"), "compact": bars("compact")}
 
 
 class KnowledgeBaseAnalyticsView(TenantView):

@@ -1,5 +1,6 @@
-"""The KPI trends page: a card and chart for every metric over a chosen range, per cut
-(all accounts, a segment or an owner CSM), the monthly table and the onboarding cohorts.
+"""The KPI trends page: a card and chart for every metric of one group (revenue, usage...: a
+tab each) over a chosen range, per cut (all accounts, a segment or an owner CSM), the monthly
+table and the onboarding cohorts.
 
 Every member may read it. Its choices are a GET form, so the URL holds them: an htmx request
 (a choice changed) gets only the `trends` partial and pushes the URL; without JavaScript the
@@ -152,7 +153,9 @@ class MetricsDashboardView(TenantView):
                 "group": request.GET.get("group", ""),
             }
         cut = chosen_cut(choices.get("cut") or "", options)
-        group = trends.GROUPS_BY_SLUG.get(choices.get("group") or "")
+        # One group of metrics at a time: all 24 charts with their tables over a year weigh
+        # over a megabyte. An unknown or missing group is the first one.
+        group = trends.GROUPS_BY_SLUG.get(choices.get("group") or "", trends.GROUPS[0])
         context = {
             "latest": latest,
             "state": state,
@@ -173,7 +176,7 @@ class MetricsDashboardView(TenantView):
                     first=choices["first"],
                     last=choices["last"],
                     cut=cut,
-                    groups=[group] if group else trends.GROUPS,
+                    groups=[group],
                     currency=tenant.currency,
                 )
             )

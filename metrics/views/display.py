@@ -5,6 +5,7 @@ undefined figures."""
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from metrics.comparison import MULTIPLES, compare
 from metrics.definitions import Metric, Unit
 from metrics.selectors import MONEY_PARTS, Shown
 
@@ -14,8 +15,6 @@ NA = "n/a"
 # divides a number of seconds).
 RATIO_PARTS = {("ltv", "denominator")}
 SECONDS_PARTS = {("time_in_app_seconds", "numerator")}
-# LTV:CAC is a multiple (3.0×), not a share of a population: a percentage would mislead.
-MULTIPLES = {"ltv_to_cac"}
 
 # Short phrasings of the parts under a tile; {n} and {d} are the formatted parts, {s} the
 # plural ending of the denominator.
@@ -135,15 +134,16 @@ def show(metric: Metric, shown: Shown | None, currency: str, *, places: int = 2)
 
 
 def change(metric: Metric, now: Decimal | None, before: Decimal | None) -> tuple[str, str]:
-    """(text, direction) of the change from `before` to `now`; ("", "") when either is
-    undefined. Ratios change in percentage points, NPS in points, the rest in percent."""
-    if now is None or before is None:
+    """(text, direction) of the change from `before` to `now` (metrics.comparison); ("", "")
+    when either is undefined. Ratios change in percentage points, NPS in points, the rest in
+    percent."""
+    found = compare(metric, now, before)
+    if found is None:
         return "", ""
-    direction = "up" if now > before else "down" if now < before else "flat"
-    if metric.unit == Unit.RATIO and metric.name not in MULTIPLES:
-        return f"{(now - before) * 100:+.1f} pts", direction
+    if found.in_points:
+        return f"{found.delta:+.1f} pts", found.direction
     if metric.unit == Unit.SCORE:
-        return f"{int(now - before):+d}", direction
-    if not before:
+        return f"{int(found.delta):+d}", found.direction
+    if found.relative is None:
         return "", ""
-    return f"{(now - before) / abs(before) * 100:+.1f}%", direction
+    return f"{found.relative:+.1f}%", found.direction

@@ -50,3 +50,27 @@ document.addEventListener("keydown", function (event) {
     open.querySelector("summary").focus();
   }
 });
+
+/*
+ * The top bar's drop-down menus (More, Settings, the user's): opening one closes the others,
+ * and a click elsewhere closes them, so two menus never lie on top of each other.
+ */
+document.addEventListener("toggle", function (event) {
+  var menu = event.target;
+  if (!(menu instanceof HTMLDetailsElement) || !menu.classList.contains("navmenu") || !menu.open) {
+    return;
+  }
+  document.querySelectorAll("details.navmenu[open]").forEach(function (other) {
+    if (other !== menu) {
+      other.open = false;
+    }
+  });
+}, true);
+
+document.addEventListener("click", function (event) {
+  document.querySelectorAll("details.navmenu[open]").forEach(function (menu) {
+    if (!menu.contains(event.target)) {
+      menu.open = false;
+    }
+  });
+});

@@ -1,5 +1,6 @@
 """The KPI trends page in a real browser under the Content-Security-Policy: changing the
-range and the cut swaps the trends with htmx and keeps the choices in the URL, editing a day
+range, the cut and the group of metrics swaps the trends with htmx and keeps the choices in
+the URL, editing a day
 switches to a custom range, a definition opens in place; screenshots at 1366 and 390 px go to
 artifacts/."""
 
@@ -51,6 +52,16 @@ def test_range_cut_and_definition(live_server, kpis, page: Page):
     expect(page).to_have_url(re.compile(r"cut=segment%3ASMB"))
     expect(page.locator("#trend-mrr")).to_contain_text("7,000")
     expect(page.locator("#kpi-range")).to_have_value("30")
+
+    # One group of metrics at a time: a tab shows another and keeps the range and the cut.
+    expect(page.locator("#trend-dau")).to_have_count(0)
+    page.click("#kpi-group-usage")
+    expect(page).to_have_url(re.compile(r"range=30.*cut=segment%3ASMB.*group=usage"))
+    expect(page.locator("#trend-dau svg circle")).to_have_count(30)
+    expect(page.locator("#kpi-group-usage")).to_have_attribute("aria-current", "page")
+    expect(page.locator("#trend-mrr")).to_have_count(0)
+    page.click("#kpi-group-revenue")
+    expect(page).to_have_url(re.compile(r"group=revenue"))
 
     definition = page.locator("#trend-mrr details.definition")
     expect(definition.locator("p").first).not_to_be_visible()

@@ -97,6 +97,13 @@ def tile(content: str, label: str) -> str:
     return content[start : end if end != -1 else None]
 
 
+def every_group(client, query: str = "") -> list:
+    """The page of each group of metrics (one is shown at a time): together, every metric."""
+    from metrics.views.trends import GROUPS
+
+    return [client.get(f"/metrics/?{query}{'&' if query else ''}group={g.slug}") for g in GROUPS]
+
+
 def card(response, name: str):
     """The card of metric `name` in a response's context."""
     for section in response.context["sections"]:
@@ -108,9 +115,9 @@ def card(response, name: str):
 
 @pytest.mark.outsider("metrics")
 def test_page_shows_the_latest_figures_with_their_parts(owner_client, outsider_client, figures):
-    response = owner_client.get("/metrics/")
-    assert response.status_code == 200
-    content = response.content.decode()
+    pages = every_group(owner_client)
+    assert {page.status_code for page in pages} == {200}
+    content = "".join(page.content.decode() for page in pages)
     assert "Computed through" in content and "Tue 31 Mar 2026" in content
     assert "24,601" in tile(content, "MRR") and "USD" in tile(content, "MRR")
     assert "246" in tile(content, "Active accounts")
@@ -139,7 +146,7 @@ def test_undefined_figures_show_na_never_zero(owner_client, figures):
 
 
 def test_tiles_and_rows_carry_their_definitions(owner_client, figures):
-    content = owner_client.get("/metrics/").content.decode()
+    content = "".join(page.content.decode() for page in every_group(owner_client))
     for metric in [*DAILY.values(), *MONTHLY.values()]:
         definition = tile(content, escape(metric.label)).split('<details class="definition">')[1]
         assert escape(metric.definition) in definition.split("</details>")[0], metric.name
@@ -153,15 +160,18 @@ def test_tiles_and_rows_carry_their_definitions(owner_client, figures):
 
 
 def test_every_metric_has_a_chart_over_the_range(owner_client, figures):
-    response = owner_client.get("/metrics/")
-    names = [c.metric.name for s in response.context["sections"] for c in s["cards"]]
+    pages = every_group(owner_client)
+    names = [c.metric.name for p in pages for s in p.context["sections"] for c in s["cards"]]
     assert sorted(names) == sorted(ALL)
-    stickiness = card(response, "stickiness").chart
+    # One group at a time, the first by default.
+    default = owner_client.get("/metrics/").context["sections"]
+    assert [s["group"].slug for s in default] == ["revenue"]
+    stickiness = card(owner_client.get("/metrics/?group=usage"), "stickiness").chart
     assert len(stickiness.points) == 90 and stickiness.undefined_days == 0
     assert "30%" in [tick.label for tick in stickiness.y_ticks]
     # Each point's tooltip gives the value with its numerator and denominator.
     assert stickiness.points[-1].label == "Tue 31 Mar 2026: 30.0% = 120 DAU / 400 MAU"
-    churn = card(response, "logo_churn_rate").chart
+    churn = card(owner_client.get("/metrics/?group=retention"), "logo_churn_rate").chart
     assert churn.points[-1].label == (
         "Feb 2026: 5.0% = 50 accounts lost / 1,000 accounts active at the start"
     )

@@ -4,6 +4,7 @@ table months-as-rows, the cohorts by signup month, labelled local times and cons
 counts whatever the number of accounts and the length of the range."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,7 @@ from tests.metrics.test_dashboard import (
     add_days,
     add_months,
     card,
+    every_group,
     set_state,
     tile,
 )
@@ -41,7 +43,9 @@ def test_a_preset_range_ends_with_the_latest_day(owner_client, tenant):
 def test_a_custom_range_is_kept_in_the_url(owner_client, tenant):
     add_days(tenant, 60)
     set_state(tenant)
-    response = owner_client.get("/metrics/?range=custom&start=2026-03-01&end=2026-03-10")
+    response = owner_client.get(
+        "/metrics/?range=custom&start=2026-03-01&end=2026-03-10&group=usage"
+    )
     assert response.context["first"] == datetime.date(2026, 3, 1)
     assert response.context["last"] == datetime.date(2026, 3, 10)
     assert len(card(response, "dau").chart.points) == 10
@@ -92,7 +96,7 @@ def test_dau_change_compares_the_same_weekday_a_week_earlier(owner_client, tenan
         dau = 5 if day.weekday() == 6 else (150 if day == LATEST else 140)
         MetricFigure.objects.for_tenant(tenant).filter(metric="dau", period=day).update(value=dau)
     set_state(tenant)
-    response = owner_client.get("/metrics/")
+    response = owner_client.get("/metrics/?group=usage")
     change = card(response, "dau").change
     assert change.text == "+7.1%" and change.direction == "up"  # 150 vs 140, not vs 5
     assert change.against == "vs Tue 24 Mar 2026, the same weekday a week earlier"
@@ -103,7 +107,7 @@ def test_dau_change_compares_the_same_weekday_a_week_earlier(owner_client, tenan
 def test_no_change_is_shown_without_a_figure_a_week_earlier(owner_client, tenant):
     add_days(tenant, 3)
     set_state(tenant)
-    assert card(owner_client.get("/metrics/"), "dau").change is None
+    assert card(owner_client.get("/metrics/?group=usage"), "dau").change is None
 
 
 def test_monthly_change_compares_with_the_month_before(owner_client, tenant):
@@ -113,7 +117,7 @@ def test_monthly_change_compares_with_the_month_before(owner_client, tenant):
             _rows(tenant, "month", month, {"logo_churn_rate": (Decimal(rate), 5, 100)})
         )
     set_state(tenant)
-    response = owner_client.get("/metrics/")
+    response = owner_client.get("/metrics/?group=retention")
     change = card(response, "logo_churn_rate").change
     assert change.text == "+2.0 pts" and change.against == "vs Feb 2026, the month before"
     assert card(response, "logo_churn_rate").headline_period == "Mar 2026"
@@ -173,10 +177,26 @@ def test_htmx_change_of_range_swaps_the_trends_and_keeps_the_choices(owner_clien
     response = owner_client.get("/metrics/?range=30&group=usage", HTTP_HX_REQUEST="true")
     content = response.content.decode()
     assert content.strip().startswith('<div id="trends">')
-    assert 'hx-push-url="true"' in content and '<option value="usage" selected>' in content
+    assert (
+        'hx-push-url="true"' in content
+        and '<input type="hidden" name="group" value="usage">' in (content)
+    )
     assert [s["group"].slug for s in response.context["sections"]] == ["usage"]
-    # An unknown group shows every group rather than failing.
-    assert len(owner_client.get("/metrics/?group=nope").context["sections"]) == 5
+    # Each group is a tab that keeps the range and the cut; the chosen one is marked.
+    assert 'href="/metrics/?range=30&amp;group=revenue"' in content
+    assert re.search(r'id="kpi-group-usage" href="[^"]*"[^>]*aria-current="page"', content)
+    # An unknown group shows the first group rather than failing.
+    sections = owner_client.get("/metrics/?group=nope").context["sections"]
+    assert [s["group"].slug for s in sections] == ["revenue"]
+
+
+def test_one_group_of_metrics_keeps_a_year_light(owner_client, tenant):
+    """A year of every chart with its table weighed 1.2 MB; a group is a fraction of it."""
+    add_days(tenant, 365)
+    add_months(tenant, 12)
+    set_state(tenant)
+    sizes = [len(page.content) for page in every_group(owner_client, "range=365")]
+    assert max(sizes) < sum(sizes) / 2
 
 
 def _accounts(tenant, count):

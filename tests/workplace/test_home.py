@@ -15,6 +15,7 @@ from csplatform.workplace.home_selectors import band_changes
 from health.models import HealthScore, ScorecardVersion, Task, TaskStatus
 from health.services.defaults import scorecards_ensure_defaults
 from health.services.tasks import task_open
+from metrics.definitions import ALL
 from metrics.models import MetricFigure
 from tenants.models import Membership, Role
 from tenants.services.api_keys import api_key_create
@@ -270,7 +271,7 @@ def test_a_daily_figure_is_compared_with_the_same_weekday_a_week_before():
         date(2026, 11, 30): Decimal("240"),  # Mon 30 Nov
         TUESDAY: Decimal("294"),
     }
-    latest, change, missing = fair_change(values, grain="day", unit="count", higher_is_better=True)
+    latest, change, missing = fair_change(values, metric=ALL["dau"], higher_is_better=True)
     assert latest == TUESDAY and missing is None
     assert change.previous_period == date(2026, 11, 24)
     assert change.previous_period.weekday() == TUESDAY.weekday()
@@ -279,7 +280,7 @@ def test_a_daily_figure_is_compared_with_the_same_weekday_a_week_before():
 
 def test_no_figure_a_week_before_is_said_rather_than_compared_with_another_day():
     values = {date(2026, 11, 29): Decimal("10"), TUESDAY: Decimal("294")}
-    latest, change, missing = fair_change(values, grain="day", unit="count", higher_is_better=True)
+    latest, change, missing = fair_change(values, metric=ALL["dau"], higher_is_better=True)
     assert change is None and missing == date(2026, 11, 24)
 
 
@@ -289,7 +290,7 @@ def test_monthly_figures_against_the_month_before_in_points():
         date(2026, 11, 1): Decimal("0.035"),
         date(2026, 12, 1): None,  # not defined (yet): the latest defined month counts
     }
-    latest, change, _ = fair_change(values, grain="month", unit="ratio", higher_is_better=False)
+    latest, change, _ = fair_change(values, metric=ALL["logo_churn_rate"], higher_is_better=False)
     assert latest == date(2026, 11, 1) and change.previous_period == date(2026, 10, 1)
     assert change.delta == Decimal("1.5") and change.tone == "down"  # churn up is worse
     assert previous_period(date(2026, 1, 1), "month") == date(2025, 12, 1)
