@@ -10,7 +10,8 @@ later ones (`usage_windows_forget`), so windows built on rollups since rebuilt a
 carried on. Only scoring under the lock keeps windows: a read outside it (the alert rules
 of a catch-up day) could otherwise keep windows of rollups rebuilt meanwhile. Anything else
 than the day before (a first run, a gap, a changed catalog, unreadable data) builds them
-from the rollups."""
+from the rollups, with every account's last active day (also kept on: a nightly run then
+looks up none but those of accounts created since)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from health.models import CarriedUsageWindows
 from metrics.engine.usage_windows import UsageWindows, windows_advance, windows_build
-from metrics.selectors import UsageAsOf, account_usage_carried
+from metrics.selectors import UsageAsOf, account_usage_carried, usage_windows_whole
 from tenants.models import Tenant
 
 _carried: ContextVar[bool] = ContextVar("usage_windows_carried", default=False)
@@ -51,6 +52,7 @@ def usage_carried(tenant: Tenant, day: date, window: int, accounts: list[int]) -
             windows = windows_advance(tenant, previous)
     if windows is None:
         windows = windows_build(tenant, day, window)
+    windows = usage_windows_whole(tenant=tenant, windows=windows)
     _keep(tenant, day, windows.dumps())
     return account_usage_carried(tenant=tenant, windows=windows, accounts=accounts)
 
@@ -62,7 +64,8 @@ def usage_windows_ready(tenant: Tenant, day: date, window: int) -> None:
     if not _carried.get():
         return
     if not CarriedUsageWindows.objects.for_tenant(tenant).filter(day=day).exists():
-        _keep(tenant, day, windows_build(tenant, day, window).dumps())
+        windows = usage_windows_whole(tenant=tenant, windows=windows_build(tenant, day, window))
+        _keep(tenant, day, windows.dumps())
 
 
 def _keep(tenant: Tenant, day: date, data: bytes) -> None:

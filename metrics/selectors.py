@@ -14,9 +14,9 @@ from django.utils.translation import gettext
 from accounts.models import Account
 from metrics.definitions import ALL, Grain, Unit
 from metrics.engine.coverage import coverage_build
-from metrics.engine.inputs import day_of, terms_frame
+from metrics.engine.inputs import day_number, day_of, terms_frame, terms_near_frame
 from metrics.engine.usage_history import UsageHistory, usage_history
-from metrics.engine.usage_windows import UsageWindows, windows_build
+from metrics.engine.usage_windows import UsageWindows, windows_build, windows_whole
 from metrics.models import (
     AccountDay,
     ChurnRecord,
@@ -200,34 +200,61 @@ def account_usage_carried(
     *, tenant, windows: UsageWindows, accounts: list[int] | None = None
 ) -> UsageAsOf:
     """`account_usage_as_of` of the windows' day, from windows already built, or carried
-    from the day before (metrics.engine.usage_windows)."""
+    from the day before (metrics.engine.usage_windows). Whole windows know every account's
+    last active day: only accounts created since they were built are looked up."""
     before = windows.day - timedelta(days=2 * windows.window - 1)
-    return _usage_as_of(tenant, before, windows.frame(), accounts)
+    known = windows.accounts if windows.whole else None
+    return _usage_as_of(tenant, before, windows.frame(), accounts, known)
 
 
-def _usage_as_of(tenant, before: date, frame: pd.DataFrame, accounts) -> UsageAsOf:
-    windows = frame.set_index("account")
-    recent_last = windows.pop("last_active")
-    recent_last = recent_last[recent_last >= 0]
-    last_active = dict(
-        zip(recent_last.index.tolist(), map(day_of, recent_last.tolist()), strict=True)
-    )
-    # The accounts idle through both windows: one index probe each for their last day.
+def usage_windows_whole(*, tenant, windows: UsageWindows) -> UsageWindows:
+    """`windows` (built, or carried) with every account of the tenant and the last active day
+    of those idle through both windows (one index probe each), for windows carried from
+    night to night: the probes are made once, not every night."""
+    if windows.whole:
+        return windows
+    before = windows.day - timedelta(days=2 * windows.window - 1)
+    accounts = list(Account.objects.for_tenant(tenant).values_list("pk", flat=True))
+    active = set(windows.accounts[windows.last_active >= 0].tolist())
+    idle = [account for account in accounts if account not in active]
+    found = _idle_last_days(tenant, before, idle)
+    idle_last = {account: day_number(last) for account, last in found.items()}
+    return windows_whole(windows, accounts, idle_last)
+
+
+def _idle_last_days(tenant, before: date, accounts) -> dict[int, date]:
+    """The last day with events before `before` of `accounts` (a list, or a queryset of
+    accounts), one index probe each; accounts with none are left out."""
     last_day = (
         AccountDay.objects.for_tenant(tenant)
         .filter(account_id=OuterRef("pk"), day__lt=before, events__gt=0)
         .order_by("-day")
         .values("day")[:1]
     )
-    idle = Account.objects.for_tenant(tenant)
+    if isinstance(accounts, list):
+        if not accounts:
+            return {}
+        accounts = Account.objects.for_tenant(tenant).filter(pk__in=accounts)
+    rows = accounts.annotate(last=Subquery(last_day)).filter(last__isnull=False)
+    return dict(rows.values_list("pk", "last"))
+
+
+def _usage_as_of(tenant, before: date, frame: pd.DataFrame, accounts, known=None) -> UsageAsOf:
+    windows = frame.set_index("account")
+    recent_last = windows.pop("last_active")
+    recent_last = recent_last[recent_last >= 0]
+    last_active = dict(
+        zip(recent_last.index.tolist(), map(day_of, recent_last.tolist()), strict=True)
+    )
+    # The accounts idle through both windows: one index probe each for their last day
+    # (`known`: accounts whose last day the windows already hold, none ever if not there).
+    skip = set(last_active) if known is None else set(known.tolist())
     if accounts is None:
-        idle = idle.exclude(pk__in=list(last_active))
+        idle = Account.objects.for_tenant(tenant).exclude(pk__in=list(skip))
     else:
         # The few idle ones named, rather than every active account excluded.
-        idle = idle.filter(pk__in=[account for account in accounts if account not in last_active])
-    last_active |= dict(
-        idle.annotate(last=Subquery(last_day)).filter(last__isnull=False).values_list("pk", "last")
-    )
+        idle = [account for account in accounts if account not in skip]
+    last_active |= _idle_last_days(tenant, before, idle)
     catalog = Feature.objects.for_tenant(tenant).aggregate(
         features=Count("feature", distinct=True),
         core=Count("feature", distinct=True, filter=Q(is_core=True)),
@@ -244,10 +271,9 @@ def account_usage_history(*, tenant, accounts, first: date, last: date) -> Usage
 def accounts_covered(*, tenant, accounts, first: date, last: date) -> np.ndarray:
     """Whether each account (rows in `accounts` order) is an active paying logo on each day
     from `first` to `last` (renewal gaps within the grace period included), accounts x days."""
-    coverage = coverage_build(
-        terms_frame(tenant), np.asarray(accounts), first, last, tenant.renewal_grace_days
-    )
-    return coverage.active
+    grace = tenant.renewal_grace_days
+    terms = terms_near_frame(tenant, first, last, grace)  # not every term: a nightly's day
+    return coverage_build(terms, np.asarray(accounts), first, last, grace).active
 
 
 def accounts_active_on(*, tenant, days: list[date]) -> dict[date, set[int]]:

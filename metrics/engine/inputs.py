@@ -74,6 +74,36 @@ def terms_frame(tenant: Tenant) -> pd.DataFrame:
     return _frame(sql, {"tenant": tenant.pk}, {**columns, "cents": "int64"})
 
 
+def terms_near_frame(tenant: Tenant, first: date, last: date, grace_days: int) -> pd.DataFrame:
+    """`terms_frame` of the terms that can make an account active from `first` to `last`
+    (metrics.engine.coverage), the others left out: those days' coverage is the same as
+    from every term. Kept, for the accounts with a term running or ended less than
+    `grace_days` before `first`: their terms starting by `last` + `grace_days` (a renewal
+    starts no later) that run or end after `first` - `grace_days` (a term or a renewal gap
+    reaching the days), or start after the earliest start among those (a term that may be
+    the renewal of one of them, which decides whether and until when its gap runs)."""
+    sql = f"""
+        WITH near AS (
+            SELECT account_id, min(start_date) AS since FROM {Subscription._meta.db_table}
+            WHERE tenant_id = %(tenant)s AND (end_date IS NULL OR end_date > %(after)s)
+            GROUP BY account_id
+        )
+        SELECT s.id, s.account_id, s.start_date - DATE '1970-01-01',
+               COALESCE(s.end_date - DATE '1970-01-01', {OPEN_END}), round(s.mrr * 100)::bigint
+        FROM {Subscription._meta.db_table} s JOIN near ON near.account_id = s.account_id
+        WHERE s.tenant_id = %(tenant)s AND s.start_date <= %(by)s
+          AND (s.end_date IS NULL OR s.end_date > %(after)s OR s.start_date > near.since)
+        ORDER BY s.account_id, s.start_date, s.id
+    """  # noqa: S608
+    params = {
+        "tenant": tenant.pk,
+        "after": first - timedelta(days=grace_days),
+        "by": last + timedelta(days=grace_days),
+    }
+    columns = {"id": "int64", "account": "int64", "start": "int64", "end": "int64"}
+    return _frame(sql, params, {**columns, "cents": "int64"})
+
+
 def _days(tenant: Tenant, first: date, last: date) -> dict:
     return {"tenant": tenant.pk, "first": first, "last": last}
 

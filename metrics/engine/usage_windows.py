@@ -43,6 +43,11 @@ class UsageWindows:
     feature_days: np.ndarray  # int16 accounts x features: days each feature was used
     core_days: np.ndarray  # int16 accounts x features: days used through a core event
     last_active: np.ndarray  # int64 day number of the last day with events, or NEVER
+    # Whether the rows are every account of the tenant as of the windows' build, with the
+    # last day with events of those idle through both windows too (`windows_whole`): an
+    # account's NEVER then means no events ever, and only accounts created since need to be
+    # looked up.
+    whole: bool = False
 
     def frame(self) -> pd.DataFrame:
         """Per account: active days, events, events before, the distinct features used and
@@ -65,7 +70,7 @@ class UsageWindows:
         buffer = io.BytesIO()
         np.savez(
             buffer,
-            meta=np.array([day_number(self.day), self.window], dtype=np.int64),
+            meta=np.array([day_number(self.day), self.window, self.whole], dtype=np.int64),
             key=np.array([self.catalog_key]),
             **{name: getattr(self, name) for name in _ARRAYS},
         )
@@ -83,13 +88,14 @@ class UsageWindows:
     @classmethod
     def _loads(cls, data: bytes) -> "UsageWindows":
         with np.load(io.BytesIO(zlib.decompress(data)), allow_pickle=False) as stored:
-            day, window = stored["meta"].tolist()
+            day, window, *whole = stored["meta"].tolist()
             arrays = {name: stored[name] for name in _ARRAYS}
             return cls(
                 day=date(1970, 1, 1) + timedelta(days=day),
                 window=window,
                 catalog_key=str(stored["key"][0]),
                 **arrays,
+                whole=bool(whole and whole[0]),
             )
 
 
@@ -224,4 +230,40 @@ def windows_advance(tenant: Tenant, previous: UsageWindows) -> UsageWindows | No
         feature_days=feature_days,
         core_days=core_days,
         last_active=last_active,
+        whole=previous.whole,
+    )
+
+
+def windows_whole(windows: UsageWindows, accounts, idle_last: dict[int, int]) -> UsageWindows:
+    """`windows` with a row for each of `accounts` (every account of the tenant) and, for
+    the accounts idle through both windows, their last day with events before them
+    (`idle_last`: account -> day number; absent: none ever)."""
+    ids = np.union1d(windows.accounts, np.asarray(accounts, dtype=np.int64))
+    at = np.searchsorted(ids, windows.accounts)
+
+    def widened(values, fill=0) -> np.ndarray:
+        out = np.full((len(ids), *values.shape[1:]), fill, dtype=values.dtype)
+        out[at] = values
+        return out
+
+    last_active = widened(windows.last_active, NEVER)
+    if idle_last:
+        found = np.fromiter(idle_last.keys(), dtype=np.int64, count=len(idle_last))
+        days = np.fromiter(idle_last.values(), dtype=np.int64, count=len(idle_last))
+        known = np.isin(found, ids)
+        rows = np.searchsorted(ids, found[known])
+        idle = last_active[rows] == NEVER  # a day in the windows is the later one
+        last_active[rows[idle]] = days[known][idle]
+    return UsageWindows(
+        day=windows.day,
+        window=windows.window,
+        catalog_key=windows.catalog_key,
+        accounts=ids,
+        active_days=widened(windows.active_days),
+        events=widened(windows.events),
+        events_before=widened(windows.events_before),
+        feature_days=widened(windows.feature_days),
+        core_days=widened(windows.core_days),
+        last_active=last_active,
+        whole=True,
     )
