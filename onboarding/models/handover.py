@@ -10,7 +10,10 @@ from tenants.tenancy.models import TenantModel
 
 class Handover(TenantModel):
     account = models.OneToOneField(
-        "accounts.Account", on_delete=models.CASCADE, related_name="handover"
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        related_name="handover",
+        verbose_name=_("account"),
     )
     goals = models.TextField(_("goals"), blank=True)
     # [{"name": ..., "role": ..., "email": ...}]
@@ -20,11 +23,21 @@ class Handover(TenantModel):
     risks = models.TextField(_("risks"), blank=True)
     # Who handed the account over, and when (the first save); later saves keep them.
     completed_by = models.ForeignKey(
-        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tenants.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("completed by"),
     )
     completed_at = models.DateTimeField(_("handed over"), null=True, blank=True)
     updated_by = models.ForeignKey(
-        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tenants.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
