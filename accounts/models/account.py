@@ -9,6 +9,7 @@ from datetime import date
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.models.tenant import validate_currency
 from tenants.tenancy.models import TenantManager, TenantModel, TenantQuerySet
@@ -66,7 +67,7 @@ class Account(TenantModel):
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
-        verbose_name = _("account")
+        verbose_name = pgettext_lazy("label", "account")
         verbose_name_plural = _("accounts")
         ordering = ["name", "id"]
         constraints = [
@@ -89,7 +90,7 @@ class Contact(TenantModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="contacts",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("label", "account"),
     )
     email = models.EmailField(blank=True, verbose_name=_("email"))
     name = models.CharField(max_length=255, blank=True, verbose_name=_("name"))
@@ -150,7 +151,10 @@ class Subscription(TenantModel):
 
     external_id = models.CharField(max_length=EXTERNAL_ID_MAX, verbose_name=_("external ID"))
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="subscriptions", verbose_name=_("account")
+        Account,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=pgettext_lazy("label", "account"),
     )
     plan = models.CharField(max_length=100, blank=True, verbose_name=_("plan"))
     mrr = models.DecimalField(
@@ -200,7 +204,10 @@ class AccountNote(TenantModel):
     """A CSM's note on an account's timeline."""
 
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="notes", verbose_name=_("account")
+        Account,
+        on_delete=models.CASCADE,
+        related_name="notes",
+        verbose_name=pgettext_lazy("label", "account"),
     )
     author = models.ForeignKey(
         "tenants.Membership",

@@ -3,6 +3,7 @@ email sent (or skipped) to a contact, keyed so a redelivered task never sends tw
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models.account import CONTACT_LANGUAGES, Account, Contact
 from tenants.tenancy.models import TenantModel
@@ -53,7 +54,7 @@ class CustomerEmail(TenantModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="customer_emails",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("label", "account"),
     )
     contact = models.ForeignKey(
         Contact,

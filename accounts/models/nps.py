@@ -3,6 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.tenancy.models import TenantModel
 
@@ -23,7 +24,7 @@ class NpsResponse(TenantModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("label", "account"),
     )
     score = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(0), MaxValueValidator(10)], verbose_name=_("score")

@@ -7,6 +7,7 @@ NPS figures, the health score's NPS measure and the detractor rule read it like 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models.account import Account, Contact, LifecycleStage
 from accounts.models.email import CustomerEmail
@@ -134,7 +135,7 @@ class SurveyInvite(TenantModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("label", "account"),
     )
     token_sha256 = models.CharField(max_length=64, verbose_name=_("token SHA-256"))
     expires_at = models.DateTimeField(verbose_name=_("expires at"))

@@ -5,6 +5,7 @@ copies its steps when it starts, so later edits of the playbook leave running ru
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from health.models.task import TaskKind, TaskPriority
 from tenants.tenancy.models import TenantModel
@@ -154,7 +155,7 @@ class PlaybookRun(TenantModel):
         "accounts.Account",
         on_delete=models.CASCADE,
         related_name="playbook_runs",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("label", "account"),
     )
     started_on = models.DateField(_("started on"))
     started_at = models.DateTimeField(_("started"), auto_now_add=True)

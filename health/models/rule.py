@@ -5,6 +5,7 @@ the state of each rule's condition per account, so a condition opens one task, n
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from health.models.task import TaskKind, TaskPriority
 from tenants.tenancy.models import TenantModel
@@ -117,7 +118,7 @@ class AlertFiring(TenantModel):
         "accounts.Account",
         on_delete=models.CASCADE,
         related_name="alert_firings",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("label", "account"),
     )
     since = models.DateField(verbose_name=_("since"))
     last_seen = models.DateField(verbose_name=_("last seen"))

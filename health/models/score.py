@@ -3,6 +3,7 @@ that explain it."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from health import scoring
 from metrics.models.usage import firehose_tenant
@@ -30,7 +31,7 @@ class HealthScore(TenantModel):
         related_name="health_scores",
         db_constraint=False,
         db_index=False,
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("label", "account"),
     )
     day = models.DateField(verbose_name=_("day"))
     scorecard_version = models.ForeignKey(

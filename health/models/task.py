@@ -3,6 +3,7 @@ a person, with the reason in words and the figures behind it."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.tenancy.models import TenantModel
 
@@ -43,7 +44,7 @@ class Task(TenantModel):
         "accounts.Account",
         on_delete=models.CASCADE,
         related_name="tasks",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("label", "account"),
     )
     assignee = models.ForeignKey(
         "tenants.Membership",

@@ -3,6 +3,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.tenancy.models import TenantModel
 
@@ -39,7 +40,7 @@ class ChurnRecord(TenantModel):
         "accounts.Account",
         on_delete=models.CASCADE,
         related_name="churn_records",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("label", "account"),
     )
     churned_on = models.DateField(verbose_name=_("churned on"))
     reason = models.ForeignKey(

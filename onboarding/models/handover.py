@@ -4,6 +4,7 @@ account, filled in when the account is signed and kept up to date by its CSM."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.tenancy.models import TenantModel
 
@@ -13,7 +14,7 @@ class Handover(TenantModel):
         "accounts.Account",
         on_delete=models.CASCADE,
         related_name="handover",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("label", "account"),
     )
     goals = models.TextField(_("goals"), blank=True)
     # [{"name": ..., "role": ..., "email": ...}]

@@ -4,6 +4,7 @@ the template names for it is done."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onboarding.models.template import CompletedBy, OnboardingTemplate
 from tenants.tenancy.models import TenantModel
@@ -20,7 +21,7 @@ class Plan(TenantModel):
         "accounts.Account",
         on_delete=models.CASCADE,
         related_name="onboarding_plans",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("label", "account"),
     )
     template = models.ForeignKey(
         OnboardingTemplate,

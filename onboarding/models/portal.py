@@ -4,6 +4,7 @@ link; only the token's SHA-256 is stored (unique per tenant), as for survey link
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.tenancy.models import TenantModel
 
@@ -21,7 +22,7 @@ class PortalLink(TenantModel):
         "accounts.Account",
         on_delete=models.CASCADE,
         related_name="portal_links",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("label", "account"),
     )
     token_sha256 = models.CharField(max_length=64, verbose_name=_("token SHA-256"))
     expires_at = models.DateTimeField(_("expires"))

@@ -5,6 +5,7 @@ portal and sent to the contact by email."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.tenancy.models import TenantModel
 
@@ -17,7 +18,7 @@ class PortalQuestion(TenantModel):
         "accounts.Account",
         on_delete=models.CASCADE,
         related_name="portal_questions",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("label", "account"),
     )
     plan = models.ForeignKey(
         "onboarding.Plan",

@@ -3,15 +3,16 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.tenancy.models import TenantModel
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", _("Owner")
-    ADMIN = "admin", _("Admin")
-    CSM = "csm", _("Customer success manager")
-    VIEWER = "viewer", _("Viewer")
+    OWNER = "owner", pgettext_lazy("role", "Owner")
+    ADMIN = "admin", pgettext_lazy("role", "Admin")
+    CSM = "csm", pgettext_lazy("role", "Customer success manager")
+    VIEWER = "viewer", pgettext_lazy("role", "Viewer")
 
 
 # Roles allowed to change tenant data, and to manage the tenant itself (members, API keys).

@@ -16,7 +16,7 @@ from tenants.tenancy.context import get_current_tenant, require_current_tenant
 class CurrentTenantId(models.Expression):
     """SQL parameter holding the active tenant's id, read at compile time."""
 
-    output_field = models.BigIntegerField(verbose_name=_("output field"))
+    output_field = models.BigIntegerField()
 
     def as_sql(self, compiler, connection):
         return "%s", [require_current_tenant().pk]
