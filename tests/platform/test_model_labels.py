@@ -11,7 +11,12 @@ Language names in a language list are written in their own language (the switch 
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.text import capfirst
+
+from accounts.models import ImportJob
+from tenants.tenancy.context import tenant_scope
 
 APPS = ["tenants", "accounts", "health", "metrics", "onboarding", "knowledgebase"]
 LANGUAGE_NAMES = {name for _code, name in settings.LANGUAGES}
@@ -55,3 +60,22 @@ def test_model_labels_are_marked_for_translation(app):
         if (problems := _unmarked(model))
     }
     assert not unmarked, f"labels not marked with gettext_lazy: {unmarked}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "zh-hans", "ru", "ro"])
+def test_the_admin_site_shows_the_labels_in_the_readers_language(tenant, owner_client, language):
+    with tenant_scope(tenant):
+        ImportJob.objects.create(
+            kind="accounts", original_filename="a.csv", content="", status="validated"
+        )
+    with translation.override(language):
+        column = capfirst(translation.gettext("original filename"))
+        status = translation.gettext("Ready to apply")
+    assert language == "en" or column != "Original filename", f"no {language} translation"
+
+    page = owner_client.get("/admin/accounts/importjob/", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert page.status_code == 200
+    assert column in page.content.decode()
+    assert status in page.content.decode()
