@@ -37,7 +37,6 @@ def test_row_errors_are_in_the_uploaders_language(
     assert job.status == ImportJob.Status.INVALID
     expected = _in(
         language,
-        "Lines %(first)d and %(line)d have the same external_id %(external_id)s; "
-        "keep one of them.",
+        "Lines %(first)d and %(line)d have the same external_id %(external_id)s; keep one of them.",
     ) % {"first": 2, "line": 3, "external_id": "'acc-1'"}
     assert [error["message"] for error in job.errors] == [expected]
