@@ -14,7 +14,7 @@ again, each in a savepoint. Run by the `apply_import` task.
 import logging
 
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.csv_io import progress
@@ -26,6 +26,7 @@ from accounts.csv_io.formats import (
     iter_rows,
     read_table,
 )
+from accounts.csv_io.jobs import uploader_language
 from accounts.csv_io.rows import Actor, FileChecker, row_error
 from accounts.csv_io.staging import records_find, rows_stage
 from accounts.csv_io.writes import (
@@ -57,8 +58,14 @@ def import_job_apply(*, tenant: Tenant, job_id: int) -> ImportJob:
 
     The job row stays locked until commit and only an `applying` job is written, so a
     duplicated task waits and then does nothing; a task redelivered after its worker died
-    (whose transaction was rolled back) applies the file again.
+    (whose transaction was rolled back) applies the file again. The messages are in the
+    uploader's language.
     """
+    with translation.override(uploader_language(tenant=tenant, job_id=job_id)):
+        return _job_apply(tenant, job_id)
+
+
+def _job_apply(tenant: Tenant, job_id: int) -> ImportJob:
     jobs = ImportJob.objects.for_tenant(tenant)
     try:
         with transaction.atomic(), tenant_scope(tenant):
@@ -82,15 +89,19 @@ def import_job_apply(*, tenant: Tenant, job_id: int) -> ImportJob:
             return job
     except RowFailed as failure:
         error = failure.error
-        where = f"Line {error['line']}" + (f", {error['field']}" if error["field"] else "")
-        message = f"{where}: {error['message']} Nothing was imported."
+        if error["field"]:
+            message = _("Line %(line)s, %(field)s: %(message)s Nothing was imported.") % error
+        else:
+            message = _("Line %(line)s: %(message)s Nothing was imported.") % error
         errors = [error]
     except DatabaseError as failure:
-        message = f"The database refused the import ({_first_line(failure)}). Nothing was imported."
+        message = _("The database refused the import (%(error)s). Nothing was imported.") % {
+            "error": _first_line(failure)
+        }
         errors = []
     except Exception:
         logger.exception("Applying import job %s failed", job_id)
-        message = "Applying the file failed unexpectedly. Nothing was imported; try again."
+        message = _("Applying the file failed unexpectedly. Nothing was imported; try again.")
         errors = []
     jobs.filter(pk=job_id, status=Status.APPLYING).update(
         status=Status.FAILED,
@@ -177,7 +188,7 @@ def _write(fmt, columns: list[str], tenant: Tenant, lines: list[int]) -> None:
     try:
         write(lines[good] if good >= 0 else 0, lines[bad])
     except DatabaseError as error:
-        message = f"The database refused this row: {_first_line(error)}."
+        message = _("The database refused this row: %(error)s.") % {"error": _first_line(error)}
         raise RowFailed(row_error(lines[bad], "", message)) from error
     raise failure  # no row alone is refused: the file as a whole
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.api.serializers import (
     AccountSerializer,
@@ -115,25 +116,33 @@ def decode(raw: bytes) -> str:
     """The text of an uploaded file, or CsvFileError saying why it is not UTF-8 CSV."""
     if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise CsvFileError(
-            "This is a spreadsheet workbook (such as .xlsx) or an archive, not a CSV file. "
-            "In your spreadsheet choose File → Download or Save as → CSV (UTF-8), "
-            "and upload that file."
+            _(
+                "This is a spreadsheet workbook (such as .xlsx) or an archive, not a CSV file. "
+                "In your spreadsheet choose File → Download or Save as → CSV (UTF-8), "
+                "and upload that file."
+            )
         )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CsvFileError(
-            "The file is UTF-16 text; save it as “CSV UTF-8” in your spreadsheet and upload again."
+            _(
+                "The file is UTF-16 text; save it as “CSV UTF-8” in your spreadsheet and upload "
+                "again."
+            )
         )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise CsvFileError(
-            f"The file is not UTF-8 text: line {line} has a byte (0x{raw[error.start]:02x}) "
-            "that UTF-8 does not allow. Save the file as “CSV UTF-8” in your spreadsheet "
-            "and upload again."
+            _(
+                "The file is not UTF-8 text: line %(line)d has a byte (0x%(byte)s) that UTF-8 "
+                "does not allow. Save the file as “CSV UTF-8” in your spreadsheet and upload "
+                "again."
+            )
+            % {"line": line, "byte": f"{raw[error.start]:02x}"}
         ) from None
     if "\x00" in text:
-        raise CsvFileError("This is not a CSV file: it contains binary data.")
+        raise CsvFileError(_("This is not a CSV file: it contains binary data."))
     return text
 
 
@@ -175,7 +184,7 @@ def read_table(text: str) -> Table:
                 return Table(text=text, delimiter=delimiter, header_line=line, columns=columns)
     except csv.Error as error:
         raise _unreadable(line + 1, error) from None
-    raise CsvFileError("The file is empty: it needs a header row and at least one row of data.")
+    raise CsvFileError(_("The file is empty: it needs a header row and at least one row of data."))
 
 
 def header_problems(table: Table, fmt: Format) -> list[str]:
@@ -184,20 +193,38 @@ def header_problems(table: Table, fmt: Format) -> list[str]:
     problems = []
     unnamed = [str(n) for n, name in enumerate(columns, start=1) if not name]
     if unnamed:
-        problems.append(f"Header column {', '.join(unnamed)} has no name.")
+        problems.append(
+            ngettext(
+                "Header column %(columns)s has no name.",
+                "Header columns %(columns)s have no name.",
+                len(unnamed),
+            )
+            % {"columns": ", ".join(unnamed)}
+        )
     duplicated = sorted({name for name in columns if name and columns.count(name) > 1})
     if duplicated:
-        problems.append(f"Columns named more than once: {', '.join(duplicated)}.")
+        problems.append(
+            _("Columns named more than once: %(columns)s.") % {"columns": ", ".join(duplicated)}
+        )
     unknown = [name for name in columns if name and name not in fmt.columns]
     if unknown:
         problems.append(
-            f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
-            f"{fmt.label} files may have: {', '.join(fmt.columns)}."
+            ngettext(
+                "Unknown column: %(columns)s. %(kind)s files may have: %(allowed)s.",
+                "Unknown columns: %(columns)s. %(kind)s files may have: %(allowed)s.",
+                len(unknown),
+            )
+            % {"columns": ", ".join(unknown), "kind": fmt.label, "allowed": ", ".join(fmt.columns)}
         )
     missing = [name for name in fmt.columns if name in fmt.required and name not in columns]
     if missing:
         problems.append(
-            f"Missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}."
+            ngettext(
+                "Missing required column: %(columns)s.",
+                "Missing required columns: %(columns)s.",
+                len(missing),
+            )
+            % {"columns": ", ".join(missing)}
         )
     return problems
 
@@ -228,6 +255,10 @@ def count_rows(table: Table) -> int:
     return sum(1 for _ in iter_rows(table))
 
 
+def no_rows_message() -> str:
+    return _("The file has a header but no rows of data below it.")
+
+
 def check_upload(raw: bytes, kind: str) -> Table:
     """Everything the upload form checks before a job is stored: readable, right header, rows."""
     table = read_table(decode(raw))
@@ -235,5 +266,5 @@ def check_upload(raw: bytes, kind: str) -> Table:
     if problems:
         raise CsvFileError(" ".join(problems))
     if next(iter_rows(table), None) is None:
-        raise CsvFileError("The file has a header but no rows of data below it.")
+        raise CsvFileError(no_rows_message())
     return table

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.models import ImportJob
 from tenants.audit.services import UPDATE, audit_record
-from tenants.models import Membership, Tenant
+from tenants.language.preference import preferred_language
+from tenants.models import Membership, Tenant, UserPreference
 from tenants.tenancy.outbox import enqueue_on_commit
 
 Status = ImportJob.Status
@@ -51,3 +52,10 @@ def import_job_request_apply(*, tenant: Tenant, job: ImportJob) -> bool:
         )
         enqueue_on_commit(apply_import, tenant, job.pk)
     return bool(claimed)
+
+
+def uploader_language(*, tenant: Tenant, job_id: int) -> str:
+    """The language the job's messages are written in: its uploader's (one query). The
+    checks run in a task, long after the upload's request, and the messages are stored."""
+    uploader = ImportJob.objects.for_tenant(tenant).filter(pk=job_id).values("created_by")
+    return preferred_language(UserPreference.objects.filter(user__memberships__in=uploader))

@@ -25,6 +25,8 @@ from django.core.validators import (
     MinValueValidator,
     ProhibitNullCharactersValidator,
 )
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import serializers
 from rest_framework.fields import ISO_8601, get_error_detail
 from rest_framework.relations import RelatedField
@@ -134,8 +136,14 @@ class FileChecker:
                         row_error(
                             line,
                             "",
-                            f"Has {len(cells)} cells but the header has {width} columns; "
-                            "put values that contain the separator in double quotes.",
+                            ngettext(
+                                "Has %(cells)d cells but the header has %(columns)d column; "
+                                "put values that contain the separator in double quotes.",
+                                "Has %(cells)d cells but the header has %(columns)d columns; "
+                                "put values that contain the separator in double quotes.",
+                                width,
+                            )
+                            % {"cells": len(cells), "columns": width},
                         )
                     )
                 cells = (cells + [""] * width)[:width]  # missing trailing cells: blank
@@ -169,7 +177,9 @@ class FileChecker:
                 except ValueError as error:
                     line = self.lines[start + n]
                     self._pre.setdefault(start + n, []).append(
-                        row_error(line, column, f"Is not valid JSON ({error}).")
+                        row_error(
+                            line, column, _("Is not valid JSON (%(error)s).") % {"error": error}
+                        )
                     )
                     values[n] = None
                     unusual.discard(n)
@@ -323,8 +333,11 @@ class FileChecker:
                         row_error(
                             line,
                             "external_id",
-                            f"Lines {seen} and {line} have the same external_id {xid!r}; "
-                            "keep one of them.",
+                            _(
+                                "Lines %(first)d and %(line)d have the same external_id "
+                                "%(external_id)s; keep one of them."
+                            )
+                            % {"first": seen, "line": line, "external_id": repr(xid)},
                         )
                     )
             if errors:
@@ -490,14 +503,14 @@ def _parse_json(text: str):
     """JSON as the API accepts it: no NaN or Infinity (PostgreSQL's jsonb refuses them)."""
 
     def refuse(constant):
-        raise ValueError(f"{constant} is not allowed")
+        raise ValueError(_("%(constant)s is not allowed") % {"constant": constant})
 
     try:
         return json.loads(text, parse_constant=refuse)
     except json.JSONDecodeError as error:
         raise ValueError(f"{error.msg} at character {error.pos + 1}") from None
     except RecursionError:
-        raise ValueError("nested too deeply") from None
+        raise ValueError(_("nested too deeply")) from None
 
 
 def _flatten(line: int, errors, prefix: str = ""):

@@ -8,7 +8,8 @@ create or update a record, and every error with its line. Run by the `validate_i
 
 import logging
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.csv_io import progress
 from accounts.csv_io.formats import (
@@ -18,8 +19,10 @@ from accounts.csv_io.formats import (
     count_rows,
     header_problems,
     iter_rows,
+    no_rows_message,
     read_table,
 )
+from accounts.csv_io.jobs import uploader_language
 from accounts.csv_io.rows import Actor, FileChecker, row_error
 from accounts.csv_io.staging import records_find
 from accounts.models import ImportJob
@@ -49,11 +52,16 @@ class _Errors:
 
 
 def import_job_validate(*, tenant: Tenant, job_id: int) -> ImportJob:
-    """Check the job's file unless it has a result already.
+    """Check the job's file unless it has a result already, in its uploader's language.
 
     Checking writes nothing but the job, so a task redelivered after its worker died simply
     checks a `validating` job again; a job with a result is left alone.
     """
+    with translation.override(uploader_language(tenant=tenant, job_id=job_id)):
+        return _job_validate(tenant, job_id)
+
+
+def _job_validate(tenant: Tenant, job_id: int) -> ImportJob:
     jobs = ImportJob.objects.for_tenant(tenant)
     claimed = jobs.filter(pk=job_id, status__in=(Status.UPLOADED, Status.VALIDATING)).update(
         status=Status.VALIDATING, updated_at=timezone.now()
@@ -68,7 +76,7 @@ def import_job_validate(*, tenant: Tenant, job_id: int) -> ImportJob:
     except Exception:
         logger.exception("Validating import job %s failed", job_id)
         job.status = Status.FAILED
-        job.message = (
+        job.message = _(
             "Checking the file failed unexpectedly. Upload it again; if this repeats, tell support."
         )
     job.validated_at = timezone.now()
@@ -106,7 +114,7 @@ def _validate(job: ImportJob, tenant: Tenant) -> None:
     except CsvFileError as error:
         errors.add(row_error(error.line, "", str(error)))
     if not job.row_count and not errors.count:
-        errors.add(row_error(1, "", "The file has a header but no rows of data below it."))
+        errors.add(row_error(1, "", no_rows_message()))
     job.errors, job.error_count = errors.kept, errors.count
     job.status = Status.INVALID if errors.count else Status.VALIDATED
 

@@ -9,6 +9,7 @@ from datetime import date
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.models.tenant import validate_currency
 from tenants.tenancy.models import TenantManager, TenantModel, TenantQuerySet
@@ -24,24 +25,25 @@ CONTACT_LANGUAGES = [
 
 
 class LifecycleStage(models.TextChoices):
-    TRIAL = "trial", "Trial"
-    ONBOARDING = "onboarding", "Onboarding"
-    ADOPTION = "adoption", "Adoption"
-    RENEWAL = "renewal", "Renewal"
-    CHURNED = "churned", "Churned"
+    TRIAL = "trial", _("Trial")
+    ONBOARDING = "onboarding", _("Onboarding")
+    ADOPTION = "adoption", _("Adoption")
+    RENEWAL = "renewal", _("Renewal")
+    CHURNED = "churned", _("Churned")
 
 
 class Account(TenantModel):
-    external_id = models.CharField(max_length=EXTERNAL_ID_MAX)
-    name = models.CharField(max_length=255)
-    domain = models.CharField(max_length=255, blank=True)
+    external_id = models.CharField(max_length=EXTERNAL_ID_MAX, verbose_name=_("external ID"))
+    name = models.CharField(max_length=255, verbose_name=_("name"))
+    domain = models.CharField(max_length=255, blank=True, verbose_name=_("domain"))
     owner = models.ForeignKey(
         "tenants.Membership",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="owned_accounts",
-        help_text="The CSM who owns the account.",
+        help_text=_("The CSM who owns the account."),
+        verbose_name=_("owner"),
     )
     parent = models.ForeignKey(
         "self",
@@ -50,16 +52,23 @@ class Account(TenantModel):
         on_delete=models.SET_NULL,
         related_name="children",
         help_text=_("The account this one belongs to (a subsidiary's group, a team's company)."),
+        verbose_name=_("parent"),
     )
-    segment = models.CharField(max_length=100, blank=True)
+    segment = models.CharField(max_length=100, blank=True, verbose_name=_("segment"))
     lifecycle_stage = models.CharField(
-        max_length=20, choices=LifecycleStage.choices, blank=True, default=""
+        max_length=20,
+        choices=LifecycleStage.choices,
+        blank=True,
+        default="",
+        verbose_name=_("lifecycle stage"),
     )
-    traits = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    traits = models.JSONField(default=dict, blank=True, verbose_name=_("traits"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = pgettext_lazy("label", "account")
+        verbose_name_plural = _("accounts")
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "external_id"], name="account_unique_xid")
@@ -77,12 +86,17 @@ class Account(TenantModel):
 
 
 class Contact(TenantModel):
-    external_id = models.CharField(max_length=EXTERNAL_ID_MAX)
+    external_id = models.CharField(max_length=EXTERNAL_ID_MAX, verbose_name=_("external ID"))
     account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
+        verbose_name=pgettext_lazy("label", "account"),
     )
-    email = models.EmailField(blank=True)
-    name = models.CharField(max_length=255, blank=True)
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    name = models.CharField(max_length=255, blank=True, verbose_name=_("name"))
     # The language customer emails are written in; blank: English. The database default
     # serves writers that name no language (bulk loads); the model's, new instances.
     language = models.CharField(
@@ -97,11 +111,13 @@ class Contact(TenantModel):
     email_unsubscribed_at = models.DateTimeField(
         _("unsubscribed from email"), null=True, blank=True
     )
-    traits = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    traits = models.JSONField(default=dict, blank=True, verbose_name=_("traits"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "external_id"], name="contact_unique_xid")
@@ -132,22 +148,35 @@ class Subscription(TenantModel):
     objects = TenantManager.from_queryset(SubscriptionQuerySet)()
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        CANCELLED = "cancelled", "Cancelled"
-        ENDED = "ended", "Ended"
+        ACTIVE = "active", _("Active")
+        CANCELLED = "cancelled", _("Cancelled")
+        ENDED = "ended", _("Ended")
 
-    external_id = models.CharField(max_length=EXTERNAL_ID_MAX)
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="subscriptions")
-    plan = models.CharField(max_length=100, blank=True)
-    mrr = models.DecimalField(max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
-    currency = models.CharField(max_length=3, validators=[validate_currency])
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    external_id = models.CharField(max_length=EXTERNAL_ID_MAX, verbose_name=_("external ID"))
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=pgettext_lazy("label", "account"),
+    )
+    plan = models.CharField(max_length=100, blank=True, verbose_name=_("plan"))
+    mrr = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(0)], verbose_name=_("MRR")
+    )
+    currency = models.CharField(
+        max_length=3, validators=[validate_currency], verbose_name=_("currency")
+    )
+    start_date = models.DateField(verbose_name=_("start date"))
+    end_date = models.DateField(null=True, blank=True, verbose_name=_("end date"))
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.ACTIVE, verbose_name=_("status")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
         ordering = ["start_date", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -177,14 +206,26 @@ class Subscription(TenantModel):
 class AccountNote(TenantModel):
     """A CSM's note on an account's timeline."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.CASCADE,
+        related_name="notes",
+        verbose_name=pgettext_lazy("label", "account"),
     )
-    body = models.TextField()
-    occurred_at = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        "tenants.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(verbose_name=_("body"))
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("account note")
+        verbose_name_plural = _("account notes")
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["tenant", "account", "occurred_at"])]

@@ -3,6 +3,7 @@ email sent (or skipped) to a contact, keyed so a redelivered task never sends tw
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models.account import CONTACT_LANGUAGES, Account, Contact
 from tenants.tenancy.models import TenantModel
@@ -17,7 +18,7 @@ class EmailTemplate(TenantModel):
     language = models.CharField(_("language"), max_length=10, choices=CONTACT_LANGUAGES)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["key", "language"]
@@ -48,10 +49,20 @@ class CustomerEmail(TenantModel):
     names what asked for it (a playbook step and a contact), so asking twice sends once."""
 
     account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer_emails"
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customer_emails",
+        verbose_name=pgettext_lazy("label", "account"),
     )
     contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer_emails"
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customer_emails",
+        verbose_name=_("contact"),
     )
     to = models.EmailField(_("to"), blank=True)
     template_key = models.CharField(_("template"), max_length=80)
@@ -62,8 +73,8 @@ class CustomerEmail(TenantModel):
     )
     error = models.TextField(_("error"), blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.CharField(max_length=200, verbose_name=_("idempotency key"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:

@@ -7,61 +7,90 @@ another machine, read exactly what was uploaded. Pages load jobs with `content` 
 import hashlib
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tenants.tenancy.models import TenantModel
 
 
 class ImportJob(TenantModel):
     class Kind(models.TextChoices):
-        ACCOUNTS = "accounts", "Accounts"
-        CONTACTS = "contacts", "Contacts"
-        SUBSCRIPTIONS = "subscriptions", "Subscriptions"
+        ACCOUNTS = "accounts", _("Accounts")
+        CONTACTS = "contacts", _("Contacts")
+        SUBSCRIPTIONS = "subscriptions", _("Subscriptions")
 
     class Status(models.TextChoices):
-        UPLOADED = "uploaded", "Uploaded"
-        VALIDATING = "validating", "Checking"
-        VALIDATED = "validated", "Ready to apply"
-        INVALID = "invalid", "Has errors"
-        APPLYING = "applying", "Applying"
-        APPLIED = "applied", "Applied"
-        FAILED = "failed", "Failed"
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATING = "validating", _("Checking")
+        VALIDATED = "validated", _("Ready to apply")
+        INVALID = "invalid", _("Has errors")
+        APPLYING = "applying", _("Applying")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Failed")
 
     RUNNING = frozenset({Status.UPLOADED, Status.VALIDATING, Status.APPLYING})
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    original_filename = models.CharField(max_length=255)
-    content = models.TextField(help_text="The uploaded file, decoded from UTF-8.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
+    original_filename = models.CharField(max_length=255, verbose_name=_("original filename"))
+    content = models.TextField(
+        help_text=_("The uploaded file, decoded from UTF-8."), verbose_name=_("content")
+    )
     content_sha256 = models.CharField(
         max_length=64,
         blank=True,
-        help_text="SHA-256 of the file as it was checked (hex): the apply trusts that check "
-        "only for the same file.",
+        help_text=_(
+            "SHA-256 of the file as it was checked (hex): the apply trusts that check "
+            "only for the same file."
+        ),
+        verbose_name=_("content SHA-256"),
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
-    row_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.UPLOADED, verbose_name=_("status")
+    )
+    row_count = models.PositiveIntegerField(default=0, verbose_name=_("row count"))
     create_count = models.PositiveIntegerField(
         default=0,
-        help_text="Rows that create a record (expected when validated, done when applied).",
+        help_text=_("Rows that create a record (expected when validated, done when applied)."),
+        verbose_name=_("create count"),
     )
-    update_count = models.PositiveIntegerField(default=0)
-    columns = models.JSONField(default=list, blank=True, help_text="The header, in file order.")
+    update_count = models.PositiveIntegerField(default=0, verbose_name=_("update count"))
+    columns = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("The header, in file order."),
+        verbose_name=_("columns"),
+    )
     preview = models.JSONField(
-        default=list, blank=True, help_text="The first rows: [{line, action, cells}]."
+        default=list,
+        blank=True,
+        help_text=_("The first rows: [{line, action, cells}]."),
+        verbose_name=_("preview"),
     )
     errors = models.JSONField(
-        default=list, blank=True, help_text="[{line, field, message}], the first ones only."
+        default=list,
+        blank=True,
+        help_text=_("[{line, field, message}], the first ones only."),
+        verbose_name=_("errors"),
     )
-    error_count = models.PositiveIntegerField(default=0)
-    message = models.TextField(blank=True, help_text="Why the job failed.")
+    error_count = models.PositiveIntegerField(default=0, verbose_name=_("error count"))
+    message = models.TextField(
+        blank=True, help_text=_("Why the job failed."), verbose_name=_("message")
+    )
     created_by = models.ForeignKey(
-        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tenants.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    validated_at = models.DateTimeField(null=True, blank=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    validated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("validated at"))
+    applied_at = models.DateTimeField(null=True, blank=True, verbose_name=_("applied at"))
 
     class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["tenant", "-created_at"])]
 

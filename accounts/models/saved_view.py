@@ -12,14 +12,17 @@ QUERY_MAX = 1000
 
 class SavedView(TenantModel):
     membership = models.ForeignKey(
-        "tenants.Membership", on_delete=models.CASCADE, related_name="saved_views"
+        "tenants.Membership",
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+        verbose_name=_("membership"),
     )
     name = models.CharField(_("name"), max_length=NAME_MAX)
     # The portfolio's query string without "?" or the page number (a view is a selection,
     # not a place in it).
-    query = models.CharField(max_length=QUERY_MAX, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    query = models.CharField(max_length=QUERY_MAX, blank=True, verbose_name=_("query"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["name", "id"]

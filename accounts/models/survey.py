@@ -7,6 +7,7 @@ NPS figures, the health score's NPS measure and the detractor rule read it like 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models.account import Account, Contact, LifecycleStage
 from accounts.models.email import CustomerEmail
@@ -59,8 +60,8 @@ class Survey(TenantModel):
         _("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.ACTIVE
     )
     next_send_on = models.DateField(_("next send"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -83,14 +84,20 @@ class SendStatus(models.TextChoices):
 class SurveySend(TenantModel):
     """One send of a survey to its audience, processed in batches by Celery."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="sends")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="sends", verbose_name=_("survey")
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=SendStatus.choices, default=SendStatus.QUEUED
     )
     # The audience's contacts, fixed when the send starts, in the order they are invited.
-    contact_ids = models.JSONField(default=list)
-    processed = models.PositiveIntegerField(default=0)  # contacts invited so far
-    throttled = models.PositiveIntegerField(default=0)  # left out: asked recently
+    contact_ids = models.JSONField(default=list, verbose_name=_("contact IDs"))
+    processed = models.PositiveIntegerField(
+        default=0, verbose_name=_("processed")
+    )  # contacts invited so far
+    throttled = models.PositiveIntegerField(
+        default=0, verbose_name=_("throttled")
+    )  # left out: asked recently
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
@@ -116,26 +123,52 @@ class SurveyInvite(TenantModel):
     """One contact asked in one send. The personal link carries a signed token; only its
     SHA-256 is stored (unique), so a copy of the database cannot answer for anyone."""
 
-    send = models.ForeignKey(SurveySend, on_delete=models.CASCADE, related_name="invites")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
-    account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    send = models.ForeignKey(
+        SurveySend, on_delete=models.CASCADE, related_name="invites", verbose_name=_("send")
     )
-    token_sha256 = models.CharField(max_length=64)
-    expires_at = models.DateTimeField()
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="+", verbose_name=_("contact")
+    )
+    account = models.ForeignKey(
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=pgettext_lazy("label", "account"),
+    )
+    token_sha256 = models.CharField(max_length=64, verbose_name=_("token SHA-256"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
     email = models.ForeignKey(
-        CustomerEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        CustomerEmail,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("email"),
     )
     reminder = models.ForeignKey(
-        CustomerEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        CustomerEmail,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reminder"),
     )
     answer = models.ForeignKey(
-        NpsResponse, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        NpsResponse,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answer"),
     )
-    answered_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("answered at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "send", "contact"], name="invite_once"),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('health', '0014_carried_usage_windows'),
+        ('health', '0015_translated_labels'),
     ]
 
     operations = [

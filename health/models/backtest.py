@@ -10,11 +10,17 @@ from tenants.tenancy.models import TenantModel
 
 class Backtest(TenantModel):
     scorecard = models.ForeignKey(
-        "health.Scorecard", on_delete=models.CASCADE, related_name="backtests"
+        "health.Scorecard",
+        on_delete=models.CASCADE,
+        related_name="backtests",
+        verbose_name=_("scorecard"),
     )
     # The scorecard's version when the backtest ran: a suggestion is only applied to it.
     scorecard_version = models.ForeignKey(
-        "health.ScorecardVersion", on_delete=models.CASCADE, related_name="backtests"
+        "health.ScorecardVersion",
+        on_delete=models.CASCADE,
+        related_name="backtests",
+        verbose_name=_("scorecard version"),
     )
     computed_at = models.DateTimeField(_("computed at"))
     # Churn is known through the metrics run's last day; None before the first run.

@@ -5,6 +5,7 @@ copies its steps when it starts, so later edits of the playbook leave running ru
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from health.models.task import TaskKind, TaskPriority
 from tenants.tenancy.models import TenantModel
@@ -38,7 +39,7 @@ class Playbook(TenantModel):
     starts it on an account when the rule fires."""
 
     # Names the default playbooks, so adding the defaults again adds none twice.
-    key = models.SlugField(max_length=80, blank=True)
+    key = models.SlugField(max_length=80, blank=True, verbose_name=_("key"))
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     enabled = models.BooleanField(_("enabled"), default=True)
@@ -50,7 +51,7 @@ class Playbook(TenantModel):
         default=False,
         help_text=_("Stop running runs when the rule that started them no longer fires."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name", "id"]
@@ -72,7 +73,9 @@ class StepKind(models.TextChoices):
 
 
 class PlaybookStep(TenantModel):
-    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="steps")
+    playbook = models.ForeignKey(
+        Playbook, on_delete=models.CASCADE, related_name="steps", verbose_name=_("playbook")
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     day_offset = models.PositiveIntegerField(
         _("day"),
@@ -145,9 +148,14 @@ class RunStatus(models.TextChoices):
 class PlaybookRun(TenantModel):
     """One playbook on one account; at most one running run per account and playbook."""
 
-    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="runs")
+    playbook = models.ForeignKey(
+        Playbook, on_delete=models.CASCADE, related_name="runs", verbose_name=_("playbook")
+    )
     account = models.ForeignKey(
-        "accounts.Account", on_delete=models.CASCADE, related_name="playbook_runs"
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        related_name="playbook_runs",
+        verbose_name=pgettext_lazy("label", "account"),
     )
     started_on = models.DateField(_("started on"))
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
@@ -164,7 +172,7 @@ class PlaybookRun(TenantModel):
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING
     )
     stopped_reason = models.CharField(_("stopped because"), max_length=200, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -190,15 +198,24 @@ class RunStepStatus(models.TextChoices):
 
 
 class PlaybookRunStep(TenantModel):
-    run = models.ForeignKey(PlaybookRun, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveIntegerField(default=0)
-    step = models.JSONField(default=dict)  # PlaybookStep.snapshot() when the run started
+    run = models.ForeignKey(
+        PlaybookRun, on_delete=models.CASCADE, related_name="steps", verbose_name=_("run")
+    )
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
+    step = models.JSONField(
+        default=dict, verbose_name=_("step")
+    )  # PlaybookStep.snapshot() when the run started
     due_on = models.DateField(_("due"))
     status = models.CharField(
         _("status"), max_length=10, choices=RunStepStatus.choices, default=RunStepStatus.PENDING
     )
     task = models.ForeignKey(
-        "health.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "health.Task",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("task"),
     )
     # The first email the step queued; all of them carry source "playbook:<this id>".
     email = models.ForeignKey(
@@ -207,10 +224,13 @@ class PlaybookRunStep(TenantModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("email"),
     )
-    done_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True, verbose_name=_("done at"))
 
     class Meta:
+        verbose_name = _("playbook run step")
+        verbose_name_plural = _("playbook run steps")
         ordering = ["due_on", "position", "id"]
         indexes = [
             models.Index(fields=["tenant", "status", "due_on"], name="playbookrunstep_due"),

@@ -5,6 +5,7 @@ the state of each rule's condition per account, so a condition opens one task, n
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from health.models.task import TaskKind, TaskPriority
 from tenants.tenancy.models import TenantModel
@@ -82,7 +83,7 @@ class AlertRule(TenantModel):
         default=3,
         help_text=_("The task is due this many days after the rule fired."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["id"]
@@ -110,15 +111,25 @@ class AlertFiring(TenantModel):
     last day it was seen; `cleared_on` is the first day it no longer held. While a firing
     is not cleared, the rule opens no task for the account, even after its task was done."""
 
-    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="firings")
-    account = models.ForeignKey(
-        "accounts.Account", on_delete=models.CASCADE, related_name="alert_firings"
+    rule = models.ForeignKey(
+        AlertRule, on_delete=models.CASCADE, related_name="firings", verbose_name=_("rule")
     )
-    since = models.DateField()
-    last_seen = models.DateField()
-    cleared_on = models.DateField(null=True, blank=True)
+    account = models.ForeignKey(
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        related_name="alert_firings",
+        verbose_name=pgettext_lazy("label", "account"),
+    )
+    since = models.DateField(verbose_name=_("since"))
+    last_seen = models.DateField(verbose_name=_("last seen"))
+    cleared_on = models.DateField(null=True, blank=True, verbose_name=_("cleared on"))
     task = models.ForeignKey(
-        "health.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "health.Task",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("task"),
     )
 
     class Meta:

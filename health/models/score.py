@@ -3,6 +3,7 @@ that explain it."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from health import scoring
 from metrics.models.usage import firehose_tenant
@@ -30,19 +31,21 @@ class HealthScore(TenantModel):
         related_name="health_scores",
         db_constraint=False,
         db_index=False,
+        verbose_name=pgettext_lazy("label", "account"),
     )
-    day = models.DateField()
+    day = models.DateField(verbose_name=_("day"))
     scorecard_version = models.ForeignKey(
         "health.ScorecardVersion",
         on_delete=models.CASCADE,
         related_name="scores",
         db_constraint=False,
         db_index=False,
+        verbose_name=_("scorecard version"),
     )
-    score = models.PositiveSmallIntegerField(null=True)
-    band = models.CharField(max_length=8, choices=Band.choices, null=True)
-    raws = models.JSONField(default=list)
-    computed_at = models.DateTimeField(auto_now=True)
+    score = models.PositiveSmallIntegerField(null=True, verbose_name=_("score"))
+    band = models.CharField(max_length=8, choices=Band.choices, null=True, verbose_name=_("band"))
+    raws = models.JSONField(default=list, verbose_name=_("raw values"))
+    computed_at = models.DateTimeField(auto_now=True, verbose_name=_("computed at"))
 
     class Meta:
         ordering = ["-day", "account_id"]

@@ -80,8 +80,8 @@ class Scorecard(TenantModel):
         help_text=_("Scores from this value up to below 'good from' are average; lower: poor."),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["priority", "id"]
@@ -111,8 +111,10 @@ class Scorecard(TenantModel):
 class Measure(TenantModel):
     """One input of a scorecard: a source, its mapping to 0-100, weight and missing policy."""
 
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="measures")
-    position = models.PositiveSmallIntegerField(default=0)
+    scorecard = models.ForeignKey(
+        Scorecard, on_delete=models.CASCADE, related_name="measures", verbose_name=_("scorecard")
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     source = models.CharField(_("source"), max_length=32, choices=Source.choices)
     mapping = models.CharField(
         _("mapping"), max_length=16, choices=MappingKind.choices, default=MappingKind.LINEAR
@@ -157,15 +159,24 @@ class ScorecardVersion(TenantModel):
     chart can mark where the rules changed. Kept when the scorecard is deleted."""
 
     scorecard = models.ForeignKey(
-        Scorecard, null=True, on_delete=models.SET_NULL, related_name="versions"
+        Scorecard,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="versions",
+        verbose_name=_("scorecard"),
     )
-    number = models.PositiveIntegerField()
-    snapshot = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    snapshot = models.JSONField(verbose_name=_("snapshot"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     created_by = models.ForeignKey(
-        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tenants.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    note = models.CharField(max_length=500, blank=True)
+    note = models.CharField(max_length=500, blank=True, verbose_name=_("note"))
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -3,6 +3,7 @@ a person, with the reason in words and the figures behind it."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.tenancy.models import TenantModel
 
@@ -39,7 +40,12 @@ class Task(TenantModel):
     that opened it (an alert rule, a playbook step); while a task with that key is open, the
     same condition opens no second one."""
 
-    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="tasks")
+    account = models.ForeignKey(
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        verbose_name=pgettext_lazy("label", "account"),
+    )
     assignee = models.ForeignKey(
         "tenants.Membership",
         null=True,
@@ -53,7 +59,7 @@ class Task(TenantModel):
     # The figures that made the condition fire, by name: {"score": 38, "score_7_days_ago": 61}.
     figures = models.JSONField(_("figures"), default=dict, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices)
-    condition_key = models.CharField(max_length=100, blank=True)
+    condition_key = models.CharField(max_length=100, blank=True, verbose_name=_("condition key"))
     priority = models.CharField(
         _("priority"), max_length=8, choices=TaskPriority.choices, default=TaskPriority.MEDIUM
     )
@@ -62,13 +68,23 @@ class Task(TenantModel):
         _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )
     snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     created_by = models.ForeignKey(
-        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tenants.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
     closed_by = models.ForeignKey(
-        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tenants.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
 
     class Meta:
@@ -120,7 +136,9 @@ class HealthSettings(TenantModel):
     )
     # The last local day the alert rules ran for (and started and stopped playbooks for):
     # a run that stopped half-way resumes from the day after.
-    rules_run_through = models.DateField(null=True, blank=True, editable=False)
+    rules_run_through = models.DateField(
+        null=True, blank=True, editable=False, verbose_name=_("rules run through")
+    )
 
     class Meta:
         verbose_name = _("health settings")

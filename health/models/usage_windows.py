@@ -3,6 +3,7 @@ carry forward by a day (metrics.engine.usage_windows) instead of aggregating 60 
 rollups again."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tenants.tenancy.models import TenantModel
 
@@ -12,11 +13,13 @@ class CarriedUsageWindows(TenantModel):
     them. Deleted by any scoring run that includes `day` or an earlier day, since such a run
     follows rebuilt rollups (or is asked for a past day)."""
 
-    day = models.DateField()
-    data = models.BinaryField()
-    updated_at = models.DateTimeField(auto_now=True)
+    day = models.DateField(verbose_name=_("day"))
+    data = models.BinaryField(verbose_name=_("data"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("carried usage windows")
+        verbose_name_plural = _("carried usage windows")
         constraints = [
             models.UniqueConstraint(fields=["tenant"], name="carriedusagewindows_one_per_tenant")
         ]

@@ -18,12 +18,16 @@ class FeedbackReason(models.TextChoices):
 
 
 class ArticleViewDay(TenantModel):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_days")
-    language = models.CharField(max_length=8, choices=Language.choices)
-    day = models.DateField()
-    views = models.PositiveIntegerField(default=0)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="view_days", verbose_name=_("article")
+    )
+    language = models.CharField(max_length=8, choices=Language.choices, verbose_name=_("language"))
+    day = models.DateField(verbose_name=_("day"))
+    views = models.PositiveIntegerField(default=0, verbose_name=_("views"))
 
     class Meta:
+        verbose_name = _("article views of a day")
+        verbose_name_plural = _("article views by day")
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "article", "language", "day"], name="kb_view_day"
@@ -32,14 +36,16 @@ class ArticleViewDay(TenantModel):
 
 
 class ArticleFeedback(TenantModel):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
-    language = models.CharField(max_length=8, choices=Language.choices)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("article")
+    )
+    language = models.CharField(max_length=8, choices=Language.choices, verbose_name=_("language"))
     helpful = models.BooleanField(_("helpful"))
     reason = models.CharField(
         _("reason"), max_length=12, choices=FeedbackReason.choices, blank=True
     )
     comment = models.CharField(_("comment"), max_length=1000, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -49,11 +55,13 @@ class ArticleFeedback(TenantModel):
 
 
 class SearchQuery(TenantModel):
-    language = models.CharField(max_length=8, choices=Language.choices)
+    language = models.CharField(max_length=8, choices=Language.choices, verbose_name=_("language"))
     # Normalised: trimmed, lower-cased, inner spaces collapsed, at most 200 characters.
-    query = models.CharField(max_length=200)
-    results = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    query = models.CharField(max_length=200, verbose_name=_("query"))
+    results = models.PositiveIntegerField(verbose_name=_("results"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("search query")
+        verbose_name_plural = _("search queries")
         indexes = [models.Index(fields=["tenant", "created_at"])]

@@ -60,7 +60,7 @@ class Article(TenantModel):
         related_name="+",
         verbose_name=_("author"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -89,7 +89,9 @@ class Article(TenantModel):
 
 
 class ArticleTranslation(TenantModel):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="translations")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="translations", verbose_name=_("article")
+    )
     language = models.CharField(_("language"), max_length=8, choices=Language.choices)
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True)
@@ -100,11 +102,11 @@ class ArticleTranslation(TenantModel):
     # Written by the save service: the sanitised HTML, its headings (the table of contents),
     # the plain text (for snippets), the search vector and the text for typo-tolerant matching
     # (trigram-indexed by migration 0001 where the database has pg_trgm).
-    body_html = models.TextField(editable=False, default="")
-    toc = models.JSONField(editable=False, default=list)
-    plain = models.TextField(editable=False, default="")
-    search = SearchVectorField(null=True, editable=False)
-    fuzzy = models.TextField(editable=False, default="")
+    body_html = models.TextField(editable=False, default="", verbose_name=_("body HTML"))
+    toc = models.JSONField(editable=False, default=list, verbose_name=_("table of contents"))
+    plain = models.TextField(editable=False, default="", verbose_name=_("plain text"))
+    search = SearchVectorField(null=True, editable=False, verbose_name=_("search"))
+    fuzzy = models.TextField(editable=False, default="", verbose_name=_("text for fuzzy matching"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -128,7 +130,9 @@ class ArticleTranslation(TenantModel):
 
 
 class RelatedArticle(TenantModel):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_links", verbose_name=_("article")
+    )
     related = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="+", verbose_name=_("related article")
     )
@@ -151,16 +155,26 @@ class ArticleRevision(TenantModel):
     as the newest revision."""
 
     translation = models.ForeignKey(
-        ArticleTranslation, on_delete=models.CASCADE, related_name="revisions"
+        ArticleTranslation,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("translation"),
     )
     number = models.PositiveIntegerField(_("revision"))
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     body = models.TextField(_("body (Markdown)"), blank=True)
-    tags = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    tags = ArrayField(
+        models.CharField(max_length=60), default=list, blank=True, verbose_name=_("tags")
+    )
     saved_by = models.ForeignKey(
-        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tenants.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("saved by"),
     )
     saved_at = models.DateTimeField(_("saved"), auto_now_add=True)
 
@@ -181,10 +195,12 @@ class ArticleRevision(TenantModel):
 class SlugRedirect(TenantModel):
     """An old slug of a translation: its URL redirects to the article's current one."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slug_redirects")
-    language = models.CharField(max_length=8, choices=Language.choices)
-    old_slug = models.SlugField(max_length=200, allow_unicode=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name=_("article")
+    )
+    language = models.CharField(max_length=8, choices=Language.choices, verbose_name=_("language"))
+    old_slug = models.SlugField(max_length=200, allow_unicode=True, verbose_name=_("old slug"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("old address")

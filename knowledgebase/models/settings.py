@@ -26,7 +26,7 @@ class HelpCenter(TenantModel):
     )
     # Hosts allowed to embed the help widget in a frame (the tenant's product), one per line.
     widget_origins = models.TextField(_("widget origins"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("help center")

@@ -6,53 +6,77 @@ recompute whose progress the dashboard shows.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tenants.tenancy.models import TenantModel
 
 
 class MetricsState(TenantModel):
-    computed_through = models.DateField(null=True, blank=True)
+    computed_through = models.DateField(null=True, blank=True, verbose_name=_("computed through"))
     # Events received at or after this time may be late arrivals for days already computed.
-    received_watermark = models.DateTimeField(null=True, blank=True)
-    last_run_started_at = models.DateTimeField(null=True, blank=True)
-    last_run_finished_at = models.DateTimeField(null=True, blank=True)
-    last_run_days = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    last_error_at = models.DateTimeField(null=True, blank=True)
+    received_watermark = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("received watermark")
+    )
+    last_run_started_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("last run started at")
+    )
+    last_run_finished_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("last run finished at")
+    )
+    last_run_days = models.PositiveIntegerField(default=0, verbose_name=_("last run days"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    last_error_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last error at"))
     # Set when every local day must be rolled up again (the tenant's time zone changed); only
     # the run that does so clears it, so a run already under way cannot lose the request.
-    rebuild_requested_at = models.DateTimeField(null=True, blank=True)
+    rebuild_requested_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("rebuild requested at")
+    )
     # The earliest day whose rollups runs have rebuilt since readers downstream (health
     # scores) last caught up, and when a run last moved it; a reader clears the mark only if
     # neither changed since it read them.
-    rollups_changed_from = models.DateField(null=True, blank=True)
-    rollups_changed_at = models.DateTimeField(null=True, blank=True)
+    rollups_changed_from = models.DateField(
+        null=True, blank=True, verbose_name=_("rollups changed from")
+    )
+    rollups_changed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("rollups changed at")
+    )
 
     class Meta:
+        verbose_name = _("metrics state")
+        verbose_name_plural = _("metrics states")
         constraints = [models.UniqueConstraint(fields=["tenant"], name="metricsstate_unique")]
 
 
 class RecomputeJob(TenantModel):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     requested_by = models.ForeignKey(
-        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tenants.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
-    since = models.DateField()
-    until = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    days_done = models.PositiveIntegerField(default=0)
-    days_total = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    since = models.DateField(verbose_name=_("since"))
+    until = models.DateField(verbose_name=_("until"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, verbose_name=_("status")
+    )
+    days_done = models.PositiveIntegerField(default=0, verbose_name=_("days done"))
+    days_total = models.PositiveIntegerField(default=0, verbose_name=_("days total"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
+        verbose_name = _("recompute job")
+        verbose_name_plural = _("recompute jobs")
         ordering = ["-created_at", "-id"]
 
     @property
@@ -70,14 +94,18 @@ class DirtyDay(TenantModel):
     from that day on (a subscription term that shapes them was written or deleted)."""
 
     class Kind(models.TextChoices):
-        EVENTS = "events", "Rollups of the day"
-        FIGURES = "figures", "Figures from the day on"
+        EVENTS = "events", _("Rollups of the day")
+        FIGURES = "figures", _("Figures from the day on")
 
-    kind = models.CharField(max_length=7, choices=Kind.choices, default=Kind.EVENTS)
-    day = models.DateField()
-    marked_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(
+        max_length=7, choices=Kind.choices, default=Kind.EVENTS, verbose_name=_("kind")
+    )
+    day = models.DateField(verbose_name=_("day"))
+    marked_at = models.DateTimeField(auto_now_add=True, verbose_name=_("marked at"))
 
     class Meta:
+        verbose_name = _("day to recompute")
+        verbose_name_plural = _("days to recompute")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "kind", "day"], name="dirtyday_unique")
         ]

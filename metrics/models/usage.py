@@ -9,6 +9,7 @@ partition key).
 
 from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tenants.tenancy.models import TenantModel
 
@@ -22,19 +23,22 @@ def firehose_tenant():
         editable=False,
         db_index=False,
         db_constraint=False,
+        verbose_name=_("tenant"),
     )
 
 
 class Feature(TenantModel):
     """Maps one event name to a product feature; core features count for adoption."""
 
-    event_name = models.CharField(max_length=200)
-    feature = models.CharField(max_length=200)
-    is_core = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    event_name = models.CharField(max_length=200, verbose_name=_("event name"))
+    feature = models.CharField(max_length=200, verbose_name=_("feature"))
+    is_core = models.BooleanField(default=False, verbose_name=_("is core"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("feature")
+        verbose_name_plural = _("features")
         ordering = ["feature", "event_name"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "event_name"], name="feature_unique_event")
@@ -45,9 +49,9 @@ class Feature(TenantModel):
 
 
 class EventType(models.TextChoices):
-    TRACK = "track", "Track"
-    PAGE = "page", "Page"
-    SCREEN = "screen", "Screen"
+    TRACK = "track", _("Track")
+    PAGE = "page", _("Page")
+    SCREEN = "screen", _("Screen")
 
 
 class UsageEvent(TenantModel):
@@ -56,11 +60,13 @@ class UsageEvent(TenantModel):
     # timestamp) below serves it). Ingestion resolves accounts and contacts inside the
     # tenant in SQL; the ORM still applies on_delete.
     tenant = firehose_tenant()
-    message_id = models.CharField(max_length=255)
-    type = models.CharField(max_length=10, choices=EventType.choices, default=EventType.TRACK)
-    event = models.CharField(max_length=200)
-    timestamp = models.DateTimeField()
-    received_at = models.DateTimeField()
+    message_id = models.CharField(max_length=255, verbose_name=_("message ID"))
+    type = models.CharField(
+        max_length=10, choices=EventType.choices, default=EventType.TRACK, verbose_name=_("type")
+    )
+    event = models.CharField(max_length=200, verbose_name=_("event"))
+    timestamp = models.DateTimeField(verbose_name=_("timestamp"))
+    received_at = models.DateTimeField(verbose_name=_("received at"))
     account = models.ForeignKey(
         "accounts.Account",
         null=True,
@@ -68,7 +74,10 @@ class UsageEvent(TenantModel):
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
-        db_index=False,  # (account, timestamp) below serves the foreign key's lookups too
+        db_index=False,
+        verbose_name=_(
+            "account"
+        ),  # (account, timestamp) below serves the foreign key's lookups too
     )
     contact = models.ForeignKey(
         "accounts.Contact",
@@ -77,13 +86,22 @@ class UsageEvent(TenantModel):
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
-        db_index=False,  # (contact, timestamp) below serves the foreign key's lookups too
+        db_index=False,
+        verbose_name=_(
+            "contact"
+        ),  # (contact, timestamp) below serves the foreign key's lookups too
     )
-    account_external_id = models.CharField(max_length=255, blank=True)
-    contact_external_id = models.CharField(max_length=255, blank=True)
-    properties = models.JSONField(default=dict, blank=True)
+    account_external_id = models.CharField(
+        max_length=255, blank=True, verbose_name=_("account external ID")
+    )
+    contact_external_id = models.CharField(
+        max_length=255, blank=True, verbose_name=_("contact external ID")
+    )
+    properties = models.JSONField(default=dict, blank=True, verbose_name=_("properties"))
 
     class Meta:
+        verbose_name = _("usage event")
+        verbose_name_plural = _("usage events")
         ordering = ["-timestamp", "-id"]
         indexes = [
             # Events received since a moment (the metrics engine's search for late arrivals).
@@ -127,5 +145,9 @@ class EventReceipt(TenantModel):
     # of going through the locale, which message ids never need.
     pk = models.CompositePrimaryKey("tenant", "message_id")
     tenant = firehose_tenant()
-    message_id = models.CharField(max_length=255, db_collation="C")
-    received_at = models.DateTimeField()
+    message_id = models.CharField(max_length=255, db_collation="C", verbose_name=_("message ID"))
+    received_at = models.DateTimeField(verbose_name=_("received at"))
+
+    class Meta:
+        verbose_name = _("event receipt")
+        verbose_name_plural = _("event receipts")

@@ -4,6 +4,7 @@ the template names for it is done."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onboarding.models.template import CompletedBy, OnboardingTemplate
 from tenants.tenancy.models import TenantModel
@@ -17,26 +18,40 @@ class PlanStatus(models.TextChoices):
 
 class Plan(TenantModel):
     account = models.ForeignKey(
-        "accounts.Account", on_delete=models.CASCADE, related_name="onboarding_plans"
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        related_name="onboarding_plans",
+        verbose_name=pgettext_lazy("label", "account"),
     )
     template = models.ForeignKey(
-        OnboardingTemplate, null=True, on_delete=models.SET_NULL, related_name="plans"
+        OnboardingTemplate,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="plans",
+        verbose_name=_("template"),
     )
-    template_version = models.PositiveIntegerField(default=1)
+    template_version = models.PositiveIntegerField(default=1, verbose_name=_("template version"))
     # {milestone: step key}, from the template, kept in step with it.
-    milestones = models.JSONField(default=dict, blank=True)
+    milestones = models.JSONField(default=dict, blank=True, verbose_name=_("milestones"))
     # Milestones whose `onboarding.milestone_reached` webhook event was emitted: each once,
     # even when a template edit later points a milestone at another step.
-    milestones_announced = models.JSONField(default=list, blank=True)
+    milestones_announced = models.JSONField(
+        default=list, blank=True, verbose_name=_("milestones announced")
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.RUNNING
     )
     started_on = models.DateField(_("started on"))
     started_by = models.ForeignKey(
-        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tenants.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
     )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -61,28 +76,42 @@ class StepStatus(models.TextChoices):
 
 
 class PlanStep(TenantModel):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="steps")
-    key = models.SlugField(max_length=60)
-    position = models.PositiveSmallIntegerField(default=0)
-    title = models.JSONField(default=dict)
-    help = models.JSONField(default=dict, blank=True)
-    article_key = models.CharField(max_length=100, blank=True)
-    required = models.BooleanField(default=True)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="steps", verbose_name=_("plan")
+    )
+    key = models.SlugField(max_length=60, verbose_name=_("key"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
+    title = models.JSONField(default=dict, verbose_name=_("title"))
+    help = models.JSONField(default=dict, blank=True, verbose_name=_("help"))
+    article_key = models.CharField(max_length=100, blank=True, verbose_name=_("article key"))
+    required = models.BooleanField(default=True, verbose_name=_("required"))
     due_on = models.DateField(_("due"))
-    completed_by = models.CharField(max_length=10, choices=CompletedBy.choices)
-    event_name = models.CharField(max_length=200, blank=True)
-    event_count = models.PositiveIntegerField(default=1)
-    trait_name = models.CharField(max_length=100, blank=True)
-    trait_value = models.CharField(max_length=200, blank=True)
+    completed_by = models.CharField(
+        max_length=10, choices=CompletedBy.choices, verbose_name=_("completed by")
+    )
+    event_name = models.CharField(max_length=200, blank=True, verbose_name=_("event name"))
+    event_count = models.PositiveIntegerField(default=1, verbose_name=_("event count"))
+    trait_name = models.CharField(max_length=100, blank=True, verbose_name=_("trait name"))
+    trait_value = models.CharField(max_length=200, blank=True, verbose_name=_("trait value"))
     status = models.CharField(
         _("status"), max_length=10, choices=StepStatus.choices, default=StepStatus.OPEN
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     done_by_contact = models.ForeignKey(
-        "accounts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("done by contact"),
     )
     done_by_member = models.ForeignKey(
-        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tenants.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("done by member"),
     )
 
     class Meta:

@@ -36,9 +36,9 @@ class OnboardingTemplate(TenantModel):
     is_default = models.BooleanField(_("default"), default=False)
     # {milestone: step key}
     milestones = models.JSONField(_("milestones"), default=dict, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False, verbose_name=_("version"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["priority", "name", "id"]
@@ -50,7 +50,12 @@ class OnboardingTemplate(TenantModel):
 
 
 class TemplateStep(TenantModel):
-    template = models.ForeignKey(OnboardingTemplate, on_delete=models.CASCADE, related_name="steps")
+    template = models.ForeignKey(
+        OnboardingTemplate,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        verbose_name=_("template"),
+    )
     key = models.SlugField(_("key"), max_length=60)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     # {language: text}; English is required, the others fall back to it.
@@ -89,15 +94,25 @@ class TemplateVersion(TenantModel):
     time can be read back."""
 
     template = models.ForeignKey(
-        OnboardingTemplate, on_delete=models.CASCADE, related_name="versions"
+        OnboardingTemplate,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("template"),
     )
     version = models.PositiveIntegerField(_("version"))
     name = models.CharField(_("name"), max_length=120)
-    settings = models.JSONField(default=dict)  # plan, segment, priority, is_default
-    steps = models.JSONField(default=list)
-    milestones = models.JSONField(default=dict)
+    settings = models.JSONField(
+        default=dict, verbose_name=_("settings")
+    )  # plan, segment, priority, is_default
+    steps = models.JSONField(default=list, verbose_name=_("steps"))
+    milestones = models.JSONField(default=dict, verbose_name=_("milestones"))
     saved_by = models.ForeignKey(
-        "tenants.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tenants.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("saved by"),
     )
     saved_at = models.DateTimeField(_("saved"), auto_now_add=True)
 

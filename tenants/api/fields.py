@@ -11,7 +11,7 @@
 
 from datetime import timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -37,11 +37,15 @@ class ExternalIdField(serializers.SlugRelatedField):
 
     def __init__(self, model, slug_field="external_id", **kwargs):
         self.model = model
+        # The API speaks English: the model's name as written, whatever language is active
+        # when the serializer is built.
+        with translation.override(None):
+            name = str(model._meta.verbose_name)
         kwargs.setdefault(
             "error_messages",
             {
                 "does_not_exist": "No {model} with {slug_name} {value!r} in this tenant.".replace(
-                    "{model}", model._meta.verbose_name
+                    "{model}", name
                 ),
                 "invalid": "Must be a string.",
             },

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenants', '0006_user_preference'),
+        ('tenants', '0007_translated_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -19,17 +19,17 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='invitation',
             name='token_hash',
-            field=models.CharField(db_index=True, editable=False, max_length=64, null=True),
+            field=models.CharField(db_index=True, editable=False, max_length=64, null=True, verbose_name='token hash'),
         ),
         migrations.AlterField(
             model_name='tenantapikey',
             name='prefix',
-            field=models.CharField(db_index=True, editable=False, max_length=8),
+            field=models.CharField(db_index=True, editable=False, max_length=8, verbose_name='prefix'),
         ),
         migrations.AlterField(
             model_name='webhookmessage',
             name='msg_id',
-            field=models.CharField(max_length=40),
+            field=models.CharField(max_length=40, verbose_name='message ID'),
         ),
         migrations.AddConstraint(
             model_name='invitation',

@@ -6,6 +6,7 @@ row itself, so an entry never depends on which tenant happened to be active.
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tenants.tenancy.models import TenantManager, TenantModel
 
@@ -41,6 +42,7 @@ class AuditEntry(TenantModel, AbstractLogEntry):
         related_name="+",
         editable=False,
         db_constraint=False,
+        verbose_name=_("tenant"),
     )
     # Requests authenticated by an API key have no user: the key is the actor.
     api_key = models.ForeignKey(
@@ -49,14 +51,15 @@ class AuditEntry(TenantModel, AbstractLogEntry):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("API key"),
     )
 
     objects = AuditEntryManager()
 
     class Meta(AbstractLogEntry.Meta):
         abstract = False
-        verbose_name = "audit entry"
-        verbose_name_plural = "audit entries"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["tenant", "-timestamp"], name="auditentry_tenant_time")]
 
     @property

@@ -7,23 +7,26 @@ or rolls back with its rows; it is handed to the broker right after commit, and 
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tenants.tenancy.models import TenantModel
 
 
 class OutboxTask(TenantModel):
-    task_name = models.CharField(max_length=200)
+    task_name = models.CharField(max_length=200, verbose_name=_("task name"))
     # Positional arguments of the task, the tenant's id first (as `@tenant_task` expects).
     # Identifiers only: a secret written here would sit in the database and the broker.
-    args = models.JSONField(default=list)
-    kwargs = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    args = models.JSONField(default=list, verbose_name=_("arguments"))
+    kwargs = models.JSONField(default=dict, verbose_name=_("keyword arguments"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    last_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last attempt at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
 
     class Meta:
+        verbose_name = _("outbox task")
+        verbose_name_plural = _("outbox tasks")
         ordering = ["id"]
         indexes = [
             # The relay's look-up: the oldest tasks not sent yet, of every tenant.

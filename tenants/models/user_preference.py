@@ -11,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 class UserPreference(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preference",
+        verbose_name=_("user"),
     )
     # Blank: the browser's language (Accept-Language) decides.
     language = models.CharField(

@@ -26,26 +26,39 @@ class DisabledReason(models.TextChoices):
 
 
 class WebhookEndpoint(TenantModel):
-    url = models.URLField(max_length=2000)
-    description = models.CharField(max_length=200, blank=True)
-    event_types = ArrayField(models.CharField(max_length=64), default=list)
+    url = models.URLField(max_length=2000, verbose_name=_("URL"))
+    description = models.CharField(max_length=200, blank=True, verbose_name=_("description"))
+    event_types = ArrayField(
+        models.CharField(max_length=64), default=list, verbose_name=_("event types")
+    )
     format = models.CharField(
-        max_length=16, choices=WebhookFormat.choices, default=WebhookFormat.STANDARD
+        max_length=16,
+        choices=WebhookFormat.choices,
+        default=WebhookFormat.STANDARD,
+        verbose_name=_("format"),
     )
     # `whsec_` + base64 of 32 random bytes. During a rotation the previous secret signs too,
     # until it expires, so receivers can switch without missing a message.
-    secret = models.CharField(max_length=100)
-    previous_secret = models.CharField(max_length=100, blank=True)
-    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
-    enabled = models.BooleanField(default=True)
-    disabled_reason = models.CharField(
-        max_length=16, choices=DisabledReason.choices, blank=True, default=DisabledReason.NONE
+    secret = models.CharField(max_length=100, verbose_name=_("secret"))
+    previous_secret = models.CharField(
+        max_length=100, blank=True, verbose_name=_("previous secret")
     )
-    disabled_at = models.DateTimeField(null=True, blank=True)
+    previous_secret_expires_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("previous secret expires at")
+    )
+    enabled = models.BooleanField(default=True, verbose_name=_("enabled"))
+    disabled_reason = models.CharField(
+        max_length=16,
+        choices=DisabledReason.choices,
+        blank=True,
+        default=DisabledReason.NONE,
+        verbose_name=_("disabled reason"),
+    )
+    disabled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("disabled at"))
     # The first failure since the last success; cleared by a success.
-    failing_since = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    failing_since = models.DateTimeField(null=True, blank=True, verbose_name=_("failing since"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["id"]
@@ -59,10 +72,10 @@ class WebhookEndpoint(TenantModel):
 class WebhookMessage(TenantModel):
     """One event, with the body every endpoint receives; `msg_id` is its `webhook-id`."""
 
-    msg_id = models.CharField(max_length=40)
-    event_type = models.CharField(max_length=64)
-    payload = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    msg_id = models.CharField(max_length=40, verbose_name=_("message ID"))
+    event_type = models.CharField(max_length=64, verbose_name=_("event type"))
+    payload = models.JSONField(verbose_name=_("payload"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-id"]
@@ -87,22 +100,32 @@ class WebhookDelivery(TenantModel):
     """A message to one endpoint, and what its last attempt got back."""
 
     endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("endpoint"),
     )
-    message = models.ForeignKey(WebhookMessage, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(
+        WebhookMessage, on_delete=models.CASCADE, related_name="+", verbose_name=_("message")
+    )
     status = models.CharField(
-        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        max_length=16,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        verbose_name=_("status"),
     )
-    attempts = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
     # Attempts of the current round (a resend starts a new round of the retry schedule).
-    round_attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    response_status = models.PositiveIntegerField(null=True, blank=True)
-    response_body = models.TextField(blank=True)  # the first KB
-    error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    succeeded_at = models.DateTimeField(null=True, blank=True)
+    round_attempts = models.PositiveIntegerField(default=0, verbose_name=_("round attempts"))
+    next_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("next attempt at"))
+    last_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last attempt at"))
+    response_status = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("response status")
+    )
+    response_body = models.TextField(blank=True, verbose_name=_("response body"))  # the first KB
+    error = models.CharField(max_length=500, blank=True, verbose_name=_("error"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    succeeded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("succeeded at"))
 
     class Meta:
         ordering = ["-id"]

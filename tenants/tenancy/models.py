@@ -8,6 +8,7 @@ up the tenant of the request that evaluates them.
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tenants.tenancy.context import get_current_tenant, require_current_tenant
 
@@ -98,7 +99,11 @@ class TenantModel(models.Model):
     """Abstract base: a `tenant` foreign key, scoped managers and cross-tenant FK checks."""
 
     tenant = models.ForeignKey(
-        "tenants.Tenant", on_delete=models.CASCADE, related_name="+", editable=False
+        "tenants.Tenant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        verbose_name=_("tenant"),
     )
 
     objects = TenantManager()
