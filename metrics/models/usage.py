@@ -10,6 +10,7 @@ partition key).
 from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.tenancy.models import TenantModel
 
@@ -75,9 +76,8 @@ class UsageEvent(TenantModel):
         related_name="+",
         db_constraint=False,
         db_index=False,
-        verbose_name=_(
-            "account"
-        ),  # (account, timestamp) below serves the foreign key's lookups too
+        # (account, timestamp) below serves the foreign key's lookups too
+        verbose_name=pgettext_lazy("label", "account"),
     )
     contact = models.ForeignKey(
         "accounts.Contact",

@@ -17,9 +17,7 @@ class TenantAPIKey(TenantModel, AbstractAPIKey):
     # key holds tenant_id, so the table can be distributed by tenant). A request's key is found
     # by its prefix across tenants through this plain index, and verified against each key with
     # that prefix (tenants/api/authentication.py): eight random characters may meet again.
-    prefix = models.CharField(
-        max_length=8, editable=False, db_index=True, verbose_name=_("prefix")
-    )
+    prefix = models.CharField(max_length=8, editable=False, db_index=True, verbose_name=_("prefix"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
