@@ -23,7 +23,7 @@ RUN DEBUG=0 \
     DATABASE_URL=postgres://build@build.invalid/build \
     REDIS_URL=redis://build.invalid:6379/0 \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/beat /app/var/media \
+    && mkdir -p /app/var/beat /app/var/media /app/var/prometheus \
     && chown -R csplatform:csplatform /app/var
 
 USER csplatform

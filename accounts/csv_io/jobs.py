@@ -5,11 +5,12 @@ conditional UPDATE (or a row lock), so a duplicated task changes nothing.
 """
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import ImportJob
 from tenants.audit.services import UPDATE, audit_record
 from tenants.language.preference import preferred_language
+from tenants.language.session import available
 from tenants.models import Membership, Tenant, UserPreference
 from tenants.tenancy.outbox import enqueue_on_commit
 
@@ -29,6 +30,7 @@ def import_job_create(
         original_filename=filename[:255],
         content=content,
         created_by=created_by,
+        language=translation.get_language() or "",
     )
     enqueue_on_commit(validate_import, tenant, job.pk)
     return job
@@ -55,7 +57,12 @@ def import_job_request_apply(*, tenant: Tenant, job: ImportJob) -> bool:
 
 
 def uploader_language(*, tenant: Tenant, job_id: int) -> str:
-    """The language the job's messages are written in: its uploader's (one query). The
-    checks run in a task, long after the upload's request, and the messages are stored."""
-    uploader = ImportJob.objects.for_tenant(tenant).filter(pk=job_id).values("created_by")
-    return preferred_language(UserPreference.objects.filter(user__memberships__in=uploader))
+    """The language the job's messages are written in: the uploader's saved choice, else
+    that of their pages when they uploaded (their browser's), else the site's. The checks run
+    in a task, long after the upload's request, and the messages are stored."""
+    job = ImportJob.objects.for_tenant(tenant).filter(pk=job_id)
+    chosen = UserPreference.objects.filter(user__memberships__in=job.values("created_by"))
+    if chosen.exclude(language="").exists():
+        return preferred_language(chosen)
+    language = job.values_list("language", flat=True).first()
+    return language if language and available(language) else preferred_language(chosen)

@@ -136,14 +136,17 @@ class FileChecker:
                         row_error(
                             line,
                             "",
-                            ngettext(
-                                "Has %(cells)d cells but the header has %(columns)d column; "
-                                "put values that contain the separator in double quotes.",
-                                "Has %(cells)d cells but the header has %(columns)d columns; "
-                                "put values that contain the separator in double quotes.",
-                                width,
+                            # Two counts, two plural choices: each phrase follows its own.
+                            _(
+                                "Has %(cells)s but the header has %(columns)s; put values "
+                                "that contain the separator in double quotes."
                             )
-                            % {"cells": len(cells), "columns": width},
+                            % {
+                                "cells": ngettext("%(n)d cell", "%(n)d cells", len(cells))
+                                % {"n": len(cells)},
+                                "columns": ngettext("%(n)d column", "%(n)d columns", width)
+                                % {"n": width},
+                            },
                         )
                     )
                 cells = (cells + [""] * width)[:width]  # missing trailing cells: blank
@@ -508,7 +511,11 @@ def _parse_json(text: str):
     try:
         return json.loads(text, parse_constant=refuse)
     except json.JSONDecodeError as error:
-        raise ValueError(f"{error.msg} at character {error.pos + 1}") from None
+        # The decoder's own words stay English: Python's json module has no catalogue.
+        raise ValueError(
+            _("%(problem)s at character %(position)d")
+            % {"problem": error.msg, "position": error.pos + 1}
+        ) from None
     except RecursionError:
         raise ValueError(_("nested too deeply")) from None
 

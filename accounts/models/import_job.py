@@ -83,6 +83,8 @@ class ImportJob(TenantModel):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # The language the uploader's pages were in: the checks' messages are written in it.
+    language = models.CharField(max_length=16, blank=True, default="", verbose_name=_("language"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     validated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("validated at"))

@@ -104,7 +104,10 @@ def queue_delete(redis_url: str, queue: str) -> None:
     """The run's own queue and its binding, with whatever the worker left in it."""
     client = redis.Redis.from_url(redis_url)
     try:
-        client.delete(*client.scan_iter(match=f"{queue}*"), f"_kombu.binding.{queue}")
+        # Exactly the run's keys: kombu's priority lists are the name, a separator and 3, 6 or
+        # 9; a pattern would also match another run's queue whose name starts alike.
+        lists = [queue, *(f"{queue}\x06\x16{priority}" for priority in (3, 6, 9))]
+        client.delete(*lists, f"_kombu.binding.{queue}")
     finally:
         client.close()
 
@@ -140,8 +143,15 @@ def traffic(env: dict, plan: dict) -> dict:
             return json.load(result_file)
 
 
+def _stop(signum, frame):
+    # A terminated run leaves through its ExitStack: the worker, gunicorn and the scratch
+    # database are stopped and removed as after a normal run.
+    raise SystemExit(128 + signum)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv if argv is not None else sys.argv[1:])
+    signal.signal(signal.SIGTERM, _stop)
     if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
         log("DATABASE_URL and REDIS_URL are needed: run `make bench-load`, or wrap this")
         log("command in `python -m csplatform.embedded -- ...`.")

@@ -2,6 +2,7 @@
 tenant's fallback assignee of tasks. They parse; the services check the values."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from health.forms.members import MemberChoiceField
@@ -22,7 +23,7 @@ DAYS_HELP = {
 def _field(name: str, **kwargs):
     model_field = AlertRule._meta.get_field(name)
     return forms.IntegerField(
-        label=model_field.verbose_name.capitalize(), help_text=model_field.help_text, **kwargs
+        label=capfirst(model_field.verbose_name), help_text=model_field.help_text, **kwargs
     )
 
 

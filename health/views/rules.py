@@ -67,7 +67,8 @@ class AlertRulesView(TenantView):
                 _apply_errors(form, error)
         if form.errors:
             if request.htmx:
-                # htmx swaps no 4xx answer (its default): the card with its errors comes as 200.
+                # The card with its errors replaces the card; it answers 200 as the card is
+                # the whole answer, not a refusal of the page.
                 return self._card(request, _item(rule, form))
             return self.get(request, bound=form, status=400)
         if request.htmx:

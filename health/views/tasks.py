@@ -123,7 +123,8 @@ def _row(request, task: Task, *, notice: str = "", error: str = "") -> HttpRespo
         "error": error,
     }
     response = render(request, "health/_task_row.html", context)
-    response["HX-Trigger"] = CHANGED_EVENT
+    if not error:  # a refused action changed nothing for the panels that listen
+        response["HX-Trigger"] = CHANGED_EVENT
     return response
 
 

@@ -9,7 +9,20 @@ No tenant label anywhere: the figures are the platform's, and a label per tenant
 without bound.
 """
 
-from prometheus_client import Counter, Histogram
+import os
+import socket
+
+from prometheus_client import Counter, Histogram, values
+
+_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _MULTIPROC_DIR:
+    # Each container numbers its processes from 1, so containers sharing the directory would
+    # write the same pid's file; the host name keeps their files apart. A missing directory
+    # would fail every import of this module (migrate, beat): made here when it can be.
+    os.makedirs(_MULTIPROC_DIR, exist_ok=True)
+    values.ValueClass = values.MultiProcessValue(
+        process_identifier=lambda: f"{socket.gethostname()}_{os.getpid()}"
+    )
 
 # Seconds from the request's arrival to its response, by route name (never the raw path,
 # whose ids would make a series per object) and method.

@@ -29,7 +29,7 @@ class RequestObservabilityMiddleware:
             response = self.get_response(request)
             duration = time.perf_counter() - started
             route = _route(request)
-            REQUEST_LATENCY.labels(route=route, method=request.method).observe(duration)
+            REQUEST_LATENCY.labels(route=route, method=_method(request)).observe(duration)
             response["X-Request-ID"] = request_id
             logger.info(
                 "request",
@@ -70,3 +70,11 @@ def _user_id(request):
     if user is None or getattr(user, "_wrapped", None) is empty:
         return None
     return getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+
+
+# Anyone may send any method name; a series per name would grow without bound.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _method(request) -> str:
+    return request.method if request.method in _METHODS else "other"

@@ -40,3 +40,24 @@ def test_row_errors_are_in_the_uploaders_language(
         "Lines %(first)d and %(line)d have the same external_id %(external_id)s; keep one of them.",
     ) % {"first": 2, "line": 3, "external_id": "'acc-1'"}
     assert [error["message"] for error in job.errors] == [expected]
+
+
+def test_without_a_saved_choice_the_messages_follow_the_browsers_language(
+    tenant, member, member_client, django_capture_on_commit_callbacks
+):
+    content = b"external_id,name\nacc-1,A\nacc-1,B\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(
+            "/data/",
+            {"kind": "accounts", "file": SimpleUploadedFile("d.csv", content, "text/csv")},
+            HTTP_ACCEPT_LANGUAGE="ru",
+        )
+
+    job = ImportJob.objects.for_tenant(tenant).latest("id")
+
+    assert job.language == "ru"
+    expected = _in(
+        "ru",
+        "Lines %(first)d and %(line)d have the same external_id %(external_id)s; keep one of them.",
+    ) % {"first": 2, "line": 3, "external_id": "'acc-1'"}
+    assert [error["message"] for error in job.errors] == [expected]

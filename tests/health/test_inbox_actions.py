@@ -79,6 +79,7 @@ def test_snooze_refuses_bad_input_in_place(tenant, member_client, task):
     url = f"/tasks/{task.pk}/snooze/"
     past = member_client.post(url, {"until": tenant.today().isoformat()}, **HTMX)
     assert past.status_code == 200 and "Snooze until a day after today." in past.content.decode()
+    assert "HX-Trigger" not in past  # nothing changed: the account page's panels stay as they are
     nothing = member_client.post(url, {}, **HTMX).content.decode()
     assert "Choose how long to snooze the task." in nothing
     odd = member_client.post(url, {"days": "5", "next": "/tasks/"})
