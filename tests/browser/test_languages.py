@@ -71,3 +71,8 @@ def test_each_language_from_the_switch(live_server, world, page: Page, size):
         expect(portfolio_link).to_have_text(_portfolio(code))
         watch.assert_clean(f"{name} at {size} width")
         page.screenshot(path=str(folder / f"language-{code}-{size}.png"), full_page=True)
+        # Longer words must not widen the page: the portfolio, with its menus closed.
+        page.goto(f"{live_server.url}/accounts/")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= SIZES[size]["width"], f"{name}: the portfolio is {width} px wide"
+        page.goto(f"{live_server.url}/")
