@@ -217,3 +217,23 @@ def worker(tmp_path, settings):
         process.terminate()
         output, _ = process.communicate(timeout=30)
         print(output)
+
+
+# The few tests that take minutes each (whole migration histories, servers started apart):
+# run first, so that the other worker's many short tests fill the time beside them instead of
+# both workers waiting on them at the end.
+LONG_FIRST = (
+    "tests/platform/test_upgrade_migrations.py",
+    "tests/bench/test_load.py",
+    "tests/docs/test_readme.py",
+    "tests/ops/test_backup_restore.py",
+    "tests/browser/test_languages.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def long_first(item):
+        path = item.nodeid.split("::")[0]
+        return 0 if path in LONG_FIRST else 1
+
+    items.sort(key=long_first)  # stable: each file keeps its own order
