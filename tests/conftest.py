@@ -223,6 +223,7 @@ def worker(tmp_path, settings):
 # run first, so that the other worker's many short tests fill the time beside them instead of
 # both workers waiting on them at the end.
 LONG_FIRST = (
+    "tests/platform/test_wrong_tenant.py",
     "tests/platform/test_upgrade_migrations.py",
     "tests/bench/test_load.py",
     "tests/docs/test_readme.py",
