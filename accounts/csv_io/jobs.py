@@ -10,7 +10,6 @@ from django.utils import timezone, translation
 from accounts.models import ImportJob
 from tenants.audit.services import UPDATE, audit_record
 from tenants.language.preference import preferred_language
-from tenants.language.session import available
 from tenants.models import Membership, Tenant, UserPreference
 from tenants.tenancy.outbox import enqueue_on_commit
 
@@ -62,7 +61,4 @@ def uploader_language(*, tenant: Tenant, job_id: int) -> str:
     in a task, long after the upload's request, and the messages are stored."""
     job = ImportJob.objects.for_tenant(tenant).filter(pk=job_id)
     chosen = UserPreference.objects.filter(user__memberships__in=job.values("created_by"))
-    if chosen.exclude(language="").exists():
-        return preferred_language(chosen)
-    language = job.values_list("language", flat=True).first()
-    return language if language and available(language) else preferred_language(chosen)
+    return preferred_language(chosen, default=job.values_list("language", flat=True).first())
