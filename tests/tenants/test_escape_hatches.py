@@ -153,6 +153,8 @@ LISTED = {
         1, "superusers choose among all tenants' rows; staff get their tenant's"),
     ("tenants/tenancy/admin.py", "TenantAdmin.get_queryset", "unscoped"): (
         1, "superusers see all tenants; staff are filtered to their own"),
+    ("tenants/tenancy/models.py", "_update_from_arrays", "raw SQL"): (
+        2, "bulk_update's UPDATE, limited to its queryset's ids (the tenant scope's)"),
     ("tenants/tenancy/membership.py", "resolve_membership", "unscoped"): (
         1, "sign-in lists the user's memberships in every tenant"),
     ("tenants/tenancy/membership.py", "resolve_membership", "cross-tenant"): (

@@ -96,3 +96,38 @@ def test_update_refuses_a_foreign_key_into_another_tenant(tenant, other_tenant, 
         mine.pk,
         theirs.pk,
     }
+
+
+def test_bulk_update_writes_each_rows_values_in_one_statement(
+    tenant, other_tenant, memberships, django_assert_num_queries
+):
+    mine, theirs = memberships
+    with tenant_scope(tenant):
+        memos = Memo.objects.bulk_create([Memo(membership=mine, text=str(n)) for n in range(30)])
+    with tenant_scope(other_tenant):
+        outside = Memo.objects.create(membership=theirs, text="theirs")
+    for n, memo in enumerate(memos):
+        memo.text = f"changed {n}" if n % 2 else ""
+    with tenant_scope(tenant), django_assert_num_queries(1):
+        assert Memo.objects.bulk_update(memos, ["text"]) == 30
+    texts = dict(Memo.objects.for_tenant(tenant).values_list("pk", "text"))
+    assert texts == {memo.pk: memo.text for memo in memos}
+    # Only the queryset's rows: another tenant's row named in the list is left as it is.
+    outside.text = "overwritten"
+    with tenant_scope(tenant):
+        assert Memo.objects.bulk_update([outside, memos[0]], ["text"]) == 1
+    outside.refresh_from_db()
+    assert outside.text == "theirs"
+
+
+def test_bulk_update_refuses_a_foreign_key_into_another_tenant(tenant, memberships):
+    mine, theirs = memberships
+    with tenant_scope(tenant):
+        memos = Memo.objects.bulk_create([Memo(membership=mine, text="a") for _ in range(3)])
+        memos[1].membership = theirs
+        with pytest.raises(ValidationError) as error:
+            Memo.objects.bulk_update(memos, ["membership", "text"])
+        assert "membership" in error.value.message_dict
+        with pytest.raises(ValidationError):
+            Memo.objects.bulk_update(memos, ["tenant"])
+    assert set(Memo.objects.unscoped().values_list("membership", flat=True)) == {mine.pk}
