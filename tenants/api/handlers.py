@@ -6,8 +6,9 @@ path under /api/, a crash that DRF passes on, a request Django refuses before an
 
 A request that fails because the database cannot be reached (down, restarting, refusing
 connections) is answered 503 with Retry-After rather than 500: it was not acknowledged,
-and the client sends it again (event batches are deduplicated by message id). The processes reconnect by themselves
-once the database is back (CONN_HEALTH_CHECKS), so no restart is needed.
+and the client sends it again (event batches are deduplicated by message id). The processes
+reconnect by themselves once the database is back (CONN_HEALTH_CHECKS), so no restart is
+needed.
 """
 
 import sys

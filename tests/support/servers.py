@@ -211,7 +211,7 @@ def manage(env: dict, *args: str, timeout: float = 300) -> str:
     """Run a management command; its standard output."""
     done = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, timeout=timeout,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        capture_output=True, text=True,
     )  # fmt: skip
     if done.returncode:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
