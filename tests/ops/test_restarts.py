@@ -12,6 +12,7 @@ acknowledged, never a 500) and `/healthz` names the database; once it is back, t
 gunicorn and worker serve and work without a restart, and `/healthz` says what was down."""
 
 import json
+import signal
 import threading
 import time
 import uuid
@@ -26,7 +27,9 @@ from tests.conftest import _database_url
 from tests.support import servers
 from tests.tenants.webhook_receiver import receiver
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The test database is set up for the copy (the cluster fixture); the tests themselves
+# never write to it, so a plain transaction, rolled back, is all they need (no flush).
+pytestmark = pytest.mark.django_db
 
 BATCH = "/api/v1/events/batch/"
 ACCOUNTS = 30
@@ -85,8 +88,8 @@ def app(cluster, tmp_path):
     try:
         yield postgres, redis, env, port, worker
     finally:
-        web.stop()
-        worker.stop()
+        web.stop(signal.SIGINT)
+        worker.stop(signal.SIGQUIT)
         print(web.output(), worker.output())
 
 

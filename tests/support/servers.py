@@ -256,9 +256,11 @@ class Process:
             self._log.flush()
         return self.log_path.read_text()
 
-    def stop(self) -> None:
+    def stop(self, signum: int = signal.SIGTERM) -> None:
+        """`signum` to the process: SIGTERM lets it finish its work; gunicorn's SIGINT and
+        Celery's SIGQUIT end it at once (a test's processes have nothing left to finish)."""
         if self.alive():
-            self.process.terminate()
+            self.process.send_signal(signum)
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
