@@ -25,10 +25,15 @@ _KEPT = 7 * 24 * 3600  # a week: enough to read after a weekend's outage
 _seen: dict[str, dict] = {}
 
 
-def outage_record(check: str, error: str, *, now: datetime | None = None) -> None:
-    """`check` ("database", "redis") failed with `error` (an exception's class name)."""
+def outage_record(
+    check: str, error: str, *, now: datetime | None = None, share: bool = True
+) -> None:
+    """`check` ("database", "redis") failed with `error` (an exception's class name); copied
+    to the cache unless `share` is False (Redis is known to be down: an unreachable host
+    would make each attempt wait for its timeout)."""
     _seen[check] = {"error": error, "at": now or timezone.now()}
-    _share()
+    if share:
+        _share()
 
 
 def _share() -> dict[str, dict]:
@@ -45,16 +50,17 @@ def _share() -> dict[str, dict]:
     return merged
 
 
-def outages_last(*, now: datetime | None = None) -> dict[str, dict]:
+def outages_last(*, now: datetime | None = None, share: bool = True) -> dict[str, dict]:
     """{check: {"error", "at" (ISO 8601, UTC), "seconds_ago"}} of every check that failed
-    within the last week, as any web process saw it."""
+    within the last week, as any web process saw it (this process's only, without `share`)."""
     now = now or timezone.now()
+    seen = _share() if share else dict(_seen)
     return {
         check: {
             "error": failure["error"],
             "at": failure["at"].isoformat().replace("+00:00", "Z"),
             "seconds_ago": max(0, int((now - failure["at"]).total_seconds())),
         }
-        for check, failure in sorted(_share().items())
+        for check, failure in sorted(seen.items())
         if (now - failure["at"]).total_seconds() < _KEPT
     }

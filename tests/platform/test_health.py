@@ -4,8 +4,9 @@ request that finds the database unreachable is answered 503 (JSON under the API)
 from contextlib import contextmanager
 
 import pytest
+from django.core.cache import cache
 from django.db import OperationalError, connection
-from django.test import Client
+from django.test import Client, override_settings
 
 from tenants.api.handlers import database_unavailable
 
@@ -22,17 +23,24 @@ def test_healthz_reports_database_and_redis(client):
 
 
 @pytest.mark.django_db
-def test_healthz_fails_when_redis_is_unreachable(client, settings):
+def test_healthz_fails_when_redis_is_unreachable_and_says_so_once_it_is_back(client):
     # Django resets its cache connections when CACHES changes (setting_changed).
-    settings.CACHES = {
+    unreachable = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
-    response = client.get("/healthz")
+    with override_settings(CACHES=unreachable):
+        response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"].startswith("error")
+    assert response.json()["last_failures"]["redis"]["error"] == "ConnectionError"
+    back = client.get("/healthz")
+    assert back.status_code == 200
+    assert back.json()["last_failures"]["redis"]["error"] == "ConnectionError"
+    # ... written to the cache now that it is back, for the other web processes to report.
+    assert "redis" in cache.get("outages:last")
 
 
 @contextmanager
