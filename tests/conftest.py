@@ -228,6 +228,7 @@ LONG_FIRST = (
     "tests/bench/test_load.py",
     "tests/docs/test_readme.py",
     "tests/ops/test_backup_restore.py",
+    "tests/ops/test_restarts.py",
     "tests/browser/test_languages.py",
 )
 

@@ -33,6 +33,10 @@ COMMON_ERRORS = {
         "missing CSRF token on a browser session's write."
     ),
     "404": _("No such row in this tenant (another tenant's rows are not found either)."),
+    "503": _(
+        "The database cannot be reached for a moment (code database_unavailable): the request "
+        "was not completed. Send it again after the seconds of Retry-After."
+    ),
 }
 
 

@@ -43,7 +43,7 @@ def test_every_operation_has_a_summary_in_good_english():
     assert not wrong
 
 
-def test_every_operation_documents_401_403_404_with_the_error_format():
+def test_every_operation_documents_401_403_404_503_with_the_error_format():
     from drf_spectacular.generators import SchemaGenerator
 
     schema = SchemaGenerator().get_schema(request=None, public=True)
@@ -56,7 +56,7 @@ def test_every_operation_documents_401_403_404_with_the_error_format():
     ]
     assert len(operations) > 40
     for method, path, operation in operations:
-        for code in ("401", "403", "404"):
+        for code in ("401", "403", "404", "503"):
             response = operation["responses"].get(code)
             assert response, f"{method} {path} does not document {code}"
             body = response["content"]["application/json"]["schema"]
