@@ -8,11 +8,14 @@ the worker there.
 
 1. The metrics run is killed after its rollups are committed, while it writes the figures
    (their table is locked against writes): no figure is visible, nothing is marked computed.
-2. The hourly catch-up (`nightly_all`) queues the run again; a new worker completes it.
-3. The scoring run is killed after some quarters of scores are committed, while it writes
-   the next one (another transaction is inserting one of that quarter's rows).
-4. The catch-up of the scores (`scores_all`) queues them again; a new worker completes them,
-   then the alert rules.
+2. The hourly catch-up (`nightly_all`) queues the run again; a second worker completes it.
+3. The scoring run (on the second worker) is killed after some quarters of scores are
+   committed, while it writes the next one (another transaction is inserting one of that
+   quarter's rows).
+4. The catch-up of the scores (`scores_all`) queues them again; a third worker completes
+   them, then the alert rules.
+5. The killed workers' own messages, redelivered after the broker's visibility timeout, do
+   nothing more.
 
 Throughout, another connection reads the figures and scores per day, as a page would: every
 day it saw had all of its rows or none. At the end, the figures and scores equal those a
@@ -33,11 +36,11 @@ from csplatform.celery import app as celery_app
 from csplatform.demo.seed.service import demo_seed
 from health.models import HealthScore, HealthSettings
 from health.services.score_history import CHUNK_DAYS, HISTORY_DAYS, health_scores_history
-from health.tasks import scores_all
+from health.tasks import scores_all, scores_nightly
 from metrics.engine.calendar import local_today
 from metrics.models import AccountDay, MetricFigure, MetricsState
 from metrics.services.recompute import metrics_backfill
-from metrics.tasks import nightly_all
+from metrics.tasks import nightly, nightly_all
 from tenants.services.tenants import tenant_create
 from tenants.tenancy.context import tenant_scope
 from tests.conftest import _database_url, worker_start, worker_stop
@@ -145,56 +148,56 @@ def _state(tenant) -> MetricsState | None:
     return MetricsState.objects.for_tenant(tenant).first()
 
 
-def _worker(tmp_path, settings):
-    return worker_start(tmp_path, settings)
-
-
 def test_a_worker_killed_during_the_nightly_run(tmp_path, settings):
-    tenant, _ = tenant_create(slug="night", name="Night", owner_email="owner@night.test")
-    yesterday = local_today(tenant.time_zone) - timedelta(days=1)
-    with tenant_scope(tenant):
-        demo_seed(tenant=tenant, accounts=ACCOUNTS, days=DAYS, seed=11, end_date=yesterday)
-    oldest = yesterday - timedelta(days=HISTORY_DAYS - 1)
-    # An account scored every day of the third quarter of the score history: a row of its
-    # that another transaction is inserting stops the scoring run at that quarter, after
-    # the first two are committed.
-    third = oldest + timedelta(days=2 * CHUNK_DAYS)
-    steady = (
-        Subscription.objects.for_tenant(tenant)
-        .filter(start_date__lte=third)
-        .filter(Q(end_date=None) | Q(end_date__gt=third + timedelta(days=CHUNK_DAYS)))
-        .values_list("account_id", flat=True)
-        .first()
-    )
-    assert steady is not None, "the seed has no account paying through the third quarter"
-
+    # Three workers, each on a queue of its own (what one queues goes to its queue too), all
+    # started while the history is seeded rather than one after each kill.
+    queues = [f"{settings.CELERY_TASK_DEFAULT_QUEUE}-{n}" for n in range(3)]
+    workers = [
+        worker_start(tmp_path, settings, queue=queue, env={"CSPLATFORM_TEST_QUEUE": queue})
+        for queue in queues
+    ]
     observer, holder = _connect(), psycopg2.connect(_database_url())
-    seen: list = []
-    watch = _watching(observer, tenant.pk, seen)
-    celery_app.conf.task_always_eager = False
-    workers = []
     try:
+        tenant, _ = tenant_create(slug="night", name="Night", owner_email="owner@night.test")
+        yesterday = local_today(tenant.time_zone) - timedelta(days=1)
+        with tenant_scope(tenant):
+            demo_seed(tenant=tenant, accounts=ACCOUNTS, days=DAYS, seed=11, end_date=yesterday)
+        oldest = yesterday - timedelta(days=HISTORY_DAYS - 1)
+        # An account scored every day of the third quarter of the score history: a row of
+        # its that another transaction is inserting stops the scoring run at that quarter,
+        # after the first two are committed.
+        third = oldest + timedelta(days=2 * CHUNK_DAYS)
+        steady = (
+            Subscription.objects.for_tenant(tenant)
+            .filter(start_date__lte=third)
+            .filter(Q(end_date=None) | Q(end_date__gt=third + timedelta(days=CHUNK_DAYS)))
+            .values_list("account_id", flat=True)
+            .first()
+        )
+        assert steady is not None, "the seed has no account paying through the third quarter"
+        seen: list = []
+        watch = _watching(observer, tenant.pk, seen)
+        celery_app.conf.task_always_eager = False
+
         # 1. The metrics run, killed while it writes the figures (after the rollups).
         with holder.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {MetricFigure._meta.db_table} IN SHARE MODE")
-        workers.append(_worker(tmp_path, settings))
-        nightly_all.delay()
+        nightly_all.apply_async(queue=queues[0])
         backend = _until(
             watch(lambda: _blocked_behind(observer, holder)),
-            workers=workers[-1:],
+            workers=workers[:1],
             what="metrics run writing its figures",
         )
         assert AccountDay.objects.for_tenant(tenant).exists(), "the rollups were committed"
-        _kill(workers[-1], observer, holder, backend)
+        _kill(workers[0], observer, holder, backend)
         assert not MetricFigure.objects.for_tenant(tenant).exists()
         assert _state(tenant).computed_through is None  # the catch-up will run it again
 
-        # 2. The hourly catch-up queues the run again; a new worker completes it.
-        workers.append(_worker(tmp_path, settings))
-        nightly_all.delay()
+        # 2. The hourly catch-up queues the run again; another worker completes it.
+        nightly_all.apply_async(queue=queues[1])
         _until(
             watch(lambda: _state(tenant).computed_through == yesterday),
-            workers=workers[-1:],
+            workers=workers[1:2],
             what="metrics run completed",
         )
         assert MetricsState.objects.for_tenant(tenant).get().last_error == ""
@@ -207,21 +210,20 @@ def test_a_worker_killed_during_the_nightly_run(tmp_path, settings):
                 "VALUES (%s, %s, %s, 0, '[]', now())",
                 [tenant.pk, steady, third],
             )
-        scores_all.delay()
+        scores_all.apply_async(queue=queues[1])
         backend = _until(
             watch(lambda: _blocked_behind(observer, holder)),
-            workers=workers[-1:],
+            workers=workers[1:2],
             what="scoring run writing a quarter",
         )
         scored = set(HealthScore.objects.for_tenant(tenant).values_list("day", flat=True))
         assert scored and max(scored) < third, "the first quarters only were committed"
-        _kill(workers[-1], observer, holder, backend)
+        _kill(workers[1], observer, holder, backend)
         settings_row = HealthSettings.objects.for_tenant(tenant).first()
         assert settings_row is None or settings_row.rules_run_through is None  # no rules yet
 
-        # 4. The catch-up of the scores queues them again; a new worker completes them.
-        workers.append(_worker(tmp_path, settings))
-        scores_all.delay()
+        # 4. The catch-up of the scores queues them again; the third worker completes them.
+        scores_all.apply_async(queue=queues[2])
         _until(
             watch(
                 lambda: (
@@ -230,7 +232,7 @@ def test_a_worker_killed_during_the_nightly_run(tmp_path, settings):
                     .exists()
                 )
             ),
-            workers=workers[-1:],
+            workers=workers[2:],
             what="scores and alert rules completed",
         )
         seen.append(_per_day(observer, tenant.pk))
@@ -250,8 +252,15 @@ def test_a_worker_killed_during_the_nightly_run(tmp_path, settings):
             assert not partial, f"{kind} of a day seen partly written: {partial}"
     assert any(0 < len(view["scores"]) < len(final["scores"]) for view in seen)  # half-way
 
-    # The same as an uninterrupted run: a full recompute writes every row again, in one go.
+    # The killed workers' messages were never acknowledged: Redis hands them out again once
+    # the visibility timeout has passed (celery.py), long after the catch-ups; redelivered
+    # then, they find nothing to do and change nothing.
     figures, scores = _figures(tenant), _scores(tenant)
+    assert nightly.apply(args=[tenant.pk]).get() == 0
+    assert scores_nightly.apply(args=[tenant.pk]).get() == 0
+    assert (_figures(tenant), _scores(tenant)) == (figures, scores)
+
+    # The same as an uninterrupted run: a full recompute writes every row again, in one go.
     first = min(final["figures"])
     with tenant_scope(tenant):
         metrics_backfill(tenant=tenant, since=first, until=yesterday)
