@@ -1,5 +1,5 @@
 # Production image: gunicorn serves the web app on port 8000; the same image runs the Celery
-# worker and beat (see docker-compose.yml). Only requirements.txt is installed, so the
+# workers and beat (see docker-compose.yml). Only requirements.txt is installed, so the
 # embedded development servers are absent and DATABASE_URL / REDIS_URL must be set.
 FROM python:3.11-slim
 

@@ -14,7 +14,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
-## Run the whole platform (web, Celery worker and beat) with demo data on http://127.0.0.1:8000
+## Run the whole platform (web, Celery workers and beat) with demo data on http://127.0.0.1:8000
 run: $(STAMP)
 	$(BIN)/python -m csplatform.stack
 

@@ -350,6 +350,11 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = kombu_redis_url(REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "csplatform")
+# Webhook deliveries wait on other people's servers (up to 15 s an attempt): they go to a
+# queue of their own, consumed by workers of their own, so a slow or hanging receiver never
+# holds up ingestion follow-ups, nightly runs or emails (docs/operations.md, "Processes").
+CELERY_WEBHOOK_QUEUE = env_str("CELERY_WEBHOOK_QUEUE", "webhooks")
+CELERY_TASK_ROUTES = {"tenants.tasks.webhook_delivery_send": {"queue": CELERY_WEBHOOK_QUEUE}}
 
 # --- Metrics --------------------------------------------------------------------------------
 # Database connections a long rollup rebuild (a backfill) uses at once, each on its own share

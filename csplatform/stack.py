@@ -2,8 +2,8 @@
 
 Starts (or uses, when DATABASE_URL / REDIS_URL are set) PostgreSQL and Redis, migrates,
 creates the demo tenant the first time, prints the URL and the login, then runs the web
-server, a Celery worker and Celery beat together. Ctrl-C (or SIGTERM) stops all of them and
-the embedded servers.
+server, a Celery worker, a Celery worker for webhook deliveries and Celery beat together.
+Ctrl-C (or SIGTERM) stops all of them and the embedded servers.
 """
 
 import contextlib
@@ -84,9 +84,24 @@ def main() -> int:
         celery = [python, "-m", "celery", "-A", "csplatform"]
         embedded.VAR_DIR.mkdir(parents=True, exist_ok=True)
         schedule = str(embedded.VAR_DIR / "celerybeat-schedule")
+        webhook_queue = env.get("CELERY_WEBHOOK_QUEUE", "webhooks")
         commands = {
             "web": [*manage, "runserver", f"{host}:{port}", "--noreload"],
-            "worker": [*celery, "worker", "-l", "info", "-c", "2"],
+            # Webhook deliveries wait on other people's servers: a worker of their own, so a
+            # slow receiver holds up nothing else (settings.CELERY_WEBHOOK_QUEUE).
+            "worker": [*celery, "worker", "-X", webhook_queue, "-l", "info", "-c", "2"],
+            "webhooks": [
+                *celery,
+                "worker",
+                "-Q",
+                webhook_queue,
+                "-l",
+                "info",
+                "-c",
+                "2",
+                "-n",
+                "webhooks@%h",
+            ],
             "beat": [*celery, "beat", "-l", "info", "-s", schedule],
         }
         processes = {

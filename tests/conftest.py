@@ -191,32 +191,45 @@ def _database_url() -> str:
     return f"postgres://{s['USER']}@{host}{port}/{s['NAME']}"
 
 
-@pytest.fixture
-def worker(tmp_path, settings):
-    """A worker consuming only this test process's queue, with mail written to files."""
+def worker_start(mail_dir, settings, *, queue: str | None = None, env: dict | None = None):
+    """A worker process (solo pool) consuming `queue` (default: this test process's queue),
+    on the test database, with mail written to files in `mail_dir`; tasks it queues go to
+    this test process's queues too. Stop it with `worker_stop`."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "csplatform.settings_test",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(tmp_path),
+        "EMAIL_FILE_PATH": str(mail_dir),
         "CSPLATFORM_TEST_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        **(env or {}),
     }
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    process = subprocess.Popen(
+    queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
+    return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "csplatform", "worker", "-Q", queue,
          "--pool", "solo", "-l", "warning", "--without-heartbeat", "--without-gossip"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
+
+
+def worker_stop(process: subprocess.Popen) -> None:
+    """Stop a worker (if it still runs) and print what it wrote."""
+    process.terminate()
+    output, _ = process.communicate(timeout=30)
+    print(output)
+
+
+@pytest.fixture
+def worker(tmp_path, settings):
+    """A worker consuming only this test process's queue, with mail written to files."""
+    process = worker_start(tmp_path, settings)
     celery_app.conf.task_always_eager = False
     try:
         yield process
     finally:
         celery_app.conf.task_always_eager = True
-        process.terminate()
-        output, _ = process.communicate(timeout=30)
-        print(output)
+        worker_stop(process)
 
 
 # The few tests that take minutes each (whole migration histories, servers started apart):

@@ -64,6 +64,7 @@ def environment(database_url: str) -> dict:
         "HELP_SEARCH_RATE_LIMIT": "100000/m",
         "KB_PUBLIC_API_RATE": "100000/minute",
         "CELERY_TASK_DEFAULT_QUEUE": f"bench-load-{os.getpid()}",
+        "CELERY_WEBHOOK_QUEUE": f"bench-load-{os.getpid()}-webhooks",
         # The worker runs as whoever runs the benchmark, root in a container included.
         "PYTHONWARNINGS": f"{env['PYTHONWARNINGS']},ignore:You're running the worker",
     }
@@ -80,8 +81,9 @@ def database(args):
 
 @contextmanager
 def celery_worker(env: dict):
+    queues = f"{env['CELERY_TASK_DEFAULT_QUEUE']},{env['CELERY_WEBHOOK_QUEUE']}"
     command = [sys.executable, "-m", "celery", "-A", "csplatform", "worker", "-Q",
-               env["CELERY_TASK_DEFAULT_QUEUE"], "-c", "1", "-l", "warning",
+               queues, "-c", "1", "-l", "warning",
                "--without-heartbeat", "--without-gossip", "--without-mingle"]  # fmt: skip
     # Its banner left out (standard output); its warnings and errors shown.
     worker = subprocess.Popen(
@@ -98,6 +100,7 @@ def celery_worker(env: dict):
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
         queue_delete(env["REDIS_URL"], env["CELERY_TASK_DEFAULT_QUEUE"])
+        queue_delete(env["REDIS_URL"], env["CELERY_WEBHOOK_QUEUE"])
 
 
 def queue_delete(redis_url: str, queue: str) -> None:
