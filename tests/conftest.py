@@ -242,6 +242,8 @@ LONG_FIRST = (
     "tests/docs/test_readme.py",
     "tests/ops/test_backup_restore.py",
     "tests/ops/test_restarts.py",
+    "tests/ops/test_worker_killed.py",
+    "tests/ops/test_slow_webhook.py",
     "tests/browser/test_languages.py",
 )
 
