@@ -43,6 +43,11 @@ def tenant_owned_models():
 def filled_tenants(db):
     """Tenant A with a row in every table; tenant B with its owner (and default scorecard and
     alert rules and playbooks) only."""
+    return tenants_fill()
+
+
+def tenants_fill():
+    """What `filled_tenants` gives, made in the current transaction."""
     a, _ = tenant_create(slug="acme", name="Acme Hidden Holdings", owner_email="boss@acme.test")
     b, _ = tenant_create(slug="globex", name="Globex", owner_email="owner@globex.test")
     call_command(

@@ -1,5 +1,9 @@
 """A database filled under the old layout (the platform inside accounts/, NPS answers inside
-health/) upgrades with `migrate` and keeps every row, and migrates back with them too."""
+health/) upgrades with `migrate` and keeps every row, and migrates back with them too.
+
+Each test migrates a copy of the test database (CREATE DATABASE ... TEMPLATE), dropped when
+it ends: the test database itself is never left half-migrated, so nothing has to migrate it
+forward again afterwards (as long as a whole upgrade) or empty it (a flush)."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -17,6 +21,7 @@ from tenants.db.rls import rls_ensure
 from tenants.models import Invitation, Membership, Tenant, TenantAPIKey
 from tests.support.models import Memo
 
+# Outside a transaction: migrations run DDL of their own, on a copy (scratch_database).
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The old layout: before the tenants app existed (unapplying it unapplies all that follows),
@@ -113,12 +118,39 @@ def _old_tables() -> set[str]:
 
 
 @pytest.fixture
-def back_to_today():
-    yield
-    _migrate(None)  # whatever happened, leave the database as every other test expects it
+def scratch_database(transactional_db):
+    """The connection, for the test, on a copy of the test database as migrated today."""
+    settings_dict = connection.settings_dict
+    original = settings_dict["NAME"]
+    scratch = f"{original}_migrations"
+    connection.close()  # a template must have no session open on it
+    _create_from(scratch, original)
+    settings_dict["NAME"] = scratch
+    try:
+        yield
+    finally:
+        connection.close()
+        settings_dict["NAME"] = original
+        ContentType.objects.clear_cache()  # those of the copy, ids included
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE {connection.ops.quote_name(scratch)}")
 
 
-def test_upgrade_keeps_every_row_and_downgrade_restores_the_old_tables(back_to_today):
+def _create_from(name: str, template: str) -> None:
+    quoted, quoted_template = map(connection.ops.quote_name, (name, template))
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
+        # Idle sessions an earlier test left on the test database (a live server's, kept
+        # open for CONN_MAX_AGE) would make the copy fail; they hold no transaction.
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid() AND state = 'idle'",
+            [template],
+        )
+        cursor.execute(f"CREATE DATABASE {quoted} TEMPLATE {quoted_template}")
+
+
+def test_upgrade_keeps_every_row_and_downgrade_restores_the_old_tables(scratch_database):
     old_apps = _migrate(OLD)
     assert "accounts_tenant" in _old_tables() and "tenants_tenant" not in _old_tables()
     ids = _fill_old_layout(old_apps)
@@ -168,7 +200,7 @@ def test_upgrade_keeps_every_row_and_downgrade_restores_the_old_tables(back_to_t
     assert ContentType.objects.filter(app_label="accounts", model="tenant").exists()
 
 
-def test_migrating_one_app_back_gives_its_old_tables_back(back_to_today):
+def test_migrating_one_app_back_gives_its_old_tables_back(scratch_database):
     _migrate(None)
     _migrate([("health", "0001_initial")])
     tables = _old_tables()

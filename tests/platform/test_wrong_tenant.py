@@ -5,12 +5,18 @@ Routes and operations are enumerated from the URL patterns and the OpenAPI schem
 added later are tried without new code. Each call naming one of A's rows answers 404 (or 405
 where the method does not exist there), no value of A (names, emails, external ids, notes)
 appears in any response of B's, and A's rows are the same afterwards.
+
+The two tenants are made once for the module (minutes of demo history and metrics), in a
+transaction rolled back after its last test; each test runs in a savepoint of its own inside
+it, so each starts from the same rows, B's own writes of the test before undone.
 """
 
+import functools
 import json
 import re
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
@@ -22,7 +28,7 @@ from tenants.models import Invitation, Membership, Role, Tenant, TenantAPIKey
 from tenants.services.api_keys import api_key_create
 from tenants.tenancy.context import tenant_scope
 from tests.conftest import MODEL_BACKEND
-from tests.platform.tenant_data import tenant_owned_models
+from tests.platform.tenant_data import tenant_owned_models, tenants_fill
 from tests.platform.test_route_guard import PUBLIC
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +39,30 @@ SKIPPED_ROUTES = {**PUBLIC, "tenant-switch": "tried on its own below"}
 SKIPPED_PREFIXES = ("admin:", "segment-")  # admin: test_admin.py; Segment: the key's tenant
 # Statuses that say "not here" to a caller naming another tenant's row.
 NOT_FOUND = {404, 405}
+
+
+@pytest.fixture(scope="module")
+def _filled_once(django_db_setup, django_db_blocker):
+    """(A's pk, B's pk), made in a transaction that ends, rolled back, with the module."""
+    with django_db_blocker.unblock():
+        # As django.test.TestCase does for setUpTestData: its tests' own atomic blocks (the
+        # db fixture's) become savepoints inside this one.
+        outer = transaction.atomic()
+        outer._from_testcase = True
+        outer.__enter__()
+        try:
+            a, b = tenants_fill()
+            yield a.pk, b.pk
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def filled_tenants(_filled_once, db):
+    """Tenant A with a row in every table, tenant B with its owner only (tenant_data.py), as
+    instances of this test's own."""
+    return tuple(Tenant.objects.get(pk=pk) for pk in _filled_once)
 
 
 def _secrets(a: Tenant) -> set[str]:
@@ -179,6 +209,7 @@ def test_every_page_from_the_wrong_tenant(filled_tenants, client):
     assert _snapshot(a) == before
 
 
+@functools.cache  # the schema is the code's: the same for both callers
 def _operations():
     """Every operation; reads and deletes first, while B has no rows of its own yet (a write
     may create one under a key that A uses too: keys are per tenant)."""
@@ -189,7 +220,7 @@ def _operations():
         for path, item in schema["paths"].items()
         for method, operation in item.items()
     ]
-    return sorted(operations, key=lambda op: order.get(op[1], 2))
+    return tuple(sorted(operations, key=lambda op: order.get(op[1], 2)))
 
 
 def _api_urls(path: str, ids: dict) -> list[str]:
@@ -203,13 +234,24 @@ def _api_urls(path: str, ids: dict) -> list[str]:
     return [re.sub(r"{\w+}", str(value), path, count=1) for value in values]
 
 
-def _a_body(a: Tenant, path: str):
-    """A's own representation of a row of this resource, as B would copy it into a write."""
-    collection = re.sub(r"{\w+}/$", "", path)
+def _a_bodies(a: Tenant):
+    """`body(path)`: A's own representation of a row of this resource, as B would copy it
+    into a write. Read once per collection: A's rows stay the same throughout (asserted)."""
     owner = Membership.objects.for_tenant(a).get(role=Role.OWNER).user
     reader = APIClient()
     reader.force_login(owner, backend=MODEL_BACKEND)
-    response = reader.get(collection)
+    bodies = {}
+
+    def body(path: str) -> dict:
+        collection = re.sub(r"{\w+}/$", "", path)
+        if collection not in bodies:
+            bodies[collection] = _first_row(reader.get(collection))
+        return dict(bodies[collection])
+
+    return body
+
+
+def _first_row(response) -> dict:
     if response.status_code != 200:
         return {}
     data = response.json()
@@ -232,9 +274,10 @@ def test_every_api_operation_from_the_wrong_tenant(filled_tenants, authenticatio
         api.force_login(
             Membership.objects.for_tenant(b).get(role=Role.OWNER).user, backend=MODEL_BACKEND
         )
+    a_body = _a_bodies(a)
     tried, problems = 0, []
     for path, method, _operation in _operations():
-        body = _a_body(a, path) if method in ("post", "put", "patch") else None
+        body = a_body(path) if method in ("post", "put", "patch") else None
         # What this caller gets for a key no tenant has: A's keys must get the same.
         nowhere = re.sub(r"{\w+}", "0000-01" if "{month}" in path else "999999999", path)
         baseline = getattr(api, method)(nowhere, body, format="json").status_code
