@@ -44,6 +44,8 @@ app.conf.update(
         "socket_connect_timeout": 2,
         "max_retries": 0,
     },
+    # Each tenant's nightly tasks to its queue of CELERY_NIGHTLY_QUEUES, when that is set.
+    task_routes=("tenants.tenancy.routing.route_task",),
     timezone="UTC",
     beat_schedule={
         # Nightly jobs. Each fans out one task per tenant; per-tenant work checks the

@@ -350,6 +350,18 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = kombu_redis_url(REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "csplatform")
+# Queue sharding of the nightly work (tenants/tenancy/routing.py): each tenant's nightly
+# metrics and scoring tasks go to one of these queues, picked by a stable hash of its id, and
+# each queue needs a worker consuming it (`celery worker -Q ...`). Empty (the default): the
+# default queue, as on a single machine. Reordering or resizing the list moves tenants.
+CELERY_NIGHTLY_QUEUES = env_list("CELERY_NIGHTLY_QUEUES", [])
+if len(set(CELERY_NIGHTLY_QUEUES)) != len(CELERY_NIGHTLY_QUEUES) or not all(
+    re.fullmatch(r"[A-Za-z0-9_.:-]{1,100}", queue) for queue in CELERY_NIGHTLY_QUEUES
+):
+    raise ImproperlyConfigured(
+        "CELERY_NIGHTLY_QUEUES must be distinct queue names (letters, digits, _ . : -), "
+        "separated by commas."
+    )
 
 # --- Metrics --------------------------------------------------------------------------------
 # Database connections a long rollup rebuild (a backfill) uses at once, each on its own share
