@@ -24,7 +24,9 @@ SUCCEEDED = re.compile(r"Task (?P<name>[\w.]+)\[(?P<id>[0-9a-f-]+)\] succeeded")
 @contextmanager
 def celery_worker(env: dict, *, name: str, queues: list[str], log: Path):
     """A worker named `name` (its Celery hostname) consuming only `queues`, one task at a
-    time, logging at INFO (each task's success) to `log`; ready when this yields."""
+    time with no other held back (the solo pool prefetches one message: worker_prefetch_
+    multiplier 1 x its one slot), logging at INFO (each task's success) to `log`; ready when
+    this yields."""
     command = [sys.executable, "-m", "celery", "-A", "csplatform", "worker",
                "-Q", ",".join(queues), "-n", f"{name}@%h", "--pool", "solo", "-l", "info",
                "--without-heartbeat", "--without-gossip", "--without-mingle"]  # fmt: skip
