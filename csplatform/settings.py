@@ -354,7 +354,24 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "csplatform")
 # queue of their own, consumed by workers of their own, so a slow or hanging receiver never
 # holds up ingestion follow-ups, nightly runs or emails (docs/operations.md, "Processes").
 CELERY_WEBHOOK_QUEUE = env_str("CELERY_WEBHOOK_QUEUE", "webhooks")
-CELERY_TASK_ROUTES = {"tenants.tasks.webhook_delivery_send": {"queue": CELERY_WEBHOOK_QUEUE}}
+# Queue sharding of the nightly work (tenants/tenancy/routing.py): each tenant's nightly
+# metrics and scoring tasks go to one of these queues, picked by a stable hash of its id, and
+# each queue needs a worker consuming it (`celery worker -Q ...`). Empty (the default): the
+# default queue, as on a single machine. Reordering or resizing the list moves tenants.
+CELERY_NIGHTLY_QUEUES = env_list("CELERY_NIGHTLY_QUEUES", [])
+if len(set(CELERY_NIGHTLY_QUEUES)) != len(CELERY_NIGHTLY_QUEUES) or not all(
+    re.fullmatch(r"[A-Za-z0-9_.:-]{1,100}", queue) for queue in CELERY_NIGHTLY_QUEUES
+):
+    raise ImproperlyConfigured(
+        "CELERY_NIGHTLY_QUEUES must be distinct queue names (letters, digits, _ . : -), "
+        "separated by commas."
+    )
+# Routers, in order: each tenant's nightly tasks to its queue of CELERY_NIGHTLY_QUEUES (when
+# that is set), then the webhook deliveries to theirs; everything else to the default queue.
+CELERY_TASK_ROUTES = (
+    "tenants.tenancy.routing.route_task",
+    {"tenants.tasks.webhook_delivery_send": {"queue": CELERY_WEBHOOK_QUEUE}},
+)
 
 # --- Metrics --------------------------------------------------------------------------------
 # Database connections a long rollup rebuild (a backfill) uses at once, each on its own share

@@ -23,7 +23,10 @@ CELERY_TASK_DEFAULT_QUEUE = (
     os.environ.get("CSPLATFORM_TEST_QUEUE") or f"csplatform-test-{os.getpid()}"
 )
 CELERY_WEBHOOK_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-webhooks"
-CELERY_TASK_ROUTES = {"tenants.tasks.webhook_delivery_send": {"queue": CELERY_WEBHOOK_QUEUE}}
+CELERY_TASK_ROUTES = (
+    "tenants.tenancy.routing.route_task",
+    {"tenants.tasks.webhook_delivery_send": {"queue": CELERY_WEBHOOK_QUEUE}},
+)
 # The suite signs in many times from 127.0.0.1 within a minute; the tests of the limit set
 # their own (tests/tenants/test_signin_limits.py).
 LOGIN_RATE_LIMIT = "10000/m"

@@ -74,9 +74,11 @@ def scores_all() -> int:
     retry_backoff=60,
     retry_backoff_max=30 * 60,
     max_retries=8,
+    nightly_queue=True,
 )
 def scores_nightly(tenant) -> int:
-    """Score the days due, then run the alert rules (running it twice does nothing more)."""
+    """Score the days due, then run the alert rules (running it twice does nothing more).
+    On the tenant's nightly queue, beside its metrics run, when CELERY_NIGHTLY_QUEUES is set."""
     return health_after_metrics(tenant=tenant).scores.rows
 
 

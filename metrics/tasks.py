@@ -27,7 +27,9 @@ RETRY = {
 
 @shared_task(name="metrics.tasks.nightly_all")
 def nightly_all() -> int:
-    """Fan out one nightly run per tenant whose local day has turned since its last run.
+    """Fan out one nightly run per tenant whose local day has turned since its last run,
+    each a task of its own, so any number of workers share the tenants (on the tenants'
+    queues when CELERY_NIGHTLY_QUEUES is set).
 
     Beat calls this every hour, so each tenant is served soon after its own midnight."""
     now = timezone.now()
@@ -46,8 +48,10 @@ def nightly_all() -> int:
     return queued
 
 
-@tenant_task(**RETRY)
+@tenant_task(nightly_queue=True, **RETRY)
 def nightly(tenant) -> int:
+    """Bring the tenant's metrics up to its local yesterday. On the tenant's queue of
+    CELERY_NIGHTLY_QUEUES when that is set (tenants/tenancy/routing.py)."""
     started = time.perf_counter()
     result = metrics_nightly(tenant=tenant)
     if result is None:  # already up to date: no run to time

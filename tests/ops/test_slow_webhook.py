@@ -78,7 +78,9 @@ def _until(condition, *, workers, what: str):
 
 def test_a_hanging_receiver_slows_nothing_else(tenant, owner, api, settings, tmp_path):
     settings.WEBHOOK_ALLOW_HTTP, settings.WEBHOOK_ALLOWED_NETWORKS = True, ["127.0.0.1/32"]
-    assert webhook_delivery_send.name in settings.CELERY_TASK_ROUTES  # a queue of its own
+    # A queue of its own, by the application's routers.
+    route = celery_app.amqp.router.route({}, webhook_delivery_send.name, args=(1, 2))
+    assert route["queue"].name == settings.CELERY_WEBHOOK_QUEUE
     with hanging_receiver() as (url, release, arrived):
         endpoint = webhook_endpoint_create(tenant=tenant, url=url, event_types=["nps.answered"])
         workers = [

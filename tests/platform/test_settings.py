@@ -88,6 +88,8 @@ def test_ci_runs_check_deploy_with_production_settings():
         ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT must be at least 0"),
         ("METRICS_TOKEN", "short", "METRICS_TOKEN must be at least 32 characters"),
         ("LOG_FORMAT", "xml", "LOG_FORMAT must be json or text"),
+        ("CELERY_NIGHTLY_QUEUES", "n0,n0", "CELERY_NIGHTLY_QUEUES must be distinct queue"),
+        ("CELERY_NIGHTLY_QUEUES", "n0,n 1", "CELERY_NIGHTLY_QUEUES must be distinct queue"),
     ],
 )
 def test_bad_security_settings_stop_start_up(name, value, message):
