@@ -244,6 +244,7 @@ LONG_FIRST = (
     "tests/ops/test_restarts.py",
     "tests/ops/test_worker_killed.py",
     "tests/ops/test_slow_webhook.py",
+    "tests/ops/test_two_of_each.py",
     "tests/browser/test_languages.py",
 )
 
