@@ -26,7 +26,7 @@ from csplatform.workplace.portfolio_forms import (
     SavedViewForm,
     SavedViewRenameForm,
 )
-from csplatform.workplace.portfolio_selectors import portfolio_rows, score_sparks
+from csplatform.workplace.portfolio_selectors import portfolio_rows, row_display, score_sparks
 from health.models.score import Band
 from tenants.selectors import members_list
 from tenants.tenancy.context import tenant_scope
@@ -124,6 +124,7 @@ class PortfolioView(TenantView):
             page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
             page.object_list = list(page.object_list)
             score_sparks(page.object_list, today=request.tenant.today())
+            row_display(page.object_list)
             context.update(
                 page=page,
                 headers=_sort_headers(params, form.cleaned_data["sort"]),

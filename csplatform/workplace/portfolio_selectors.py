@@ -37,6 +37,7 @@ from metrics.models import AccountDay
 from onboarding.models import Plan, PlanStep
 from onboarding.models.plan import PlanStatus, StepStatus
 from tenants.charts.sparkline import sparkline
+from tenants.templatetags.l10n_extras import number
 
 TREND_DAYS = 7
 NPS_DAYS = 365
@@ -244,3 +245,15 @@ def score_sparks(accounts: list[Account], *, today: date) -> None:
         scores = {(account_id, day): score for account_id, day, score in rows}
     for account in accounts:
         account.spark = sparkline([scores.get((account.pk, day)) for day in days])
+
+
+def row_display(accounts: list[Account]) -> None:
+    """Give each account of a page its figures as the table writes them: `mrr_display`, the
+    MRR as the active language groups it (CLDR: "1,234.50", "1 234,50", "1.234,50"), and
+    `renewal_iso` and `active_iso`, the days as "2026-12-03" (the cells' text and their
+    datetime attribute). Formatted once here rather than through template filters in every
+    row."""
+    for account in accounts:
+        account.mrr_display = number(account.current_mrr, 2)
+        account.renewal_iso = account.renewal_on.isoformat() if account.renewal_on else ""
+        account.active_iso = account.last_active_on.isoformat() if account.last_active_on else ""

@@ -72,5 +72,13 @@ def test_record_a_churn_reason_then_open_renewals(live_server, churned, page: Pa
     expect(page.locator("#upcoming")).to_contain_text("Globex")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= SIZES[size]["width"], "the page is wider than the screen"
+    # A row is one line: the table scrolls sideways rather than fold "Not renewed yet" into
+    # a narrow column word by word.
+    lines = page.evaluate(
+        """[...document.querySelectorAll('#upcoming tbody tr:first-child > *')].map(cell => {
+            const range = document.createRange(); range.selectNodeContents(cell);
+            return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; })"""
+    )
+    assert lines and max(lines) == 1, lines
     page.screenshot(path=ARTIFACTS / f"renewals-{size}.png", full_page=True)
     watch.assert_clean("churn and renewals")

@@ -5,8 +5,10 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from tenants.charts import Bar, Series, bar_chart, compact, line_chart, nice_ticks, sparkline
 from tenants.charts.line import SIZES
@@ -178,3 +180,25 @@ def test_templates_draw_an_accessible_chart_with_its_table():
     assert 'class="bar bar-good"' in bars and ">1 (10%)</text>" in bars and "<table" in bars
     spark = render_to_string("charts/sparkline.html", {"spark": sparkline([1, 2]), "label": "MRR"})
     assert 'aria-label="MRR: from 1 to 2 (low 1, high 2)"' in spark
+
+
+def test_sparkline_tag_escapes_its_text_and_keeps_svg_numbers_unlocalised():
+    """The tag that tables call once a row: the same markup as the template, its geometry
+    written with a dot in every language, its label and values escaped unless already safe."""
+    tag = Template("{% load charts %}{% sparkline spark label %}")
+    spark = sparkline([1.5, None, 3, 2], value_label=lambda v: f"{v}<")
+    with translation.override("ru"):
+        html = tag.render(Context({"spark": spark, "label": 'MRR "x" & <y>'}))
+        safe = tag.render(Context({"spark": spark, "label": mark_safe("<b>MRR</b>")}))
+        missing = tag.render(Context({"spark": None, "label": "MRR"}))
+    text = (
+        "MRR &quot;x&quot; &amp; &lt;y&gt;: от 1.5&lt; до 2&lt; (минимум 1.5&lt;, максимум 3&lt;)"
+    )
+    assert f'aria-label="{text}"' in html and f"<title>{text}</title>" in html
+    assert 'cx="97.0" cy="15.0"' in html and 'd="M3.0,21.0 M65.7,3.0 L97.0,15.0"' in html
+    assert "<y>" not in html
+    assert "<title><b>MRR</b>: от" in safe
+    assert missing == '<span class="na">н/д</span>'
+    assert tag.render(Context({"spark": spark, "label": "A"})) == render_to_string(
+        "charts/sparkline.html", {"spark": spark, "label": "A"}
+    ).rstrip("\n")

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.template import Context, Template
+from django.utils import timezone, translation
 
 from accounts.models import Account, Subscription
 from accounts.services.accounts import account_upsert
@@ -223,6 +224,23 @@ def test_renewals_of_the_next_90_days_with_their_band_not_renewed_ones(tenant, o
     assert "Initech" in renewals and "in 10 days" in renewals
     assert 'band band-poor">Poor' in renewals
     assert "Hooli" not in renewals and "Pied Piper" not in renewals
+
+
+@pytest.mark.parametrize(
+    "band, html",
+    [
+        ("poor", '<span class="band band-poor">Плохо</span>'),
+        ("good", '<span class="band band-good">Хорошо</span>'),
+        (None, '<span class="na">н/д</span>'),
+        ("<b>", '<span class="na">н/д</span>'),  # not a band: no class made of it
+    ],
+)
+def test_band_badge_says_the_band_in_words(band, html):
+    with translation.override("ru"):
+        assert (
+            Template("{% load bands %}{% band_badge band %}").render(Context({"band": band}))
+            == html
+        )
 
 
 # A new tenant ---------------------------------------------------------------------------------

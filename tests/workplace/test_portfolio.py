@@ -38,6 +38,22 @@ def test_a_row_shows_health_trend_money_onboarding_activity_and_nps(tenant, owne
     assert "Acct-0040" in html and "down 5 points in 7 days" in html and "50%" in html
 
 
+@pytest.mark.parametrize(
+    "language, mrr",
+    [("en", "1,234.00"), ("zh-hans", "1,234.00"), ("ru", "1\xa0234,00"), ("ro", "1.234,00")],
+)
+def test_money_is_grouped_and_days_written_as_the_language_does(
+    tenant, owner_client, language, mrr
+):
+    book(tenant, 1, start=1224)  # MRR 10 + 1224
+    renewal = (tenant.today() + timedelta(days=10 + 1224 % 300)).isoformat()
+    active = (tenant.today() - timedelta(days=2)).isoformat()
+    html = owner_client.get("/accounts/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<td class="col-mrr num">{mrr} <span' in html
+    assert f'<time datetime="{renewal}">{renewal}</time>' in html
+    assert f'<time datetime="{active}">{active}</time>' in html
+
+
 def test_filters_by_band_segment_stage_and_renewal_window(tenant, owner_client):
     book(tenant, 6)  # bands good, average, poor, good, average, poor; renewals in 10..15 days
     book(tenant, 2, start=100, segment="Enterprise", stage="renewal")
