@@ -137,6 +137,25 @@ def test_header_shows_score_reason_band_mrr_renewal_owner_stage(tenant, owner, o
     assert panel.count('class="chart-figure"') == 1 and "Show as table" in panel
 
 
+@pytest.mark.parametrize(
+    "language, mrr", [("en", "1,234.50"), ("ru", "1\xa0234,50"), ("ro", "1.234,50")]
+)
+def test_money_is_grouped_as_the_readers_language_does(owner_client, tenant, language, mrr):
+    account = _account(tenant)
+    today = tenant.today()
+    subscription_upsert(
+        tenant=tenant, external_id="s1", account=account, mrr="1234.5", currency="EUR",
+        start_date=today - timedelta(days=10), end_date=today + timedelta(days=45),
+    )  # fmt: skip
+    html = owner_client.get(
+        reverse("account", args=[account.pk]), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    header = html[html.index('id="account-header"') : html.index('class="a360-grid"')]
+    assert f"{mrr} EUR" in header  # not "1,234,50": a comma grouping a decimal comma
+    history = html[html.index('id="account-subscriptions"') :]
+    assert f"{mrr} EUR" in history
+
+
 def test_health_trend_marks_where_the_scorecard_version_changed(owner_client, tenant):
     account = _account(tenant)
     yesterday = tenant.today() - timedelta(days=1)
