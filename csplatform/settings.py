@@ -377,6 +377,13 @@ CELERY_TASK_ROUTES = (
 # Database connections a long rollup rebuild (a backfill) uses at once, each on its own share
 # of the days: about the number of cores PostgreSQL can give one recompute. 1: one at a time.
 METRICS_ROLLUP_CONNECTIONS = env_int("METRICS_ROLLUP_CONNECTIONS", 2, minimum=1)
+# How old an event may be when it arrives: older ones are refused. The receipts of message
+# ids (deduplication) are kept this long plus the day of clock skew an event may be ahead
+# and a margin (metrics/services/event_storage.py), so that a message sent again within
+# the window is always recognised, and one sent later is refused, never stored twice.
+# 425 days: a new tenant can send the history its first year of scores reads (the score
+# backtest's twelve month starts, and the 60 days of usage before the earliest).
+EVENTS_MAX_AGE_DAYS = env_int("EVENTS_MAX_AGE_DAYS", 425, minimum=1)
 
 # --- Operations -----------------------------------------------------------------------------
 # The bearer token a Prometheus scraper sends to GET /ops/metrics; unset: that answers 404.

@@ -11,6 +11,7 @@ from metrics.engine.calendar import local_today
 from metrics.engine.run import MetricsBusy
 from metrics.models import MetricsState
 from metrics.services import onboarding_events
+from metrics.services.event_storage import events_storage_maintain
 from metrics.services.recompute import metrics_nightly, recompute_job_run
 from tenants.models import Tenant
 from tenants.observability.instruments import NIGHTLY_DURATION
@@ -31,8 +32,11 @@ def nightly_all() -> int:
     each a task of its own, so any number of workers share the tenants (on the tenants'
     queues when CELERY_NIGHTLY_QUEUES is set).
 
-    Beat calls this every hour, so each tenant is served soon after its own midnight."""
+    Beat calls this every hour, so each tenant is served soon after its own midnight. First
+    the events table's upkeep: its partitions of the coming months, and the receipts of
+    message ids past their retention deleted."""
     now = timezone.now()
+    events_storage_maintain(now=now)
     with cross_tenant():  # every tenant's bookmark, to queue the runs that are due
         states = MetricsState.objects.unscoped().values_list(
             "tenant_id", "computed_through", "rebuild_requested_at"

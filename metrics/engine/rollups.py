@@ -100,8 +100,15 @@ WHERE tenant_id = %(tenant)s AND received_at >= %(since)s
 # of a long run, read in milliseconds. A fixed seed keeps the cut of the same data the same.
 SAMPLE_PAGES = 1000
 # The table's size on disk, not pg_class.relpages: that one is an estimate, 0 before the
-# first ANALYZE and stale after a bulk load.
-_PAGES_SQL = "SELECT pg_relation_size(%s::regclass) / current_setting('block_size')::int"
+# first ANALYZE and stale after a bulk load. The events table is partitioned (its own size is
+# 0): the sum of its partitions' (pg_partition_tree lists none for a plain table).
+_PAGES_SQL = """
+SELECT COALESCE(
+    (SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree(%(table)s::regclass)
+     WHERE isleaf),
+    pg_relation_size(%(table)s::regclass)
+)::bigint / current_setting('block_size')::int
+"""
 _SAMPLE_SQL = f"""
 SELECT (timestamp AT TIME ZONE %(tz)s)::date, count(*)
 FROM {UsageEvent._meta.db_table} TABLESAMPLE SYSTEM (%(percent)s) REPEATABLE (0)
@@ -171,7 +178,7 @@ def chunks_balanced(
     if chunks < 2 or len(days) < 2:
         return [(first, last)]
     with connection.cursor() as cursor:
-        cursor.execute(_PAGES_SQL, [UsageEvent._meta.db_table])
+        cursor.execute(_PAGES_SQL, {"table": UsageEvent._meta.db_table})
         pages = cursor.fetchone()[0]
         percent = 100.0 if pages <= SAMPLE_PAGES else 100.0 * SAMPLE_PAGES / pages
         cursor.execute(_SAMPLE_SQL, {**_params(tenant, first, last), "percent": percent})

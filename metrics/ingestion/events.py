@@ -17,7 +17,13 @@ from datetime import datetime
 from django.db import connection
 
 from accounts.models import Account, Contact
-from metrics.ingestion.validation import MAX_EVENTS, MAX_FUTURE, BatchTooLarge, event_validate
+from metrics.ingestion.validation import (
+    MAX_EVENTS,
+    MAX_FUTURE,
+    BatchTooLarge,
+    event_validate,
+    max_age,
+)
 from metrics.models import EventReceipt, UsageEvent
 from metrics.services.onboarding_events import batch_hand_over
 from onboarding.models import PlanStep
@@ -99,14 +105,16 @@ def events_ingest(
         raise BatchTooLarge(
             f"A batch holds at most {max_events} events; this one has {len(events)}."
         )
-    latest = received_at + MAX_FUTURE
+    latest, earliest = received_at + MAX_FUTURE, received_at - max_age()
     outcome = IngestResult()
     results = outcome.results
     first_seen: dict[str, dict] = {}
     rows = []
     for index, raw in enumerate(events):
         try:
-            message_id, encoded, timestamp, errors = event_validate(raw, latest=latest)
+            message_id, encoded, timestamp, errors = event_validate(
+                raw, latest=latest, earliest=earliest
+            )
         except BatchTooLarge as exc:
             raise BatchTooLarge(exc.message, {f"events.{index}": [exc.message]}) from None
         if errors:

@@ -9,6 +9,8 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
+
 from metrics.models.usage import EventType
 
 MAX_EVENTS = 500
@@ -17,6 +19,15 @@ MAX_FUTURE = timedelta(days=1)
 MAX_ID = 255  # UsageEvent.message_id / *_external_id
 MAX_NAME = 200  # UsageEvent.event
 MAX_TIMESTAMP = 64
+
+
+def max_age() -> timedelta:
+    """The oldest an event's timestamp may be when it arrives (EVENTS_MAX_AGE_DAYS): the
+    receipts that recognise a message sent again are kept a little longer than that
+    (metrics/services/event_storage.py), so an older one is refused rather than stored
+    twice."""
+    return timedelta(days=settings.EVENTS_MAX_AGE_DAYS)
+
 
 FIELDS = frozenset(
     {
@@ -102,10 +113,13 @@ def storable_size(value) -> int | None:
     return None if _has_nul(encoded) else size
 
 
-def event_validate(raw, *, latest: datetime) -> tuple[str, str, str, dict | None]:
+def event_validate(
+    raw, *, latest: datetime, earliest: datetime
+) -> tuple[str, str, str, dict | None]:
     """Return (message_id, compact JSON, ISO timestamp, errors or None) for one event.
 
-    `latest` is the latest timestamp accepted (receipt time plus a day of clock skew).
+    `latest` is the latest timestamp accepted (receipt time plus a day of clock skew),
+    `earliest` the earliest (receipt time minus `max_age()`).
     """
     if type(raw) is not dict:
         return "", "", "", {"non_field_errors": ["Expected an object."]}
@@ -136,6 +150,12 @@ def event_validate(raw, *, latest: datetime) -> tuple[str, str, str, dict | None
             errors["timestamp"] = ["Use an ISO 8601 date-time, e.g. 2025-01-31T09:30:00Z."]
         elif parsed > latest:
             errors["timestamp"] = ["The timestamp is more than 1 day in the future."]
+        elif parsed < earliest:
+            days = settings.EVENTS_MAX_AGE_DAYS
+            errors["timestamp"] = [
+                f"The timestamp is more than {days} days in the past; older events are not "
+                "accepted."
+            ]
         else:
             timestamp = parsed.isoformat()
 

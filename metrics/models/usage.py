@@ -2,9 +2,9 @@
 
 Events keep the external ids they arrived with; `account` / `contact` are filled in as soon
 as those are known, so an event that arrives before its identify/group call is never lost.
-Deduplication by `message_id` lives in EventReceipt, a small table of its own, so the events
-table can later be partitioned by month (a partitioned table's unique keys must include the
-partition key).
+Deduplication by `message_id` lives in EventReceipt, a small table of its own, so that the
+events table can be partitioned by month (a partitioned table's unique keys must include the
+partition key); receipts are kept for the window in which events are accepted.
 """
 
 from django.contrib.postgres.indexes import BrinIndex
@@ -56,6 +56,12 @@ class EventType(models.TextChoices):
 
 
 class UsageEvent(TenantModel):
+    # The table is partitioned by month of `timestamp` (migration 0010,
+    # metrics/services/event_storage.py). Its primary key in PostgreSQL is (tenant,
+    # timestamp, id), since a partitioned table's unique keys must hold the partition key;
+    # Django keeps `id` as the model's key, filled from a sequence and never read alone
+    # (events are read and changed by tenant, account, contact or time). New indexes are
+    # created on the parent (CREATE INDEX, not CONCURRENTLY) and reach every partition.
     # The events table takes the whole firehose: no database-level foreign keys (each would be
     # a trigger run per inserted row at commit) and no index on tenant alone ((tenant,
     # timestamp) below serves it). Ingestion resolves accounts and contacts inside the
@@ -110,9 +116,9 @@ class UsageEvent(TenantModel):
             BrinIndex(fields=["received_at"], name="usageevent_received_brin"),
             # Every index costs each inserted row a b-tree insertion (most of the price of a
             # batch besides the receipts), so there are as few as the reads need. A tenant's
-            # events by time range (metrics per local day): a b-tree, exact per tenant, where
-            # a BRIN would read every tenant's rows of the period.
-            models.Index(fields=["tenant", "timestamp"]),
+            # events by time range (metrics per local day) are read through the primary key
+            # (tenant, timestamp, id): a b-tree, exact per tenant, where a BRIN would read
+            # every tenant's rows of the period.
             # An account's events by time; an account id belongs to one tenant, so no tenant
             # prefix is needed, and the same index serves on_delete=SET_NULL.
             models.Index(fields=["account", "timestamp"], name="usageevent_account_time"),

@@ -6,9 +6,11 @@ Every tenant-owned table has row-level security enabled and forced, with two pol
   `csplatform.cross_tenant` is 'on' (the named cross-tenant paths);
 - `owner_maintenance`, for the role that owns the tables (migrations and maintenance).
 
-`rls_ensure` creates the application role, grants it what the application needs and puts the
-policies on every tenant-owned table that lacks them. `manage.py migrate` runs it after
-migrating, so a new tenant-owned table is covered by the migration that creates it.
+`rls_ensure` creates the application role, grants it what the application needs (no rights
+on the partitions of a partitioned table: their rows are reached through the parent, where
+its policies apply) and puts the policies on every tenant-owned table that lacks them.
+`manage.py migrate` runs it after migrating, so a new tenant-owned table is covered by the
+migration that creates it.
 """
 
 from django.conf import settings
@@ -98,6 +100,15 @@ def rls_ensure(connection, app_registry) -> list[str]:
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
         )
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        # A partition's rows are not filtered by its parent's policies when it is queried
+        # directly: the application reaches partitioned tables through the parent only.
+        cursor.execute(
+            "SELECT c.oid::regclass::text FROM pg_class c"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()"
+            " WHERE c.relispartition AND c.relkind IN ('r', 'p')"
+        )
+        for (partition,) in cursor.fetchall():
+            cursor.execute(f"REVOKE ALL ON {partition} FROM {role}")
         for table in missing:
             name = connection.ops.quote_name(table)
             cursor.execute(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")

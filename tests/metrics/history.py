@@ -15,6 +15,12 @@ from tenants.models import Membership
 from tenants.tenancy.context import tenant_scope
 
 _ids = itertools.count(1)
+BATCH_SPAN = timedelta(days=20)
+
+
+def _received(batch: list[dict]) -> datetime:
+    """A batch's reception: the moment of its last event."""
+    return max(datetime.fromisoformat(e["timestamp"]) for e in batch).astimezone(UTC)
 
 
 class History:
@@ -97,9 +103,22 @@ class History:
             }
             for when, name, account, contact in rows
         ]
-        received = received_at or max(when for when, *_ in rows).astimezone(UTC)
-        result = events_ingest(tenant=self.tenant, events=events, received_at=received)
-        assert result.rejected == 0, result.results
+        if received_at is not None:
+            batches = [(events, received_at)]
+        else:
+            # Each received soon after it happened: in batches of at most 20 days of events,
+            # within the window in which events are accepted.
+            batches, batch = [], []
+            for event in sorted(events, key=lambda e: datetime.fromisoformat(e["timestamp"])):
+                when = datetime.fromisoformat(event["timestamp"])
+                if batch and when - datetime.fromisoformat(batch[0]["timestamp"]) > BATCH_SPAN:
+                    batches.append((batch, _received(batch)))
+                    batch = []
+                batch.append(event)
+            batches.append((batch, _received(batch)))
+        for batch, received in batches:
+            result = events_ingest(tenant=self.tenant, events=batch, received_at=received)
+            assert result.rejected == 0, result.results
 
     def feature(self, event_name, *, core: bool) -> None:
         Feature.objects.for_tenant(self.tenant).create(

@@ -10,6 +10,13 @@ from metrics.ingestion.events import events_ingest
 from metrics.models import EventReceipt, UsageEvent
 
 
+@pytest.fixture(autouse=True)
+def _fixed_dates_accepted(settings):
+    """These events carry fixed dates of the past: the acceptance window (EVENTS_MAX_AGE_DAYS)
+    is widened here, and tested in test_event_storage.py."""
+    settings.EVENTS_MAX_AGE_DAYS = 36500
+
+
 def _event(message_id):
     return {
         "message_id": message_id,

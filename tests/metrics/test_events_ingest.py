@@ -18,6 +18,14 @@ from tests.conftest import session_api
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fixed_dates_accepted(settings):
+    """These events carry fixed dates of the past: the acceptance window (EVENTS_MAX_AGE_DAYS)
+    is widened here, and tested in test_event_storage.py."""
+    settings.EVENTS_MAX_AGE_DAYS = 36500
+
+
 URL = "/api/v1/events/batch/"
 NOT_ISO = "Use an ISO 8601 date-time, e.g. 2025-01-31T09:30:00Z."
 NO_ID = "Give account_external_id, contact_external_id or both."

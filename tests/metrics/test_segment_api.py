@@ -16,6 +16,13 @@ from tenants.services.api_keys import api_key_create, api_key_revoke
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fixed_dates_accepted(settings):
+    """These events carry fixed dates of the past: the acceptance window (EVENTS_MAX_AGE_DAYS)
+    is widened here, and tested in test_event_storage.py."""
+    settings.EVENTS_MAX_AGE_DAYS = 36500
+
+
 def basic(raw_key: str, password: str = "") -> str:
     return "Basic " + base64.b64encode(f"{raw_key}:{password}".encode()).decode()
 

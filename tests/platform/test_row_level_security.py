@@ -135,3 +135,53 @@ def test_the_policy_reads_the_settings_once_per_statement_not_per_row(filled_ten
     filters = [line for line in plan.splitlines() if "Filter:" in line]
     assert "InitPlan" in plan and filters, plan
     assert not any("current_setting" in line for line in filters), plan
+
+
+def _partitions() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c WHERE c.relispartition AND c.relkind = 'r'"
+            " AND c.relnamespace = current_schema()::regnamespace ORDER BY 1"
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def test_partitions_are_reached_through_their_parent_only(filled_tenants):
+    """A partition's rows are not filtered by its parent's policies: the application role
+    has no rights on partitions, and their own row-level security (no policy) shows it
+    nothing should rights be granted by mistake."""
+    a, _ = filled_tenants
+    partitions = _partitions()
+    assert "metrics_usageevent_default" in partitions
+    assert len(partitions) >= 4  # this month's, the two ahead and the default
+    problems = []
+    with connection.cursor() as cursor:
+        for partition in partitions:
+            with _as_app(a):
+                try:
+                    with transaction.atomic():
+                        cursor.execute(f'SELECT count(*) FROM "{partition}"')
+                    problems.append(f"{partition}: readable by the application role")
+                except DatabaseError as error:
+                    assert "permission denied" in str(error), error
+        partition = partitions[0]
+        cursor.execute(f'GRANT SELECT ON "{partition}" TO "{app_role()}"')
+        cursor.execute(f'SELECT count(*) FROM "{partition}"')
+        assert cursor.fetchone()[0] >= 0
+        with _as_app(a):
+            cursor.execute(f'SELECT count(*) FROM "{partition}"')
+            assert cursor.fetchone()[0] == 0  # granted by mistake: still nothing visible
+    assert not problems, "\n".join(problems)
+
+
+def test_migrate_takes_back_the_rights_on_partitions(db):
+    partition = _partitions()[0]
+    with connection.cursor() as cursor:
+        cursor.execute(f'GRANT SELECT ON "{partition}" TO "{app_role()}"')
+        rls_ensure(connection, apps)
+        cursor.execute("SELECT has_table_privilege(%s, %s, 'SELECT')", [app_role(), partition])
+        assert cursor.fetchone()[0] is False
+        cursor.execute(
+            "SELECT has_table_privilege(%s, 'metrics_usageevent', 'SELECT')", [app_role()]
+        )
+        assert cursor.fetchone()[0] is True

@@ -72,6 +72,20 @@ LISTED = {
         4, "advisory lock keyed by the tenant's id"),
     ("metrics/engine/store.py", "figures_replace", "raw SQL"): (
         2, "deletes the run's tenant's figures (WHERE tenant_id) before copy_in"),
+    ("metrics/services/event_storage.py", "event_partitions", "raw SQL"): (
+        2, "lists the events table's partitions from the catalogue (pg_inherits); no rows"),
+    ("metrics/services/event_storage.py", "event_partitions_ensure", "raw SQL"): (
+        9, "creates monthly partitions (DDL); moves rows of a month out of the default one"),
+    ("metrics/services/event_storage.py", "event_partitions_ensure", "cross-tenant"): (
+        1, "creating partitions is the table owner's; moves rows as they are, every tenant's"),
+    ("metrics/services/event_storage.py", "event_partitions_detach", "raw SQL"): (
+        5, "detaches whole old months (DDL) and closes them to the application role"),
+    ("metrics/services/event_storage.py", "event_partitions_detach", "cross-tenant"): (
+        1, "detaching partitions is the table owner's; reads no rows"),
+    ("metrics/services/event_storage.py", "receipts_expire", "unscoped"): (
+        1, "deletes receipts past the retention window, the same for every tenant"),
+    ("metrics/services/event_storage.py", "receipts_expire", "cross-tenant"): (
+        1, "deletes receipts past the retention window, the same for every tenant"),
     ("metrics/ingestion/events.py", "_store", "raw SQL"): (
         2, "one INSERT per batch, every row with the request's tenant"),
     ("health/services/score_history.py", "_copy_scores", "raw SQL"): (
@@ -107,7 +121,7 @@ LISTED = {
     ("tenants/db/copy.py", "copy_in", "raw SQL"): (
         5, "COPY into a temporary table, then INSERT under the active tenant's policy"),
     ("tenants/db/rls.py", "rls_ensure", "raw SQL"): (
-        16, "creates the role, its grants and the policies; reads no tenant rows"),
+        18, "creates the role, its grants (none on partitions) and the policies; no tenant rows"),
     ("tenants/db/rls.py", "tables_without_policy", "raw SQL"): (
         2, "reads the catalogue (pg_class, pg_policies), no tenant rows"),
     ("tenants/services/invitations.py", "invitation_for_token", "unscoped"): (

@@ -36,6 +36,7 @@ from health.services.defaults import scorecards_ensure_defaults
 from health.services.rules import alert_rules_ensure_defaults
 from metrics.models import AcquisitionSpend, ChurnReason, Feature
 from metrics.services.churn_reasons import churn_reasons_ensure_defaults
+from metrics.services.event_storage import event_partitions_ensure
 from tenants.models import Membership, Role, Tenant
 
 MAX_DAYS = 3660  # ten years of history is plenty, and keeps every date in range
@@ -101,6 +102,9 @@ def demo_seed(
         result.rows["metrics.AcquisitionSpend"] = _spend_create(
             tenant, spend_by_month(seed=seed, population=population, period=period, scale=ctx.scale)
         )
+        # The months of history get their partitions of the events table, as they would
+        # have had when the events arrived (not the default partition).
+        event_partitions_ensure(first=period.start, last=period.end)
         with connection.cursor() as cursor:
             # Foreign keys are checked as each COPY ends rather than all at commit: the
             # same work, without a queue of millions of pending checks.
