@@ -10,8 +10,7 @@ from tenants.models import Invitation, OutboxTask
 from tenants.models.invitation import hash_token
 from tenants.services.invitations import invitation_create
 from tenants.tenancy.outbox import REDELIVER_AFTER
-from tests.conftest import UNREACHABLE_BROKER, broker, broker_back
-from tests.tenants.test_outbox import _purge_test_queue
+from tests.conftest import UNREACHABLE_BROKER, _purge_test_queue, broker, broker_back
 
 
 def _until_done(tenant, worker) -> OutboxTask:

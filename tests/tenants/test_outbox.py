@@ -31,7 +31,14 @@ from tenants.tenancy.outbox import (
     outbox_task_send,
 )
 from tenants.tenancy.tasks import tenant_task
-from tests.conftest import UNREACHABLE_BROKER, _database_url, broker, broker_back, session_api
+from tests.conftest import (
+    UNREACHABLE_BROKER,
+    _database_url,
+    _purge_test_queue,
+    broker,
+    broker_back,
+    session_api,
+)
 
 # A request makes one attempt to reach the broker; refused, it fails at once.
 PATIENCE_SECONDS = 1
@@ -365,16 +372,6 @@ def test_the_relay_serves_every_tenant_in_few_queries(
         _purge_test_queue()
     # Purge, claim, count and the transaction's savepoint are fixed; each entry is one UPDATE.
     assert counts[1] - counts[0] == 6
-
-
-def _purge_test_queue() -> int:
-    """Empty this test run's queue on the broker; how many messages it held."""
-    from django.conf import settings
-
-    from csplatform.celery import app
-
-    with app.connection_for_write() as conn:
-        return conn.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE) or 0
 
 
 def test_the_command_fails_clearly_while_the_broker_is_down(tenant, owner, broker_down):
