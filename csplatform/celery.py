@@ -3,7 +3,7 @@
 Tasks must be idempotent (a retried or redelivered task changes nothing the second time),
 because acks_late + task_reject_on_worker_lost redeliver work whose worker died, and the
 task outbox (tenants/tenancy/outbox.py) sends a task again if it crashed half-way through
-sending it.
+sending it, or if the task has not run to completion an hour after it was sent.
 """
 
 import logging

@@ -88,6 +88,12 @@ def broker_back(*, eager: bool = True):
         yield
 
 
+def _purge_test_queue() -> int:
+    """Empty this test run's queue on the broker; how many messages it held."""
+    with celery_app.connection_for_write() as conn:
+        return conn.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE) or 0
+
+
 @pytest.fixture
 def tenant(db):
     return TenantFactory(name="Acme", slug="acme")

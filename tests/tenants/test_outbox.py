@@ -1,5 +1,7 @@
 """The task outbox: with the broker (Redis) down, queued work is accepted and stored with its
-rows, and the relay sends it once the broker is back; an invitation's token is never stored."""
+rows, and the relay sends it once the broker is back; an invitation's token is never stored.
+An entry is done when its task has run: one the broker took and lost, or whose task failed,
+is sent again, a few times at most."""
 
 import json
 import re
@@ -19,8 +21,24 @@ from django.utils import timezone
 from tenants.models import Invitation, OutboxTask
 from tenants.models.invitation import hash_token
 from tenants.services.invitations import invitation_create
-from tenants.tenancy.outbox import outbox_relay, outbox_task_send
-from tests.conftest import UNREACHABLE_BROKER, _database_url, broker, broker_back, session_api
+from tenants.tenancy.outbox import (
+    ENTRY_HEADER,
+    MAX_SENDS,
+    REDELIVER_AFTER,
+    SENT_KEPT,
+    enqueue_on_commit,
+    outbox_relay,
+    outbox_task_send,
+)
+from tenants.tenancy.tasks import tenant_task
+from tests.conftest import (
+    UNREACHABLE_BROKER,
+    _database_url,
+    _purge_test_queue,
+    broker,
+    broker_back,
+    session_api,
+)
 
 # A request makes one attempt to reach the broker; refused, it fails at once.
 PATIENCE_SECONDS = 1
@@ -71,8 +89,9 @@ def test_an_invitation_is_accepted_with_the_broker_down_and_sent_once_it_is_back
     assert client.get(_link(message)).status_code == 200
     (entry,) = _outbox(tenant)
     assert entry.sent_at is not None and entry.last_error == ""
+    assert entry.done_at is not None and entry.sends == 1  # the task ran
     with broker_back():
-        assert outbox_relay().sent == 0  # sent entries are not sent again
+        assert outbox_relay().sent == 0  # done entries are not sent again
 
 
 @pytest.mark.django_db(transaction=True)
@@ -105,6 +124,7 @@ def test_with_the_broker_up_the_task_is_sent_at_commit(
         invitation_create(tenant=tenant, email="new@acme.test", role="csm", invited_by=owner)
     (entry,) = _outbox(tenant)
     assert entry.sent_at is not None and entry.attempts == 1
+    assert entry.done_at is not None  # the task ran (eagerly here) and marked it
     assert len(mail.outbox) == 1
     assert outbox_task_send(tenant=tenant, entry_id=entry.pk) is False  # sent once only
 
@@ -180,14 +200,156 @@ def test_an_unknown_task_is_kept_with_its_error_and_does_not_block_the_rest(
     assert sent.sent_at is not None
 
 
-def test_sent_entries_are_deleted_after_a_week(tenant, other_tenant):
+def test_done_entries_are_deleted_after_a_week_and_unfinished_ones_kept(tenant, other_tenant):
     now = timezone.now()
-    for owner_tenant, sent_at in [(tenant, now - timedelta(days=8)), (other_tenant, now)]:
+    week_ago = now - SENT_KEPT - timedelta(minutes=1)
+    for owner_tenant, fields in [
+        (tenant, {"sent_at": week_ago, "done_at": week_ago, "sends": 1}),
+        (tenant, {"sent_at": week_ago, "sends": MAX_SENDS, "last_error": "given up"}),
+        (other_tenant, {"sent_at": week_ago, "done_at": now, "sends": 1}),  # ran late
+        (other_tenant, {"sent_at": now, "done_at": now, "sends": 1}),
+    ]:
         OutboxTask.objects.for_tenant(owner_tenant).create(
-            tenant=owner_tenant, task_name="x", sent_at=sent_at
+            tenant=owner_tenant, task_name="x", **fields
         )
+    # Sent long ago, never done and not given up: sent again (here its task is unknown).
+    unfinished = OutboxTask.objects.for_tenant(tenant).create(
+        tenant=tenant, task_name="x", sent_at=week_ago, sends=1
+    )
     outbox_relay()
-    assert _outbox(tenant) == [] and len(_outbox(other_tenant)) == 1
+    assert _outbox(tenant) == [unfinished] and len(_outbox(other_tenant)) == 2
+
+
+# Tasks queued through the outbox whose runs are counted; `failing` makes them raise.
+RUNS: list[str] = []
+FAILING: set[str] = set()
+
+
+@tenant_task(name="tests.tenants.outbox_counted")
+def counted(tenant, label: str) -> str:
+    if label in FAILING:
+        raise RuntimeError(f"{label} failed")
+    RUNS.append(label)
+    return label
+
+
+@pytest.fixture
+def runs():
+    RUNS.clear()
+    FAILING.clear()
+    yield RUNS
+    RUNS.clear()
+    FAILING.clear()
+
+
+def _sent_ago(entry, delta: timedelta) -> None:
+    """As if the broker had taken the entry `delta` ago."""
+    OutboxTask.objects.unscoped().filter(pk=entry.pk).update(sent_at=timezone.now() - delta)
+
+
+def _queue(tenant, label, django_capture_on_commit_callbacks) -> OutboxTask:
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = enqueue_on_commit(counted, tenant, label)
+    entry.refresh_from_db()
+    return entry
+
+
+def test_a_task_the_broker_lost_is_sent_again_after_a_while_and_then_done(tenant, runs):
+    with broker_back(eager=False):  # the broker takes it, and loses it (Redis restarted)
+        _purge_test_queue()
+        entry = enqueue_on_commit(counted, tenant, "lost")
+        assert outbox_task_send(tenant=tenant, entry_id=entry.pk) is True
+        assert _purge_test_queue() == 1
+    entry.refresh_from_db()
+    assert entry.sent_at is not None and entry.done_at is None and entry.sends == 1
+
+    with broker_back():
+        assert outbox_relay().sent == 0  # just sent: it may be waiting in a busy queue
+        _sent_ago(entry, REDELIVER_AFTER - timedelta(minutes=1))
+        assert outbox_relay().sent == 0
+        _sent_ago(entry, REDELIVER_AFTER + timedelta(minutes=1))
+        result = outbox_relay()
+    assert (result.sent, result.resent, result.waiting) == (1, 1, 0)
+    assert runs == ["lost"]
+    entry.refresh_from_db()
+    assert entry.done_at is not None and entry.sends == 2 and entry.last_error == ""
+    _sent_ago(entry, REDELIVER_AFTER + timedelta(minutes=1))
+    with broker_back():
+        assert outbox_relay().sent == 0  # done: never sent again
+    assert runs == ["lost"]
+
+
+def test_a_run_marks_its_entry_done_and_a_duplicate_message_does_nothing(
+    tenant, runs, django_capture_on_commit_callbacks
+):
+    entry = _queue(tenant, "once", django_capture_on_commit_callbacks)
+    assert runs == ["once"] and entry.done_at is not None and entry.sends == 1
+    # The same message again (the relay's copy, or the broker delivering it twice).
+    duplicate = counted.apply_async(args=entry.args, headers={ENTRY_HEADER: entry.pk})
+    assert duplicate.get() is None
+    assert runs == ["once"]
+    OutboxTask.objects.unscoped().filter(pk=entry.pk).update(done_at=None)
+    assert counted.apply_async(args=entry.args, headers={ENTRY_HEADER: entry.pk}).get() == "once"
+    assert runs == ["once", "once"]  # not done: the same message runs
+    counted.delay(tenant.pk, "plain")  # a message of no entry runs as ever
+    assert runs == ["once", "once", "plain"]
+
+
+def test_a_failing_task_leaves_its_entry_not_done_and_is_sent_again(
+    tenant, runs, django_capture_on_commit_callbacks
+):
+    FAILING.add("flaky")
+    entry = _queue(tenant, "flaky", django_capture_on_commit_callbacks)
+    assert runs == [] and entry.sent_at is not None and entry.done_at is None
+    FAILING.clear()
+    _sent_ago(entry, REDELIVER_AFTER + timedelta(minutes=1))
+    with broker_back():
+        assert outbox_relay().resent == 1
+    entry.refresh_from_db()
+    assert runs == ["flaky"] and entry.done_at is not None and entry.sends == 2
+
+
+def test_a_task_that_never_completes_is_sent_max_sends_times_then_left_to_an_operator(
+    tenant, runs, django_capture_on_commit_callbacks
+):
+    FAILING.add("broken")
+    entry = _queue(tenant, "broken", django_capture_on_commit_callbacks)
+    for sends in range(2, MAX_SENDS + 1):
+        _sent_ago(entry, REDELIVER_AFTER + timedelta(minutes=1))
+        with broker_back():
+            assert outbox_relay().resent == 1
+        entry.refresh_from_db()
+        assert entry.sends == sends and entry.done_at is None
+    _sent_ago(entry, REDELIVER_AFTER + timedelta(minutes=1))
+    with broker_back():
+        result = outbox_relay()
+        assert (result.sent, result.given_up) == (0, 1)
+        assert (outbox_relay().sent, outbox_relay().given_up) == (0, 0)  # said once
+    entry.refresh_from_db()
+    assert entry.sends == MAX_SENDS and entry.done_at is None
+    assert "never completed" in entry.last_error
+    _sent_ago(entry, SENT_KEPT + timedelta(minutes=1))
+    outbox_relay()
+    assert _outbox(tenant) == []  # a week after its last sending
+
+
+def test_sent_entries_from_before_done_was_recorded_count_as_done(tenant):
+    """The migration that added `done_at`: entries sent by then are not sent again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("tenants.migrations.0009_outbox_done")
+    week_ago = timezone.now() - timedelta(days=6)
+    sent = OutboxTask.objects.for_tenant(tenant).create(
+        tenant=tenant, task_name="x", sent_at=week_ago
+    )
+    unsent = OutboxTask.objects.for_tenant(tenant).create(tenant=tenant, task_name="x")
+    migration.sent_entries_are_done(apps, None)
+    sent.refresh_from_db()
+    unsent.refresh_from_db()
+    assert (sent.done_at, sent.sends) == (week_ago, 1)
+    assert (unsent.done_at, unsent.sends) == (None, 0)
 
 
 def test_the_relay_serves_every_tenant_in_few_queries(
@@ -210,16 +372,6 @@ def test_the_relay_serves_every_tenant_in_few_queries(
         _purge_test_queue()
     # Purge, claim, count and the transaction's savepoint are fixed; each entry is one UPDATE.
     assert counts[1] - counts[0] == 6
-
-
-def _purge_test_queue() -> int:
-    """Empty this test run's queue on the broker; how many messages it held."""
-    from django.conf import settings
-
-    from csplatform.celery import app
-
-    with app.connection_for_write() as conn:
-        return conn.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE) or 0
 
 
 def test_the_command_fails_clearly_while_the_broker_is_down(tenant, owner, broker_down):
