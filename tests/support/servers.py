@@ -199,6 +199,7 @@ def app_environment(database_url: str, redis_url: str, **extra: str) -> dict:
         "SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "WARNING",
         "CELERY_TASK_DEFAULT_QUEUE": "faults",
+        "CELERY_WEBHOOK_QUEUE": "faults-webhooks",
         # The static files' manifest is not built for a test server.
         "PYTHONWARNINGS": "ignore:No directory at",
         **extra,
@@ -290,8 +291,10 @@ def gunicorn(env: dict, log: Path, *, workers: int = 2) -> tuple[Process, int]:
 
 
 def celery_worker(env: dict, log: Path) -> Process:
+    """One worker for both queues (the webhook deliveries' and everything else's)."""
+    queues = f"{env['CELERY_TASK_DEFAULT_QUEUE']},{env['CELERY_WEBHOOK_QUEUE']}"
     command = [sys.executable, "-m", "celery", "-A", "csplatform", "worker",
-               "-Q", env["CELERY_TASK_DEFAULT_QUEUE"], "--pool", "solo", "-l", "warning",
+               "-Q", queues, "--pool", "solo", "-l", "warning",
                "--without-heartbeat", "--without-gossip", "--without-mingle"]  # fmt: skip
     return Process(command, env, log)
 
