@@ -65,6 +65,12 @@ app.conf.update(
             "schedule": 60.0,
             "options": {"expires": 55},
         },
+        # The events table's partitions of the coming months, and expired receipts deleted.
+        "metrics-events-storage": {
+            "task": "metrics.tasks.events_storage_upkeep",
+            "schedule": crontab(minute=35),
+            "options": {"expires": 50 * 60},
+        },
         # Hourly, so that each tenant's run starts soon after its own local midnight.
         "metrics-nightly": {
             "task": "metrics.tasks.nightly_all",

@@ -85,11 +85,14 @@ def main() -> int:
         embedded.VAR_DIR.mkdir(parents=True, exist_ok=True)
         schedule = str(embedded.VAR_DIR / "celerybeat-schedule")
         webhook_queue = env.get("CELERY_WEBHOOK_QUEUE", "webhooks")
+        # Every queue but the webhooks': the default one and any nightly queues.
+        queues = [env.get("CELERY_TASK_DEFAULT_QUEUE", "csplatform")]
+        queues += [q.strip() for q in env.get("CELERY_NIGHTLY_QUEUES", "").split(",") if q.strip()]
         commands = {
             "web": [*manage, "runserver", f"{host}:{port}", "--noreload"],
             # Webhook deliveries wait on other people's servers: a worker of their own, so a
             # slow receiver holds up nothing else (settings.CELERY_WEBHOOK_QUEUE).
-            "worker": [*celery, "worker", "-X", webhook_queue, "-l", "info", "-c", "2"],
+            "worker": [*celery, "worker", "-Q", ",".join(queues), "-l", "info", "-c", "2"],
             "webhooks": [
                 *celery,
                 "worker",

@@ -4,7 +4,8 @@
 month in UTC (`metrics_usageevent_p202612` holds December 2026), plus a DEFAULT partition
 that takes any event no monthly partition covers, so that no insert ever fails for want of
 one. `event_partitions_ahead` creates the current month's and the next ones' partitions
-(the hourly `nightly_all` task calls it, and the migration that partitioned the table did);
+(the hourly `events_storage_upkeep` task calls it, as the migration that partitioned the table
+did);
 `event_partitions_detach` detaches whole old months, which then remain as plain tables for
 the operator to archive and drop (`manage.py events_partitions`, docs/operations.md).
 
@@ -19,11 +20,12 @@ a margin for clocks of different servers (`receipts_keep`). A message sent again
 recent enough for its receipt to still be there (reported as a duplicate) or refused.
 """
 
+import logging
 import re
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from metrics.ingestion.validation import MAX_FUTURE, max_age
@@ -31,6 +33,8 @@ from metrics.models import EventReceipt, UsageEvent
 from tenants.db.rls import app_role
 from tenants.db.session import database_owner
 from tenants.tenancy.context import cross_tenant
+
+logger = logging.getLogger(__name__)
 
 PARENT = UsageEvent._meta.db_table
 DEFAULT_PARTITION = f"{PARENT}_default"
@@ -56,6 +60,14 @@ def month_add(month: date, months: int) -> date:
 
 def partition_name(month: date) -> str:
     return f"{PARENT}_p{month:%Y%m}"
+
+
+# Creating, attaching or detaching a partition locks the events table: behind a long read
+# (a backfill) the wait would queue every insert after it. Give up instead, and try again
+# at the next hourly upkeep (the partitions are made two months ahead).
+# (Reset once done: inside a caller's transaction a SET LOCAL would outlive the savepoint.)
+LOCK_TIMEOUT = "SET LOCAL lock_timeout = '2s'"
+LOCK_TIMEOUT_RESET = "SET LOCAL lock_timeout = DEFAULT"
 
 
 def _bound(month: date) -> str:
@@ -92,6 +104,7 @@ def event_partitions_ensure(*, first: date, last: date) -> list[str]:
     created = []
     with database_owner(), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        cursor.execute(LOCK_TIMEOUT)
         existing = {name for name, _ in event_partitions()}
         role = connection.ops.quote_name(app_role())
         for month in months:
@@ -125,6 +138,7 @@ def event_partitions_ensure(*, first: date, last: date) -> list[str]:
             cursor.execute(f"REVOKE ALL ON {name} FROM {role}")
             cursor.execute(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
             created.append(name)
+        cursor.execute(LOCK_TIMEOUT_RESET)
     return created
 
 
@@ -163,6 +177,7 @@ def event_partitions_detach(*, before: date, now: datetime | None = None) -> lis
     role = connection.ops.quote_name(app_role())
     with database_owner(), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        cursor.execute(LOCK_TIMEOUT)
         for name, month in event_partitions():
             if month is not None and month < before:
                 cursor.execute(f"ALTER TABLE {PARENT} DETACH PARTITION {name}")
@@ -171,6 +186,7 @@ def event_partitions_detach(*, before: date, now: datetime | None = None) -> lis
                 cursor.execute(f"REVOKE ALL ON {name} FROM {role}")
                 cursor.execute(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
                 detached.append(name)
+        cursor.execute(LOCK_TIMEOUT_RESET)
     return detached
 
 
@@ -185,6 +201,19 @@ def receipts_expire(*, now: datetime | None = None) -> int:
     return deleted
 
 
+def lock_timed_out(error: OperationalError) -> bool:
+    """Whether `error` is LOCK_TIMEOUT's: the events table was busy."""
+    return getattr(error.__cause__, "pgcode", None) == "55P03"  # lock_not_available
+
+
 def events_storage_maintain(*, now: datetime | None = None) -> tuple[list[str], int]:
-    """The hourly upkeep: partitions ahead, old receipts deleted."""
-    return event_partitions_ahead(now=now), receipts_expire(now=now)
+    """The hourly upkeep: partitions ahead, old receipts deleted. A partition that could
+    not take its lock in time is left to the next hour's upkeep (logged)."""
+    try:
+        created = event_partitions_ahead(now=now)
+    except OperationalError as error:
+        if not lock_timed_out(error):
+            raise
+        logger.warning("Events partitions ahead not created: the table is busy; next hour.")
+        created = []
+    return created, receipts_expire(now=now)

@@ -79,7 +79,8 @@ def rls_ensure(connection, app_registry) -> list[str]:
     tables = tenant_tables(app_registry)
     existing = set(connection.introspection.table_names())
     missing = tables_without_policy(connection, [t for t in tables if t in existing])
-    with connection.cursor() as cursor:
+    # One transaction: the grants of a new table never show before its policies do.
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [app_role()])
         if cursor.fetchone() is None:
             try:

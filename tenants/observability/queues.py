@@ -19,10 +19,11 @@ PRIORITY_STEPS = (0, 3, 6, 9)
 
 
 def queue_names() -> list[str]:
-    """The queues tasks are sent to: the default one, the webhook deliveries' and any named
-    in CELERY_TASK_QUEUES."""
+    """The queues tasks are sent to: the default one, the webhook deliveries', the nightly
+    queues (CELERY_NIGHTLY_QUEUES) and any named in CELERY_TASK_QUEUES."""
     names = [settings.CELERY_TASK_DEFAULT_QUEUE, settings.CELERY_WEBHOOK_QUEUE]
-    for queue in getattr(settings, "CELERY_TASK_QUEUES", None) or ():
+    extra = list(getattr(settings, "CELERY_NIGHTLY_QUEUES", None) or ())
+    for queue in [*extra, *(getattr(settings, "CELERY_TASK_QUEUES", None) or ())]:
         name = getattr(queue, "name", queue)
         if name not in names:
             names.append(name)

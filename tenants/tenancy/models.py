@@ -6,6 +6,7 @@ compiled, so querysets built at import time (serializer or form fields) stay saf
 up the tenant of the request that evaluates them.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
@@ -76,13 +77,25 @@ class TenantQuerySet(models.QuerySet):
         if {"tenant", "tenant_id"} & ({field.name for field in model_fields} | set(names)):
             raise ValidationError({"tenant": "A row's tenant cannot be changed."})
         _check_relations(self.model, objs, [f for f in model_fields if f.is_relation])
-        plain = all(
-            field.concrete and not field.many_to_many and not field.primary_key
-            for field in model_fields
-        ) and not any(
-            hasattr(getattr(obj, field.attname), "resolve_expression")
-            for obj in objs
-            for field in model_fields
+        # One array per column: not for array columns (unnest would flatten them), composite
+        # keys, rows without a key or named twice, nor values that are expressions.
+        pks = [obj.pk for obj in objs]
+        plain = (
+            all(
+                field.concrete
+                and not field.many_to_many
+                and not field.primary_key
+                and not isinstance(field, ArrayField)
+                for field in model_fields
+            )
+            and not isinstance(self.model._meta.pk, models.CompositePrimaryKey)
+            and None not in pks
+            and len(set(pks)) == len(pks)
+            and not any(
+                hasattr(getattr(obj, field.attname), "resolve_expression")
+                for obj in objs
+                for field in model_fields
+            )
         )
         if not objs or not names or batch_size is not None or not plain:
             return super().bulk_update(objs, names, batch_size=batch_size)

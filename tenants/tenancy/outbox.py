@@ -48,11 +48,12 @@ RELAY_BATCH = 100
 SENT_KEPT = timedelta(days=7)
 # A sent entry not done this long after it was sent is sent again: its message was lost or
 # its task failed. Longer than a task may run (the hard time limit is 30 minutes,
-# csplatform/celery.py) plus the wait in a busy queue (a nightly fan-out), so that a task
-# still queued or running is rarely sent twice; when it is, the copy finds its entry done and
-# does nothing.
-REDELIVER_AFTER = timedelta(hours=1)
-# Sendings of one entry in all: a task that failed that many times, an hour apart, needs an
+# csplatform/celery.py) plus the wait in a busy queue (a nightly fan-out), than Celery's own
+# retries of a task may go on (8, backing off up to 30 minutes: about 3 hours) and than
+# Redis's visibility timeout (2 hours), so that a task still queued, running or retrying is
+# rarely sent twice; when it is, the copy finds its entry done and does nothing.
+REDELIVER_AFTER = timedelta(hours=4)
+# Sendings of one entry in all: a task that failed that many times, hours apart, needs an
 # operator rather than another try.
 MAX_SENDS = 5
 # The message header naming the outbox entry, read by `@tenant_task` (tenants/tenancy/tasks.py).

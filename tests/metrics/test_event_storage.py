@@ -7,6 +7,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
+import psycopg2
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -19,6 +20,7 @@ from metrics.ingestion.events import events_ingest
 from metrics.models import EventReceipt, UsageEvent
 from metrics.services.event_storage import (
     DEFAULT_PARTITION,
+    PARENT,
     detach_limit,
     event_partitions,
     event_partitions_ahead,
@@ -34,6 +36,13 @@ from tenants.tenancy.context import tenant_scope
 
 pytestmark = pytest.mark.django_db
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _connection_params() -> dict:
+    """Another connection to the test database (of the database's owner)."""
+    given = connection.settings_dict
+    params = {"dbname": given["NAME"], "user": given["USER"], "host": given["HOST"]}
+    return {**params, "port": given["PORT"] or 5432, "password": given["PASSWORD"] or None}
 
 
 def _this_month() -> date:
@@ -251,3 +260,30 @@ def test_a_message_sent_again_is_a_duplicate_while_its_receipt_lasts_then_refuse
     late = events_ingest(tenant=tenant, events=[event], received_at=gone)
     assert (late.accepted, late.rejected) == (0, 1)
     assert UsageEvent.objects.for_tenant(tenant).filter(message_id="m").count() == 1
+
+
+def test_a_busy_events_table_is_left_for_the_next_hour_and_the_command_says_so():
+    """A long query holding the events table: making a partition gives up after the lock
+    timeout instead of queueing every insert behind it."""
+    busy = psycopg2.connect(**_connection_params())
+    try:
+        with busy.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute(f"LOCK TABLE {PARENT} IN ACCESS SHARE MODE")
+            later = timezone.now() + timedelta(days=31 * 30)  # months with no partition yet
+            created, _ = events_storage_maintain(now=later)
+            assert created == []
+            with pytest.raises(CommandError, match="busy"):
+                call_command("events_partitions", "--ahead", "24")
+            cursor.execute("ROLLBACK")
+        created, _ = events_storage_maintain(now=later)
+        assert created  # the next hour, with the table free
+    finally:
+        busy.close()
+
+
+def test_the_upkeep_is_a_task_of_its_own_in_beats_schedule():
+    from csplatform.celery import app
+
+    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert "metrics.tasks.events_storage_upkeep" in tasks

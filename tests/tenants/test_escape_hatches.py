@@ -75,11 +75,13 @@ LISTED = {
     ("metrics/services/event_storage.py", "event_partitions", "raw SQL"): (
         2, "lists the events table's partitions from the catalogue (pg_inherits); no rows"),
     ("metrics/services/event_storage.py", "event_partitions_ensure", "raw SQL"): (
-        9, "creates monthly partitions (DDL); moves rows of a month out of the default one"),
+        11, "creates monthly partitions (DDL, under a lock timeout); moves rows of a month out of "
+        "the default one"),
     ("metrics/services/event_storage.py", "event_partitions_ensure", "cross-tenant"): (
         1, "creating partitions is the table owner's; moves rows as they are, every tenant's"),
     ("metrics/services/event_storage.py", "event_partitions_detach", "raw SQL"): (
-        5, "detaches whole old months (DDL) and closes them to the application role"),
+        7, "detaches whole old months (DDL, under a lock timeout) and closes them to the "
+        "application role"),
     ("metrics/services/event_storage.py", "event_partitions_detach", "cross-tenant"): (
         1, "detaching partitions is the table owner's; reads no rows"),
     ("metrics/services/event_storage.py", "receipts_expire", "unscoped"): (

@@ -1,7 +1,7 @@
 """manage.py events_partitions [--ahead N] [--detach-before YYYY-MM]
 
-Lists the monthly partitions of the usage events (with their row estimates), creates those of
-the current month and the next ones (as the hourly nightly task does), or detaches the
+Lists the monthly partitions of the usage events, creates those of
+the current month and the next ones (as the hourly upkeep task does), or detaches the
 partitions of the months before a given month. A detached partition stays in the database
 as a table of its own, outside the events table and out of the application role's reach,
 for the operator to archive (pg_dump -t) and drop (docs/operations.md).
@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 from django.core.management.base import CommandError
+from django.db import OperationalError
 
 from metrics.services.event_storage import (
     MONTHS_AHEAD,
@@ -18,6 +19,7 @@ from metrics.services.event_storage import (
     event_partitions,
     event_partitions_ahead,
     event_partitions_detach,
+    lock_timed_out,
 )
 from tenants.cli import ApplicationCommand
 
@@ -43,7 +45,7 @@ class Command(ApplicationCommand):
         parser.add_argument(
             "--ahead",
             type=int,
-            help=f"Create the partitions of the current month and N after it (the nightly "
+            help=f"Create the partitions of the current month and N after it (the hourly "
             f"task keeps {MONTHS_AHEAD}).",
         )
         parser.add_argument(
@@ -52,6 +54,19 @@ class Command(ApplicationCommand):
         )
 
     def handle(self, *args, ahead, detach_before, **options):
+        try:
+            self._change(ahead, detach_before)
+        except OperationalError as error:
+            if not lock_timed_out(error):
+                raise
+            raise CommandError(
+                "The events table is busy (a long query holds it); nothing was changed. "
+                "Run the command again in a moment."
+            ) from None
+        for name, month in event_partitions():
+            self.stdout.write(f"{month:%Y-%m}  {name}" if month else f"default  {name}")
+
+    def _change(self, ahead, detach_before):
         if ahead is not None:
             if not 0 <= ahead <= 24:
                 raise CommandError(f"--ahead must be 0 to 24, got {ahead}.")
@@ -66,5 +81,3 @@ class Command(ApplicationCommand):
             self.stdout.write(
                 f"Detached {len(detached)} partition(s): {', '.join(detached) or '-'}"
             )
-        for name, month in event_partitions():
-            self.stdout.write(f"{month:%Y-%m}  {name}" if month else f"default  {name}")
