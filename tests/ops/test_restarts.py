@@ -99,7 +99,8 @@ def _seed(env, slug: str, hook_url: str) -> str:
 
 def _beat(redis_url: str, *names: str) -> None:
     """Send periodic tasks to the worker's queue, as beat does every minute or two."""
-    app = Celery(broker=redis_url)
+    # Not the process's current app: the tests that follow send through the project's.
+    app = Celery(broker=redis_url, set_as_current=False)
     with app.connection_for_write() as connection:
         for name in names:
             app.send_task(name, queue="faults", connection=connection)
