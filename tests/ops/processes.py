@@ -98,3 +98,20 @@ def queued_args(redis_url: str, queue: str) -> list[list]:
     finally:
         client.close()
     return [json.loads(base64.b64decode(json.loads(m)["body"]))[0] for m in messages]
+
+
+# Seconds: an upper bound for one step on a loaded machine, never a measurement.
+WAIT = 90
+
+
+def until(condition, *, workers=(), what: str):
+    """Poll `condition` until it returns something truthy; fail if a worker dies first."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        for process in workers:
+            assert process.poll() is None, f"a worker died while waiting for {what}"
+        time.sleep(0.1)
+    raise AssertionError(f"No {what} within {WAIT} s.")

@@ -10,7 +10,6 @@ assertion is about the order things happened in.
 """
 
 import threading
-import time
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -25,10 +24,10 @@ from tenants.services.invitations import invitation_create
 from tenants.services.webhooks import webhook_endpoint_create, webhook_event_emit
 from tenants.tasks import webhook_delivery_send
 from tests.conftest import worker_start, worker_stop
+from tests.ops.processes import WAIT, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WAIT = 90  # seconds: an upper bound for a step on a loaded machine, never a measurement
 LOCAL = {"WEBHOOK_ALLOW_HTTP": "1", "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32"}
 
 
@@ -64,18 +63,6 @@ def hanging_receiver():
         server.server_close()
 
 
-def _until(condition, *, workers, what: str):
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        for process in workers:
-            assert process.poll() is None, f"a worker died while waiting for {what}"
-        time.sleep(0.1)
-    raise AssertionError(f"No {what} within {WAIT} s.")
-
-
 def test_a_hanging_receiver_slows_nothing_else(tenant, owner, api, settings, tmp_path):
     settings.WEBHOOK_ALLOW_HTTP, settings.WEBHOOK_ALLOWED_NETWORKS = True, ["127.0.0.1/32"]
     # A queue of its own, by the application's routers.
@@ -92,7 +79,7 @@ def test_a_hanging_receiver_slows_nothing_else(tenant, owner, api, settings, tmp
             with transaction.atomic():  # queued after the commit, as every emitter does
                 webhook_event_emit(tenant=tenant, event_type="nps.answered", data={"n": 1})
             first = WebhookDelivery.objects.for_tenant(tenant).order_by("pk").first()
-            _until(lambda: arrived, workers=workers, what="delivery at the receiver")
+            until(lambda: arrived, workers=workers, what="delivery at the receiver")
             stuck = first.message.msg_id
             assert arrived == [stuck]
 
@@ -116,7 +103,7 @@ def test_a_hanging_receiver_slows_nothing_else(tenant, owner, api, settings, tmp
                 invitation.refresh_from_db()
                 return invitation.sent_at is not None
 
-            _until(sent, workers=workers, what="invitation email")
+            until(sent, workers=workers, what="invitation email")
             assert len(list(tmp_path.glob("*.log"))) == 1
             first.refresh_from_db()
             assert (first.status, first.response_status, first.error) == (
@@ -132,14 +119,14 @@ def test_a_hanging_receiver_slows_nothing_else(tenant, owner, api, settings, tmp
                 first.refresh_from_db()
                 return first.error
 
-            _until(recorded, workers=workers, what="failed attempt recorded")
+            until(recorded, workers=workers, what="failed attempt recorded")
             assert not release.is_set()
             assert first.status == DeliveryStatus.PENDING and first.attempts == 1
             assert first.error.startswith("No answer:") and first.response_status is None
             assert first.next_attempt_at > first.last_attempt_at
             assert endpoint.pk == first.endpoint_id
             # The retry reaches the receiver again, with the same webhook-id.
-            _until(lambda: len(arrived) == 2, workers=workers, what="retry")
+            until(lambda: len(arrived) == 2, workers=workers, what="retry")
             assert arrived == [stuck, stuck]
         finally:
             release.set()

@@ -23,7 +23,6 @@ full recompute of the same history writes in one go.
 """
 
 import signal
-import time
 from datetime import timedelta
 
 import psycopg2
@@ -44,31 +43,18 @@ from metrics.tasks import nightly, nightly_all
 from tenants.services.tenants import tenant_create
 from tenants.tenancy.context import tenant_scope
 from tests.conftest import _database_url, worker_start, worker_stop
+from tests.ops.processes import until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ACCOUNTS = 12
 DAYS = 300  # the first scoring run writes a year of scores, a quarter at a time
-WAIT = 90  # seconds: an upper bound for a step on a loaded machine, never a measurement
 
 
 def _connect():
     database = psycopg2.connect(_database_url())
     database.autocommit = True
     return database
-
-
-def _until(condition, *, workers=(), what: str):
-    """Poll `condition` until it returns something truthy; fail if a worker dies first."""
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        for process in workers:
-            assert process.poll() is None, f"the worker died while waiting for {what}"
-        time.sleep(0.1)
-    raise AssertionError(f"No {what} within {WAIT} s.")
 
 
 def _blocked_behind(observer, holder) -> int | None:
@@ -94,7 +80,7 @@ def _kill(process, observer, holder, backend: int) -> None:
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     holder.rollback()
-    _until(lambda: _gone(observer, backend), what="end of the killed worker's session")
+    until(lambda: _gone(observer, backend), what="end of the killed worker's session")
 
 
 def _per_day(observer, tenant_id: int) -> dict:
@@ -183,7 +169,7 @@ def test_a_worker_killed_during_the_nightly_run(tmp_path, settings):
         with holder.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {MetricFigure._meta.db_table} IN SHARE MODE")
         nightly_all.apply_async(queue=queues[0])
-        backend = _until(
+        backend = until(
             watch(lambda: _blocked_behind(observer, holder)),
             workers=workers[:1],
             what="metrics run writing its figures",
@@ -195,7 +181,7 @@ def test_a_worker_killed_during_the_nightly_run(tmp_path, settings):
 
         # 2. The hourly catch-up queues the run again; another worker completes it.
         nightly_all.apply_async(queue=queues[1])
-        _until(
+        until(
             watch(lambda: _state(tenant).computed_through == yesterday),
             workers=workers[1:2],
             what="metrics run completed",
@@ -211,7 +197,7 @@ def test_a_worker_killed_during_the_nightly_run(tmp_path, settings):
                 [tenant.pk, steady, third],
             )
         scores_all.apply_async(queue=queues[1])
-        backend = _until(
+        backend = until(
             watch(lambda: _blocked_behind(observer, holder)),
             workers=workers[1:2],
             what="scoring run writing a quarter",
@@ -224,7 +210,7 @@ def test_a_worker_killed_during_the_nightly_run(tmp_path, settings):
 
         # 4. The catch-up of the scores queues them again; the third worker completes them.
         scores_all.apply_async(queue=queues[2])
-        _until(
+        until(
             watch(
                 lambda: (
                     HealthSettings.objects.for_tenant(tenant)
