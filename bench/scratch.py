@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
+import redis
 from psycopg2 import sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,3 +98,15 @@ def scratch_database(base_url: str, label: str, *, keep: bool = False) -> Iterat
             print(f"Kept scratch database {name}.", file=sys.stderr, flush=True)
         else:
             drop_database(base_url, name)
+
+
+def queue_delete(redis_url: str, queue: str) -> None:
+    """A run's own Celery queue and its binding, with whatever is left in it."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        # Exactly the run's keys: kombu's priority lists are the name, a separator and 3, 6 or
+        # 9; a pattern would also match another run's queue whose name starts alike.
+        lists = [queue, *(f"{queue}\x06\x16{priority}" for priority in (3, 6, 9))]
+        client.delete(*lists, f"_kombu.binding.{queue}")
+    finally:
+        client.close()

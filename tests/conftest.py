@@ -245,6 +245,7 @@ LONG_FIRST = (
     "tests/platform/test_wrong_tenant.py",
     "tests/platform/test_upgrade_migrations.py",
     "tests/bench/test_load.py",
+    "tests/bench/test_ingest.py",
     "tests/docs/test_readme.py",
     "tests/ops/test_backup_restore.py",
     "tests/ops/test_restarts.py",

@@ -10,11 +10,9 @@ import tempfile
 import time
 from contextlib import ExitStack, contextmanager
 
-import redis
-
 from bench.ingest import free_port, start_server
 from bench.load.report import stored_counts, table, verdict
-from bench.scratch import ROOT, scratch_database, server_environment
+from bench.scratch import ROOT, queue_delete, scratch_database, server_environment
 
 SETTINGS = "bench.load.settings"
 DESCRIPTION = "Mixed traffic against gunicorn, then every acknowledged event stored exactly once."
@@ -101,18 +99,6 @@ def celery_worker(env: dict):
             worker.wait()
         queue_delete(env["REDIS_URL"], env["CELERY_TASK_DEFAULT_QUEUE"])
         queue_delete(env["REDIS_URL"], env["CELERY_WEBHOOK_QUEUE"])
-
-
-def queue_delete(redis_url: str, queue: str) -> None:
-    """The run's own queue and its binding, with whatever the worker left in it."""
-    client = redis.Redis.from_url(redis_url)
-    try:
-        # Exactly the run's keys: kombu's priority lists are the name, a separator and 3, 6 or
-        # 9; a pattern would also match another run's queue whose name starts alike.
-        lists = [queue, *(f"{queue}\x06\x16{priority}" for priority in (3, 6, 9))]
-        client.delete(*lists, f"_kombu.binding.{queue}")
-    finally:
-        client.close()
 
 
 @contextmanager
