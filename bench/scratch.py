@@ -1,7 +1,8 @@
-"""Scratch databases for benchmarks: created on the server of DATABASE_URL, migrated, dropped.
+"""Scratch databases for benchmarks: created on the server of DATABASE_URL, migrated, dropped;
+and the Celery queues of a run, deleted after it.
 
 Benchmarks run the project's code in subprocesses with production settings (DEBUG off) on a
-database of their own, so nothing they do touches a real tenant.
+database and queues of their own, so nothing they do touches a real tenant.
 """
 
 import os
@@ -101,12 +102,16 @@ def scratch_database(base_url: str, label: str, *, keep: bool = False) -> Iterat
 
 
 def queue_delete(redis_url: str, queue: str) -> None:
-    """A run's own Celery queue and its binding, with whatever is left in it."""
-    client = redis.Redis.from_url(redis_url)
+    """A run's own Celery queue and its binding, with whatever is left in it. A Redis that
+    does not answer within seconds leaves them, said on stderr, rather than hold up the
+    run's other clean-up or hide how the run ended."""
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=5)
     try:
         # Exactly the run's keys: kombu's priority lists are the name, a separator and 3, 6 or
         # 9; a pattern would also match another run's queue whose name starts alike.
         lists = [queue, *(f"{queue}\x06\x16{priority}" for priority in (3, 6, 9))]
         client.delete(*lists, f"_kombu.binding.{queue}")
+    except redis.RedisError as error:
+        print(f"queue {queue} not deleted from Redis: {error}", file=sys.stderr, flush=True)
     finally:
         client.close()

@@ -18,8 +18,8 @@ from contextlib import contextmanager
 def earlier_objects_frozen() -> Iterator[None]:
     """Within the block, full collections walk only the objects made within it."""
     if gc.get_freeze_count():
-        # Frozen already (a server that froze its start-up objects before forking workers,
-        # or an enclosing block): unfreezing here would undo that.
+        # Frozen already (a web worker froze its start-up objects, csplatform/wsgi.py, or an
+        # enclosing block did): unfreezing here would undo that.
         yield
         return
     gc.freeze()
