@@ -101,7 +101,7 @@ def parse_args(argv):
         "--table-rounds",
         type=int,
         default=5,
-        help="turns of ingestion and of a COPY into the events table",
+        help="turns of ingestion and of the COPYs it is compared with",
     )
     args = parser.parse_args(argv)
     if min(args.rls_rounds, args.onboarding_rounds, args.table_rounds) < 1:
