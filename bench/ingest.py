@@ -59,7 +59,8 @@ from bench.scratch import (
     create_database,
     drop_database,
     migrate,
-    queue_delete,
+    own_queues,
+    own_queues_delete,
     scratch_url,
     server_environment,
 )
@@ -459,8 +460,11 @@ def compare_with_copies(env, args, raw_key, database_url, tenant_id) -> dict[str
             log(f"COPY of {args.events:,} rows into a scratch table ...")
             return copy_rows(database_url, tenant_id, fresh, "bench_copy")
 
-        kinds = [("ingest", through_api), ("table", into_events_table)]
-        kinds.append(("scratch", into_scratch_table))
+        kinds = [
+            ("ingest", through_api),
+            ("table", into_events_table),
+            ("scratch", into_scratch_table),
+        ]
         for kind, run in kinds if turn % 2 == 0 else reversed(kinds):
             best[kind] = min(best[kind], run())
     return best
@@ -476,14 +480,8 @@ def main(argv=None) -> int:
         return 2
     name = f"csplatform_bench_{os.getpid()}"
     database_url = scratch_url(base_url, name)
-    # Queues of the run's own: the onboarding checks its batches hand over are for a tenant
-    # of the scratch database, so no worker of another database may ever take them.
-    queue = f"bench-ingest-{os.getpid()}"
-    env = {
-        **server_environment(database_url),
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "CELERY_WEBHOOK_QUEUE": f"{queue}-webhooks",
-    }
+    # Queues of the run's own, for the onboarding checks its batches hand over.
+    env = {**server_environment(database_url), **own_queues("ingest")}
     log(f"scratch database {name}: migrating and seeding ...")
     create_database(base_url, name)
     try:
@@ -522,8 +520,7 @@ def main(argv=None) -> int:
             if not args.keep:
                 drop_database(base_url, name)
         finally:
-            for run_queue in (env["CELERY_TASK_DEFAULT_QUEUE"], env["CELERY_WEBHOOK_QUEUE"]):
-                queue_delete(env["REDIS_URL"], run_queue)
+            own_queues_delete(env)
     with_rls, without_rls = args.events / rls_seconds["with"], args.events / rls_seconds["without"]
     print(
         f"row-level security: ingest {with_rls:,.0f} ev/s with it, {without_rls:,.0f} ev/s "

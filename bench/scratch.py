@@ -18,6 +18,8 @@ import psycopg2
 import redis
 from psycopg2 import sql
 
+from tenants.observability.queues import queue_lists
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -101,16 +103,28 @@ def scratch_database(base_url: str, label: str, *, keep: bool = False) -> Iterat
             drop_database(base_url, name)
 
 
+def own_queues(label: str) -> dict:
+    """Settings giving a run Celery queues of its own (default and webhooks): what its servers
+    queue is for its scratch database's tenants, so no worker of another database may take
+    it. `own_queues_delete` deletes them."""
+    queue = f"bench-{label}-{os.getpid()}"
+    return {"CELERY_TASK_DEFAULT_QUEUE": queue, "CELERY_WEBHOOK_QUEUE": f"{queue}-webhooks"}
+
+
+def own_queues_delete(env: dict) -> None:
+    for queue in (env["CELERY_TASK_DEFAULT_QUEUE"], env["CELERY_WEBHOOK_QUEUE"]):
+        queue_delete(env["REDIS_URL"], queue)
+
+
 def queue_delete(redis_url: str, queue: str) -> None:
     """A run's own Celery queue and its binding, with whatever is left in it. A Redis that
     does not answer within seconds leaves them, said on stderr, rather than hold up the
     run's other clean-up or hide how the run ended."""
     client = redis.Redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=5)
     try:
-        # Exactly the run's keys: kombu's priority lists are the name, a separator and 3, 6 or
-        # 9; a pattern would also match another run's queue whose name starts alike.
-        lists = [queue, *(f"{queue}\x06\x16{priority}" for priority in (3, 6, 9))]
-        client.delete(*lists, f"_kombu.binding.{queue}")
+        # Exactly the run's keys: a pattern would also match another run's queue whose name
+        # starts alike.
+        client.delete(*queue_lists(queue), f"_kombu.binding.{queue}")
     except redis.RedisError as error:
         print(f"queue {queue} not deleted from Redis: {error}", file=sys.stderr, flush=True)
     finally:

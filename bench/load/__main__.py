@@ -12,7 +12,7 @@ from contextlib import ExitStack, contextmanager
 
 from bench.ingest import free_port, start_server
 from bench.load.report import stored_counts, table, verdict
-from bench.scratch import ROOT, queue_delete, scratch_database, server_environment
+from bench.scratch import ROOT, own_queues, own_queues_delete, scratch_database, server_environment
 
 SETTINGS = "bench.load.settings"
 DESCRIPTION = "Mixed traffic against gunicorn, then every acknowledged event stored exactly once."
@@ -61,8 +61,7 @@ def environment(database_url: str) -> dict:
         "PUBLIC_RATE_LIMIT": "100000/m",
         "HELP_SEARCH_RATE_LIMIT": "100000/m",
         "KB_PUBLIC_API_RATE": "100000/minute",
-        "CELERY_TASK_DEFAULT_QUEUE": f"bench-load-{os.getpid()}",
-        "CELERY_WEBHOOK_QUEUE": f"bench-load-{os.getpid()}-webhooks",
+        **own_queues("load"),
         # The worker runs as whoever runs the benchmark, root in a container included.
         "PYTHONWARNINGS": f"{env['PYTHONWARNINGS']},ignore:You're running the worker",
     }
@@ -97,8 +96,7 @@ def celery_worker(env: dict):
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
-        queue_delete(env["REDIS_URL"], env["CELERY_TASK_DEFAULT_QUEUE"])
-        queue_delete(env["REDIS_URL"], env["CELERY_WEBHOOK_QUEUE"])
+        own_queues_delete(env)
 
 
 @contextmanager

@@ -18,6 +18,12 @@ PRIORITY_SEP = "\x06\x16"
 PRIORITY_STEPS = (0, 3, 6, 9)
 
 
+def queue_lists(name: str) -> list[str]:
+    """The Redis lists kombu keeps for queue `name`: the name itself, then one per priority
+    step above 0."""
+    return [name if step == 0 else f"{name}{PRIORITY_SEP}{step}" for step in PRIORITY_STEPS]
+
+
 def queue_names() -> list[str]:
     """The queues tasks are sent to: the default one, the webhook deliveries', the nightly
     queues (CELERY_NIGHTLY_QUEUES) and any named in CELERY_TASK_QUEUES."""
@@ -37,8 +43,8 @@ def queue_depths() -> dict[str, int]:
         names = queue_names()
         pipe = client.pipeline(transaction=False)
         for name in names:
-            for step in PRIORITY_STEPS:
-                pipe.llen(name if step == 0 else f"{name}{PRIORITY_SEP}{step}")
+            for key in queue_lists(name):
+                pipe.llen(key)
         lengths = pipe.execute()
     finally:
         client.close()

@@ -9,6 +9,7 @@ import sys
 
 import redis
 
+from tenants.observability.queues import queue_lists
 from tests.bench.runner import run_benchmark
 from tests.conftest import _database_url
 
@@ -36,8 +37,7 @@ def test_short_ingest_benchmark_stores_every_event_once_and_prints_its_ratios(db
     # Its onboarding checks went to queues of its own, deleted with the scratch database.
     pid = re.search(r"scratch database csplatform_bench_(\d+):", stderr).group(1)
     queues = [f"bench-ingest-{pid}", f"bench-ingest-{pid}-webhooks"]
-    keys = [f"{queue}\x06\x16{priority}" for queue in queues for priority in (3, 6, 9)]
-    keys += [*queues, *(f"_kombu.binding.{queue}" for queue in queues)]
+    keys = [key for queue in queues for key in [*queue_lists(queue), f"_kombu.binding.{queue}"]]
     client = redis.Redis.from_url(settings.REDIS_URL)
     try:
         assert client.exists(*keys) == 0

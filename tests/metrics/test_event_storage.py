@@ -33,16 +33,10 @@ from metrics.services.event_storage import (
 )
 from tenants.db.rls import app_role
 from tenants.tenancy.context import tenant_scope
+from tests.conftest import _database_url
 
 pytestmark = pytest.mark.django_db
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def _connection_params() -> dict:
-    """Another connection to the test database (of the database's owner)."""
-    given = connection.settings_dict
-    params = {"dbname": given["NAME"], "user": given["USER"], "host": given["HOST"]}
-    return {**params, "port": given["PORT"] or 5432, "password": given["PASSWORD"] or None}
 
 
 def _this_month() -> date:
@@ -265,7 +259,7 @@ def test_a_message_sent_again_is_a_duplicate_while_its_receipt_lasts_then_refuse
 def test_a_busy_events_table_is_left_for_the_next_hour_and_the_command_says_so():
     """A long query holding the events table: making a partition gives up after the lock
     timeout instead of queueing every insert behind it."""
-    busy = psycopg2.connect(**_connection_params())
+    busy = psycopg2.connect(_database_url())  # another connection, as the owner
     try:
         with busy.cursor() as cursor:
             cursor.execute("BEGIN")

@@ -16,6 +16,7 @@ from pathlib import Path
 import redis
 
 from bench.ingest import free_port, start_server
+from bench.scratch import queue_delete
 
 ROOT = Path(__file__).resolve().parents[2]
 SUCCEEDED = re.compile(r"Task (?P<name>[\w.]+)\[(?P<id>[0-9a-f-]+)\] succeeded")
@@ -78,15 +79,9 @@ def gunicorn(env: dict):
 
 
 def queues_delete(redis_url: str, queues: list[str]) -> None:
-    """The named queues and their bindings, with any message left in them (kombu's priority
-    lists are the name, a separator and 3, 6 or 9)."""
-    client = redis.Redis.from_url(redis_url)
-    try:
-        for queue in queues:
-            lists = [queue, *(f"{queue}\x06\x16{priority}" for priority in (3, 6, 9))]
-            client.delete(*lists, f"_kombu.binding.{queue}")
-    finally:
-        client.close()
+    """The named queues and their bindings, with any message left in them."""
+    for queue in queues:
+        queue_delete(redis_url, queue)
 
 
 def queued_args(redis_url: str, queue: str) -> list[list]:

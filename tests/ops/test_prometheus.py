@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from csplatform.celery import app as celery_app
 from metrics.tasks import nightly
-from tenants.observability.queues import queue_names
+from tenants.observability.queues import queue_lists, queue_names
 from tests.conftest import ROOT, _database_url, broker_back
 from tests.metrics.test_events_ingest import event, post
 
@@ -100,7 +100,7 @@ def test_queue_depth_counts_a_queued_task(client):
         assert figures[name] == 2
         assert figures[("csplatform_redis_up", ())] == 1
     finally:
-        store.delete(queue, *(f"{queue}\x06\x16{step}" for step in (3, 6, 9)))
+        store.delete(*queue_lists(queue))
 
 
 def test_queue_depth_names_every_queue_a_task_can_be_sent_to(settings):
