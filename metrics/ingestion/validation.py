@@ -9,6 +9,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 
+import orjson
 from django.conf import settings
 
 from metrics.models.usage import EventType
@@ -93,7 +94,19 @@ def parse_timestamp(value) -> datetime | None:
 
 
 def _encode(value) -> tuple[str, int]:
-    """Compact JSON of `value` and its UTF-8 size; ValueError when jsonb could not hold it."""
+    """Compact JSON of `value` and its UTF-8 size; ValueError when jsonb could not hold it.
+
+    orjson writes the usual event several times faster than the standard library, which stays
+    the judge of whatever orjson refuses or writes otherwise: integers beyond 64 bits, lone
+    surrogates and deep nesting (orjson raises), and infinite floats (orjson writes null, so
+    output holding a null is written again by the standard library, which refuses them).
+    """
+    try:
+        data = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        data = b"null"
+    if b"null" not in data:
+        return data.decode(), len(data)
     encoded = _encoder.encode(value)  # ValueError for NaN/Infinity
     # Only non-ASCII text needs encoding to be counted; that also refuses a lone surrogate.
     size = len(encoded) if encoded.isascii() else len(encoded.encode())
@@ -113,6 +126,39 @@ def storable_size(value) -> int | None:
     return None if _has_nul(encoded) else size
 
 
+def _valid(raw: dict, latest: datetime, earliest: datetime) -> tuple[str, str, str, None] | None:
+    """The answer for an event that passes every check, found with the fewest operations
+    (this runs for every event of every batch); None for any other event, which the full
+    checks below then describe field by field."""
+    get = raw.get
+    message_id, event = get("message_id"), get("event")
+    account, contact = get("account_external_id"), get("contact_external_id")
+    kind, properties = get("type"), get("properties")
+    if not (
+        raw.keys() <= FIELDS
+        and type(message_id) is str
+        and 0 < len(message_id) <= MAX_ID
+        and type(event) is str
+        and 0 < len(event) <= MAX_NAME
+        and (account is None or (type(account) is str and len(account) <= MAX_ID))
+        and (contact is None or (type(contact) is str and len(contact) <= MAX_ID))
+        and (account or contact)
+        and (kind is None or (type(kind) is str and kind in TYPES))
+        and (properties is None or type(properties) is dict)
+    ):
+        return None
+    parsed = parse_timestamp(get("timestamp"))
+    if parsed is None or not earliest <= parsed <= latest:
+        return None
+    try:
+        encoded, size = _encode(raw)
+    except ValueError:
+        return None
+    if size > MAX_EVENT_BYTES or _has_nul(encoded):
+        return None
+    return message_id, encoded, parsed.isoformat(), None
+
+
 def event_validate(
     raw, *, latest: datetime, earliest: datetime
 ) -> tuple[str, str, str, dict | None]:
@@ -123,6 +169,9 @@ def event_validate(
     """
     if type(raw) is not dict:
         return "", "", "", {"non_field_errors": ["Expected an object."]}
+    accepted = _valid(raw, latest, earliest)
+    if accepted is not None:
+        return accepted
     errors = {}
     if not raw.keys() <= FIELDS:
         for name in sorted(raw.keys() - FIELDS):

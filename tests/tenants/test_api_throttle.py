@@ -2,9 +2,11 @@
 wrong key or no key is throttled by address, and an unreachable Redis lets requests through."""
 
 import threading
+import time
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 from tenants.api.throttling import TenantKeyRateThrottle
@@ -90,3 +92,18 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_address_count(client, 
         for n in range(3)
     ]
     assert statuses == [401, 401, 429]
+
+
+def test_a_window_count_always_expires(tenant, hourly):
+    # The count is created and incremented in one MULTI/EXEC: it never exists without the
+    # expiry that removes it after two windows.
+    hourly("5/hour")
+    key, _ = api_key_create(tenant=tenant, name="Counted")
+    throttle = TenantKeyRateThrottle()
+    window = int(time.time() // 3600)
+    assert throttle.allow_request(_request(key), None) is True
+    assert throttle.allow_request(_request(key), None) is True
+    name = cache.make_and_validate_key(f"{throttle.get_cache_key(_request(key), None)}:{window}")
+    client = cache._cache.get_client(name)
+    assert int(client.get(name)) == 2
+    assert 0 < client.ttl(name) <= 2 * 3600

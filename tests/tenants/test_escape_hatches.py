@@ -48,6 +48,8 @@ LISTED = {
     ("csplatform/demo/seed/service.py", "demo_seed", "raw SQL"): (
         3, "switches constraint timing around the seeded tenant's COPYs"),
     ("csplatform/views.py", "healthz", "raw SQL"): (2, "SELECT 1 for the health check"),
+    ("tenants/api/throttling.py", "_counts", "raw SQL"): (
+        1, "not SQL: a Redis MULTI/EXEC of the API throttle's counts; no tenant data"),
     ("tenants/observability/queues.py", "queue_depths", "raw SQL"): (
         1, "not SQL: a Redis pipeline of LLENs, the Celery queues' depths; no tenant data"),
     ("metrics/engine/connections.py", "_cancel", "raw SQL"): (
