@@ -12,6 +12,7 @@ import math
 import time
 
 from django.core.cache import cache
+from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
 
 from tenants.client_ip import client_ip
@@ -65,7 +66,7 @@ class TenantKeyRateThrottle(SimpleRateThrottle):
         current, previous = f"{key}:{int(window)}", f"{key}:{int(window) - 1}"
         try:
             count, before = _counts(current, previous, timeout=2 * self.duration)
-        except Exception:  # Redis down: let the request through rather than fail it
+        except RedisError:  # Redis down: let the request through rather than fail it
             logger.warning("API throttle skipped: the cache is unreachable", exc_info=True)
             return True
         estimate = before * (1 - into / self.duration) + count

@@ -60,11 +60,30 @@ def test_what_is_written_is_the_standard_librarys_json(value):
 
 
 def test_floats_keep_their_value():
-    # Both write the shortest text that reads back as the same float; the exponent's form
-    # may differ (1e-07, 1e-7), which jsonb stores as the same number.
-    value = {"ratio": 0.25, "tiny": 1e-7, "huge": 1.5e300, "negative": -2.0}
+    # orjson may write a float otherwise (0.00001 for 1e-05, 1e-7 for 1e-07): the same
+    # number for jsonb, in a few bytes more or fewer.
+    value = {"ratio": 0.25, "tiny": 1e-7, "small": 1e-5, "huge": 1.5e300, "negative": -2.0}
     encoded, size = _encode(value)
     assert json.loads(encoded) == value and size == len(encoded)
+
+
+@pytest.mark.parametrize(
+    "number, count, refused",
+    [
+        (1e-05, 5400, False),  # 32,537 bytes as the standard library writes it; orjson 43,337
+        (1e-07, 5439, True),  # 32,771 bytes; orjson 27,332
+    ],
+)
+def test_the_size_limit_counts_the_standard_librarys_bytes(number, count, refused):
+    raw = _event(properties={"a": [number] * count})
+    assert (len(STANDARD.encode(raw)) > validation.MAX_EVENT_BYTES) is refused
+    _, size = _encode(raw)
+    assert size == len(STANDARD.encode(raw))
+    if refused:
+        with pytest.raises(BatchTooLarge):
+            event_validate(raw, **WINDOW)
+    else:
+        assert event_validate(raw, **WINDOW)[3] is None
 
 
 @pytest.mark.parametrize(
@@ -114,6 +133,11 @@ def test_deep_nesting_orjson_refuses_is_still_written():
         _event(timestamp="2026-06-03T00:00:00Z"),  # more than a day ahead
         _event(timestamp="2026-01-01T00:00:00Z"),  # older than accepted
         _event(timestamp="2026-06-01T09:30:00"),  # naive: UTC
+        _event(timestamp="2026-06-02T12:00:00Z"),  # the latest accepted
+        _event(timestamp="2026-06-02T12:00:00.000001Z"),
+        _event(timestamp="2026-05-02T12:00:00Z"),  # the earliest accepted
+        _event(timestamp="2026-05-02T11:59:59.999999Z"),
+        _event(properties={"blob": "x" * 33_000, "n": float("inf")}),
     ],
 )
 def test_the_quick_path_answers_as_the_full_checks_do(raw, full_checks_only):
@@ -127,9 +151,10 @@ def test_an_accepted_event_comes_back_as_json_and_a_utc_timestamp():
     assert timestamp == "2026-06-01T07:30:00+00:00"
 
 
-def test_an_unstorable_event_is_rejected_by_both_paths():
+def test_an_unstorable_event_is_rejected_by_both_paths(full_checks_only):
     raw = _event(properties={"n": float("inf")})
     assert event_validate(raw, **WINDOW)[3] == {"non_field_errors": [UNSTORABLE]}
+    assert full_checks_only(raw)[3] == {"non_field_errors": [UNSTORABLE]}
 
 
 def test_an_oversized_event_stops_the_batch_on_either_path(full_checks_only):
