@@ -53,6 +53,7 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from statistics import median
 
 import psycopg2
 from psycopg2 import sql
@@ -320,48 +321,57 @@ def send_all(port: int, raw_key: str, bodies: list[bytes], clients: int) -> tupl
 # --- Raw COPY -------------------------------------------------------------------------------
 
 
+RECEIPT_COPY = (
+    "COPY metrics_eventreceipt (tenant_id, message_id, received_at) FROM STDIN WITH (FORMAT csv)"
+)
+
+
+def copy_data(
+    tenant_id: int, events: list[dict], table: str, *, known: tuple[dict, dict] | None = None
+) -> tuple[sql.Composed, bytes, bytes]:
+    """The COPY of `events` into `table` with its CSV, and the CSV of their receipts (for
+    RECEIPT_COPY). With `known` (account ids by external id; contacts' (id, account id) by
+    external id), each event gets its account and contact as ingestion resolves them."""
+    received = datetime.now(UTC).isoformat()
+    columns = COPY_COLUMNS
+    if known is not None:
+        columns = [*COPY_COLUMNS[:6], "account_id", "contact_id", *COPY_COLUMNS[6:]]
+        accounts, contacts = known
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for event in events:
+        account_xid = event.get("account_external_id", "")
+        row = [tenant_id, event["message_id"], "track", event["event"], event["timestamp"],
+               received]  # fmt: skip
+        if known is not None:
+            contact, account = contacts.get(event["contact_external_id"], (None, None))
+            row += [accounts.get(account_xid) if account_xid else account, contact]
+        row += [account_xid, event["contact_external_id"], json.dumps(event["properties"])]
+        writer.writerow(row)
+    # FORCE_NOT_NULL: an empty external id is "", as the API stores it, not NULL.
+    copy = sql.SQL(
+        "COPY {} ({}) FROM STDIN WITH (FORMAT csv, "
+        "FORCE_NOT_NULL (account_external_id, contact_external_id))"
+    ).format(sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    receipt_data = "".join(
+        f"{tenant_id},{event['message_id']},{received}\n" for event in events
+    ).encode()
+    return copy, buffer.getvalue().encode(), receipt_data
+
+
 def copy_rows(
     database_url: str, tenant_id: int, events: list[dict], table: str, *, receipts: bool = False
 ) -> float:
     """COPY the same events into `table` (created by the caller), and with `receipts` their
     receipts into the receipts table, in one transaction; return the seconds."""
-    received = datetime.now(UTC).isoformat()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for event in events:
-        writer.writerow(
-            [
-                tenant_id,
-                event["message_id"],
-                "track",
-                event["event"],
-                event["timestamp"],
-                received,
-                event.get("account_external_id", ""),
-                event["contact_external_id"],
-                json.dumps(event["properties"]),
-            ]
-        )
-    data = buffer.getvalue().encode()
-    # FORCE_NOT_NULL: an empty external id is "", as the API stores it, not NULL.
-    copy = sql.SQL(
-        "COPY {} ({}) FROM STDIN WITH (FORMAT csv, "
-        "FORCE_NOT_NULL (account_external_id, contact_external_id))"
-    ).format(sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, COPY_COLUMNS)))
-    receipt_data = "".join(
-        f"{tenant_id},{event['message_id']},{received}\n" for event in events
-    ).encode()
-    receipt_copy = (
-        "COPY metrics_eventreceipt (tenant_id, message_id, received_at)"
-        " FROM STDIN WITH (FORMAT csv)"
-    )
+    copy, data, receipt_data = copy_data(tenant_id, events, table)
     checkpoint(database_url)
     connection = psycopg2.connect(database_url)
     try:
         with connection.cursor() as cursor:
             started = time.perf_counter()
             if receipts:
-                cursor.copy_expert(receipt_copy, io.BytesIO(receipt_data))
+                cursor.copy_expert(RECEIPT_COPY, io.BytesIO(receipt_data))
             cursor.copy_expert(copy, io.BytesIO(data))
             connection.commit()
             return time.perf_counter() - started
@@ -462,32 +472,12 @@ def prefill(database_url: str, tenant_id: int, args) -> None:
             accounts = dict(cursor.fetchall())
             cursor.execute("SELECT external_id, id, account_id FROM accounts_contact")
             contacts = {external: (pk, account) for external, pk, account in cursor.fetchall()}
-            received = datetime.now(UTC).isoformat()
-            events, receipts = io.StringIO(), io.StringIO()
-            rows, receipt_rows = csv.writer(events), csv.writer(receipts)
-            for event in make_events(args.prefill, args.accounts, run=-1):
-                contact, account = contacts.get(event["contact_external_id"], (None, None))
-                account_xid = event.get("account_external_id", "")
-                account = accounts.get(account_xid, account)
-                rows.writerow([
-                    tenant_id, event["message_id"], "track", event["event"], event["timestamp"],
-                    received, account, contact, account_xid, event["contact_external_id"],
-                    json.dumps(event["properties"]),
-                ])  # fmt: skip
-                receipt_rows.writerow([tenant_id, event["message_id"], received])
-            columns = [*COPY_COLUMNS[:6], "account_id", "contact_id", *COPY_COLUMNS[6:]]
-            cursor.copy_expert(
-                "COPY metrics_eventreceipt (tenant_id, message_id, received_at) "
-                "FROM STDIN WITH (FORMAT csv)",
-                io.StringIO(receipts.getvalue()),
+            events = make_events(args.prefill, args.accounts, run=-1)
+            copy, data, receipt_data = copy_data(
+                tenant_id, events, "metrics_usageevent", known=(accounts, contacts)
             )
-            cursor.copy_expert(
-                sql.SQL(
-                    "COPY metrics_usageevent ({}) FROM STDIN WITH (FORMAT csv, "
-                    "FORCE_NOT_NULL (account_external_id, contact_external_id))"
-                ).format(sql.SQL(", ").join(map(sql.Identifier, columns))),
-                io.StringIO(events.getvalue()),
-            )
+            cursor.copy_expert(RECEIPT_COPY, io.BytesIO(receipt_data))
+            cursor.copy_expert(copy, io.BytesIO(data))
         connection.commit()
         connection.autocommit = True  # VACUUM runs outside a transaction
         with connection.cursor() as cursor:
@@ -496,17 +486,11 @@ def prefill(database_url: str, tenant_id: int, args) -> None:
         connection.close()
 
 
-def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def compare_with_copies(env, args, raw_key, database_url, tenant_id) -> dict[str, list[float]]:
     """Ingestion through the API and its two COPY baselines, in turns (--table-rounds): the
     seconds of each run, by kind, turn by turn. The order within a turn alternates, so that
     no kind always follows another's background writing; the caller compares the runs of
-    the same turn, made into tables of the same size."""
+    the same turn, made into tables of nearly the same size."""
     create_copy_table(database_url)
     prefill(database_url, tenant_id, args)
     seconds = {"ingest": [], "table": [], "scratch": []}
