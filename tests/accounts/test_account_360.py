@@ -354,10 +354,12 @@ def test_recompute_reloads_the_pages_header_and_trend_rather_than_the_panels_cha
     html = _page(owner_client, account).content.decode()
     section = html[html.index('<section class="card" id="account-health"') :]
     section = section[: section.index(">")]
-    # The section listens for the event the recompute answers with, and reloads itself and
-    # the header from the page (with the page's own trend chart).
+    # The section listens for the event the recompute answers with, and reloads its content
+    # and the header from the page (with the page's own trend chart), keeping itself so that a
+    # second change during the request is queued rather than dropped with the element.
     assert 'hx-trigger="health-changed from:body"' in section
-    assert 'hx-select="#account-health"' in section and 'hx-select-oob="#account-header"' in section
+    assert 'hx-select="#account-health &gt; *"' in section and 'hx-swap="innerHTML"' in section
+    assert 'hx-select-oob="#account-header"' in section
     form = html[html.index(f'hx-post="{reverse("account-health", args=[account.pk])}"') :]
     form = form[: form.index(">")]
     assert 'hx-target="#health-busy"' in form and "#account-health" not in form
@@ -376,4 +378,5 @@ def test_the_timeline_reloads_when_a_task_changes(owner_client, tenant):
     url = reverse("account", args=[account.pk])
     assert f'hx-get="{url}?kind=note&amp;kind=task"' in listing
     assert 'hx-trigger="tasks-changed from:body"' in listing
-    assert 'hx-select="#timeline-list"' in listing and 'hx-disinherit="*"' in listing
+    assert 'hx-select="#timeline-list &gt; *"' in listing and 'hx-swap="innerHTML"' in listing
+    assert 'hx-disinherit="*"' in listing

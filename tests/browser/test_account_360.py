@@ -78,6 +78,7 @@ def test_open_an_account_and_complete_a_task_in_place(live_server, world, page: 
     expect(page.locator("#timeline .timeline-entry").first).to_contain_text(
         "Task done: Book the QBR"
     )
+    expect(page.locator("#timeline-list")).to_have_count(1)  # its content came, not a copy of it
     assert page.evaluate("() => window.a360Marker") == 1
 
     entries = page.locator("#timeline .timeline-entry")
@@ -157,6 +158,7 @@ def test_recompute_now_shows_the_new_score_in_the_header_and_the_trend(
     expect(health.locator(".health-score .figure")).to_have_text(real)
     # Still the page's own trend (one chart, with the band cut-offs), now with the new score.
     expect(trend).to_have_count(1)
+    expect(page.locator("#account-health")).to_have_count(1)
     expect(health).to_contain_text("Good from")
     expect(trend).not_to_have_text(drawn)
     assert page.evaluate("() => window.a360Marker") == 1

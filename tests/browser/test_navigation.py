@@ -49,6 +49,7 @@ def test_the_bar_fits_a_laptop_and_folds_on_a_phone(live_server, owner, page: Pa
     watch = Watch(page)
     page.set_viewport_size({"width": 1366, "height": 800})
     _sign_in(page, base)
+    expect(page.locator(".mainnav .nav-count")).to_have_text("1")  # the widest bar: with a count
     expect(page.locator(".nav-collapse > summary")).to_be_hidden()
     entries = page.locator(".topbar .mainnav-list > li")
     tops = {round(entries.nth(n).bounding_box()["y"]) for n in range(entries.count())}

@@ -111,6 +111,7 @@ def test_every_page_works_under_the_policy(live_server, world, page: Page):
     expect(page.locator("#account-tasks .task")).to_contain_text(PAYLOAD)
     expect(page.locator(".mainnav .nav-count")).to_have_text("1")
     page.goto(f"{base}/tasks/")
+    expect(page.locator(".mainnav .nav-count")).to_have_text("1")
     page.locator("#today button", has_text="Done").click()
     expect(page.locator("#today .task-notice")).to_have_text("Done.")
     expect(page.locator(".mainnav .nav-count")).to_have_count(0)

@@ -189,6 +189,7 @@ def test_navigation_count_of_tasks_due(tenant, member, member_client, outsider_c
     assert 'hx-get="/tasks/due-count/"' in page
     badge = member_client.get("/tasks/due-count/", HTTP_HX_REQUEST="true").content.decode()
     assert '<span class="nav-count"' in badge and ">2<" in badge
+    assert "hx-" not in badge  # only the count: the navigation's slot stays and holds it
     assert 'nav-count"' not in outsider_client.get("/tasks/due-count/").content.decode()
 
 
