@@ -17,7 +17,7 @@ from health.services.score_history import health_scores_compute
 from health.services.tasks import task_open
 from tenants.models import Role
 from tenants.tenancy.context import tenant_scope
-from tests.browser.test_pages_under_csp import PASSWORD, Watch
+from tests.browser.test_pages_under_csp import Watch, _sign_in, htmx_settled
 from tests.factories import MembershipFactory, TenantFactory, UserFactory
 from tests.health.helpers import DAY, account, active_days, days_back
 
@@ -53,10 +53,7 @@ def test_open_an_account_and_complete_a_task_in_place(live_server, world, page: 
     width = WIDTHS[label]
     page.set_viewport_size({"width": width, "height": 900})
     watch = Watch(page)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "owner@acme.test")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    _sign_in(page, live_server.url)
     account, task = world["account"], world["task"]
     page.goto(f"{live_server.url}/accounts/{account.pk}/")
     expect(page.locator("h1")).to_have_text("Initech")
@@ -64,6 +61,7 @@ def test_open_an_account_and_complete_a_task_in_place(live_server, world, page: 
     expect(page.locator("#timeline")).to_contain_text("Call notes 0")
     row = page.locator(f"#task-{task.pk}")
     expect(row).to_contain_text("Book the QBR")  # the tasks panel, loaded by htmx
+    htmx_settled(page)  # every panel in place before the picture and the width
     folder = Path(os.environ.get("SCREENSHOT_DIR") or ARTIFACTS)
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"account-360-{label}.png"), full_page=True)
@@ -91,6 +89,7 @@ def test_open_an_account_and_complete_a_task_in_place(live_server, world, page: 
     # Stored: after a reload the task is no longer open (the ORM cannot run beside Playwright).
     page.reload()
     expect(page.locator("#account-tasks")).to_contain_text("No open tasks on this account.")
+    htmx_settled(page)
     if label == "phone":
         # Stacked, a card with little in it (no task left) is as wide as the others.
         widths = page.evaluate(
@@ -100,18 +99,10 @@ def test_open_an_account_and_complete_a_task_in_place(live_server, world, page: 
         assert widths[1] == widths[0] == widths[2], widths
 
 
-def _sign_in_as_owner(page: Page, base: str):
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", "owner@acme.test")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{base}/")
-
-
 def test_a_stale_load_more_link_says_so_in_place(live_server, world, page: Page):
     base = live_server.url
     watch = Watch(page)
-    _sign_in_as_owner(page, base)
+    _sign_in(page, base)
     page.goto(f"{base}/accounts/{world['account'].pk}/")
     # The cursor no longer means anything to the server (edited, or written by another version).
     page.route(
@@ -144,7 +135,7 @@ def test_recompute_now_shows_the_new_score_in_the_header_and_the_trend(
 ):
     base = live_server.url
     watch = Watch(page)
-    _sign_in_as_owner(page, base)
+    _sign_in(page, base)
     page.goto(f"{base}/accounts/{scored['account'].pk}/")
     header, health = page.locator("#account-header"), page.locator("#account-health")
     expect(header.locator(".a360-score .figure")).to_have_text("1")

@@ -64,6 +64,7 @@ def test_record_a_churn_reason_then_open_renewals(live_server, churned, page: Pa
     page.fill("textarea[name=note]", "Moved to a cheaper <tool> after the price change.")
     page.locator("form button[type=submit]", has_text="Save reason").click()
     expect(page).to_have_url(f"{base}/churn/")
+    page.wait_for_load_state()  # styles applied before the width is measured
     expect(page.locator("#reasons")).to_contain_text("Competitor")
     expect(page.locator("#records")).to_contain_text("cheaper <tool> after")
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]

@@ -61,6 +61,7 @@ def test_search_as_you_type_in_chinese_and_read_the_article(live_server, help_ce
     expect(page.locator("h1")).to_have_text("客户留存")
     expect(page.locator(".help-body")).to_contain_text("留存率是一段时间后仍在使用产品的客户比例。")
     expect(page.locator(".help-toc")).to_contain_text("怎么做")
+    page.wait_for_load_state()  # styles applied before they are measured
     body = page.locator(".help-body")
     assert "Noto Sans CJK SC" in body.evaluate("e => getComputedStyle(e).fontFamily")
     # Readable on a phone: the text is never wider than the screen.

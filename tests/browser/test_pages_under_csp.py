@@ -74,6 +74,13 @@ def _sign_in(page: Page, base: str):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     expect(page).to_have_url(f"{base}/")
+    page.wait_for_load_state()  # the page's scripts and styles: a test acts on them next
+
+
+def htmx_settled(page: Page):
+    """Wait until every htmx request under way has ended: htmx marks its element with
+    htmx-request until the answer is swapped in."""
+    expect(page.locator(".htmx-request")).to_have_count(0)
 
 
 # The database fixtures come before `page`: Playwright starts after them (conftest.py).
@@ -151,6 +158,7 @@ def test_every_page_works_under_the_policy(live_server, world, page: Page):
     page.goto(f"{base}/settings/api-keys/")
     page.fill("input[name=name]", PAYLOAD)
     page.click("text=Create key")
+    page.wait_for_load_state()  # the confirmation comes from the new page's script
     row = page.locator("tr", has_text=PAYLOAD)
     questions = []
 

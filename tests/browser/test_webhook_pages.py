@@ -32,6 +32,7 @@ def test_add_reveal_and_rotate_under_the_policy(live_server, owner_world, page: 
     page.check("input[name=event_types][value='task.opened']")
     page.click("text=Add endpoint")
     expect(page).to_have_url(re.compile(r"/settings/webhooks/\d+/$"))
+    page.wait_for_load_state()  # htmx set up: the link swaps in place rather than navigating
     expect(page.locator("pre.secret")).to_have_count(0)
 
     page.click("text=Reveal secret")  # swapped in place with htmx

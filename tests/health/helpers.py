@@ -93,8 +93,12 @@ def metrics_run_in_progress(tenant) -> Iterator[None]:
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
         yield
+        # Released before closing: a closed session's server process lets go of its locks as it
+        # exits, a moment after the client has gone, and the caller may take the lock at once.
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
     finally:
-        other.close()  # the session's end releases its lock
+        other.close()
 
 
 @contextmanager

@@ -4,16 +4,16 @@ terms, runs never overlap, a failed run leaves whole days, and a real worker doe
 import time
 from datetime import UTC, date, datetime, timedelta
 
-import psycopg2
 import pytest
 from django.db import connection
 
 from accounts.models import Contact
 from accounts.services.accounts import contact_upsert
-from metrics.engine.run import LOCK_NAMESPACE, MetricsBusy
+from metrics.engine.run import MetricsBusy
 from metrics.models import ChurnReason, ChurnRecord, DirtyDay, MetricFigure, MetricsState
 from metrics.services.recompute import metrics_nightly
 from tenants.tenancy.context import tenant_scope
+from tests.health.helpers import metrics_run_in_progress
 from tests.metrics.history import History
 
 JAN = date(2026, 1, 1)
@@ -135,22 +135,8 @@ def test_a_renewal_inside_the_grace_window_removes_an_untouched_churn_record(his
 
 
 def test_two_runs_for_one_tenant_never_overlap(history, tenant):
-    settings = connection.settings_dict
-    other = psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        host=settings["HOST"],
-        port=settings["PORT"],
-    )
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
-        with pytest.raises(MetricsBusy), tenant_scope(tenant):
-            metrics_nightly(tenant=tenant, now=datetime(2026, 1, 21, 6, tzinfo=UTC))
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
-    finally:
-        other.close()
+    with metrics_run_in_progress(tenant), pytest.raises(MetricsBusy), tenant_scope(tenant):
+        metrics_nightly(tenant=tenant, now=datetime(2026, 1, 21, 6, tzinfo=UTC))
     assert history.nightly(_day(20)) is not None  # free again once the other run is gone
 
 
