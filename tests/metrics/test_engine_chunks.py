@@ -1,6 +1,8 @@
 """A long rollup rebuild cut into chunks of about equal event counts and built on separate
 connections at once: the same account-days, first days and figures as one statement."""
 
+import threading
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -125,8 +127,6 @@ def test_a_short_run_is_one_chunk(tenant):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_piece_cancels_the_others_before_they_commit(tenant):
-    import time
-
     from metrics.engine.connections import run_apart
     from metrics.models import DirtyDay
 
@@ -142,4 +142,28 @@ def test_a_failing_piece_cancels_the_others_before_they_commit(tenant):
     with pytest.raises(ValueError, match="chunk failed"):
         run_apart([slow_writer, failing])
     # The writer was cancelled and rolled back rather than left to commit on its own.
+    assert not DirtyDay.objects.unscoped().filter(tenant=tenant).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_piece_between_statements_when_another_fails_rolls_back_too(tenant):
+    """PostgreSQL ignores a cancel while a session waits for its next statement: the piece
+    that was between two statements must still not commit."""
+    from metrics.engine.connections import run_apart
+    from metrics.models import DirtyDay
+
+    failed = threading.Event()
+
+    def writer():
+        DirtyDay.objects.unscoped().create(tenant=tenant, kind="figures", day=FIRST)
+        failed.wait(10)  # no statement running while the other piece fails
+        time.sleep(0.5)  # and none while it is being cancelled
+
+    def failing():
+        time.sleep(0.3)  # the writer has written its row by now
+        failed.set()
+        raise ValueError("chunk failed")
+
+    with pytest.raises(ValueError, match="chunk failed"):
+        run_apart([writer, failing])
     assert not DirtyDay.objects.unscoped().filter(tenant=tenant).exists()

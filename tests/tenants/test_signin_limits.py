@@ -2,20 +2,15 @@
 alone; the client's address is read behind the configured proxies only; and each address may
 send only LOGIN_RATE_LIMIT sign-in POSTs to the site's and the admin's sign-in pages."""
 
-import secrets
-
 import pytest
 from django.test import Client, RequestFactory
 
 from tenants.client_ip import client_ip
+from tests.support.addresses import fresh_ip
 
 pytestmark = pytest.mark.django_db
 
 OWNER = {"username": "owner@acme.test", "password": "pass-word-123"}
-
-
-def _ip() -> str:
-    return f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250) + 1}"
 
 
 def _fail(client, username, times, **extra):
@@ -24,7 +19,7 @@ def _fail(client, username, times, **extra):
 
 
 def test_failures_lock_only_the_pair_of_name_and_address(owner):
-    attacker, victim = _ip(), _ip()
+    attacker, victim = fresh_ip(), fresh_ip()
     _fail(Client(), "owner@acme.test", 5, REMOTE_ADDR=attacker)
 
     locked = Client().post("/login/", OWNER, REMOTE_ADDR=attacker)
@@ -35,7 +30,7 @@ def test_failures_lock_only_the_pair_of_name_and_address(owner):
 
 
 def test_failures_against_made_up_names_do_not_lock_out_the_address(owner):
-    shared = _ip()  # an office behind one address
+    shared = fresh_ip()  # an office behind one address
     for n in range(6):
         _fail(Client(), f"made-up-{n}@acme.test", 5, REMOTE_ADDR=shared)
     response = Client().post("/login/", OWNER, REMOTE_ADDR=shared)
@@ -44,7 +39,7 @@ def test_failures_against_made_up_names_do_not_lock_out_the_address(owner):
 
 def test_lock_out_follows_the_forwarded_address_behind_a_trusted_proxy(owner, settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    proxy, attacker, victim = _ip(), _ip(), _ip()
+    proxy, attacker, victim = fresh_ip(), fresh_ip(), fresh_ip()
     _fail(Client(), "owner@acme.test", 5, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=attacker)
 
     locked = Client().post("/login/", OWNER, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=attacker)
@@ -56,7 +51,7 @@ def test_lock_out_follows_the_forwarded_address_behind_a_trusted_proxy(owner, se
 
 def test_a_forged_forwarded_header_is_ignored_without_a_trusted_proxy(owner, settings):
     settings.TRUSTED_PROXY_COUNT = 0
-    attacker = _ip()
+    attacker = fresh_ip()
     for n in range(5):
         Client().post(
             "/login/",
@@ -90,7 +85,7 @@ def test_client_address_behind_proxies(settings, count, forwarded, expected):
 @pytest.mark.parametrize("path", ["/login/", "/admin/login/"])
 def test_sign_in_posts_are_rate_limited_per_address(path, settings):
     settings.LOGIN_RATE_LIMIT = "3/d"
-    address, other = _ip(), _ip()
+    address, other = fresh_ip(), fresh_ip()
     # Different names each time, so that the lock-out of a pair plays no part.
     for n in range(3):
         response = Client().post(
@@ -113,7 +108,7 @@ def test_sign_in_posts_are_rate_limited_per_address(path, settings):
 
 def test_the_site_and_admin_sign_in_share_one_limit(settings):
     settings.LOGIN_RATE_LIMIT = "2/d"
-    address = _ip()
+    address = fresh_ip()
     Client().post("/login/", {"username": "a@x.test", "password": "x"}, REMOTE_ADDR=address)
     Client().post("/admin/login/", {"username": "b@x.test", "password": "x"}, REMOTE_ADDR=address)
     limited = Client().post(
@@ -132,7 +127,7 @@ def test_with_redis_down_people_sign_in_and_failures_still_lock_the_pair(owner, 
         }
     }
     settings.LOGIN_RATE_LIMIT = "1/d"
-    address = _ip()
+    address = fresh_ip()
     response = Client().post("/login/", OWNER, REMOTE_ADDR=address)
     assert response.status_code == 302 and response["Location"] == "/"
     _fail(Client(), "owner@acme.test", 5, REMOTE_ADDR=address)
