@@ -6,15 +6,18 @@ the caller, so the caller must not be inside a transaction (`can_run_apart`).
 """
 
 import contextvars
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from tenants.db.session import database_owner
 
 CANCEL_AGAIN_AFTER = 0.2  # seconds
+
+logger = logging.getLogger(__name__)
 
 
 def can_run_apart() -> bool:
@@ -32,6 +35,8 @@ def run_apart(calls: list[Callable[[], None]]) -> None:
     time limit, Ctrl-C), the pieces still at work are stopped and none of them commits, so that
     no piece goes on writing after the caller has given up (and released its locks); then it
     raises the first failure."""
+    if not can_run_apart():
+        raise RuntimeError("run_apart needs a caller outside a transaction.")
     running: set[int] = set()  # server process ids of the pieces still at work
     stop = threading.Event()
 
@@ -54,7 +59,9 @@ def run_apart(calls: list[Callable[[], None]]) -> None:
     futures = []
     try:
         # A copy of the caller's context each: the active tenant travels with the work.
-        futures = [pool.submit(contextvars.copy_context().run, one, call) for call in calls]
+        # Appended one by one: if starting a thread fails, the pieces started are still stopped.
+        for call in calls:
+            futures.append(pool.submit(contextvars.copy_context().run, one, call))
         done, _ = wait(futures, return_when=FIRST_EXCEPTION)
         failed = [future for future in futures if future in done and future.exception()]
         if failed:
@@ -82,7 +89,13 @@ def _stop(stop: threading.Event, running: set[int], futures: list) -> None:
 def _cancel(running: set[int]) -> None:
     """Cancel the statements of the given server processes (their transactions roll back).
 
-    As the login role: the application role may not signal the login role's sessions."""
-    with database_owner(), connection.cursor() as cursor:
-        for pid in list(running):
-            cursor.execute("SELECT pg_cancel_backend(%s)", [pid])
+    As the login role: the application role may not signal the login role's sessions. Best
+    effort: if the caller's connection has gone (it was idle through the run), the error is
+    logged and the next round reconnects, so the pieces' own failure is the one raised."""
+    try:
+        with database_owner(), connection.cursor() as cursor:
+            for pid in list(running):
+                cursor.execute("SELECT pg_cancel_backend(%s)", [pid])
+    except DatabaseError:
+        logger.warning("Could not cancel the pieces still at work; trying again.", exc_info=True)
+        connection.close()

@@ -167,3 +167,33 @@ def test_a_piece_between_statements_when_another_fails_rolls_back_too(tenant):
     with pytest.raises(ValueError, match="chunk failed"):
         run_apart([writer, failing])
     assert not DirtyDay.objects.unscoped().filter(tenant=tenant).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cancel_is_sent_again_until_a_piece_between_statements_has_ended(tenant):
+    """The first cancel comes while the piece is between statements and is ignored; its next
+    statement is cancelled by a later one rather than left to run."""
+    from django.db.utils import OperationalError
+
+    from metrics.engine.connections import run_apart
+
+    failed, outcome = threading.Event(), []
+
+    def writer():
+        failed.wait(10)
+        time.sleep(0.5)  # between statements while the first cancel comes
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_sleep(60)")
+            outcome.append("slept to the end")
+        except OperationalError as error:
+            outcome.append(type(error.__cause__).__name__)
+            raise
+
+    def failing():
+        failed.set()
+        raise ValueError("chunk failed")
+
+    with pytest.raises(ValueError, match="chunk failed"):
+        run_apart([writer, failing])
+    assert outcome == ["QueryCanceled"]
